@@ -1,0 +1,128 @@
+/**
+ * The one way Banyan reads a YAML config file: parse with positions, interpolate `${ENV}`,
+ * validate against a zod schema, and either return a frozen typed value or throw a ConfigError
+ * listing every issue with file:line:col and the rule broken.
+ */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './issues.ts';
+import { interpolateEnv } from './env.ts';
+import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-document.ts';
+
+export interface LoadedConfig<T> {
+  readonly file: string;
+  readonly value: T;
+  /** Dotted paths whose values came from `${ENV}` (treated as secrets: redacted in logs). */
+  readonly secretPaths: readonly string[];
+  readonly source: YamlSource;
+}
+
+export interface LoadOptions {
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfigFile<S extends z.ZodType>(file: string, schema: S, options: LoadOptions = {}): LoadedConfig<z.output<S>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, line: 1, col: 1, rule: 'file-unreadable', message: (err as Error).message }]);
+  }
+  return loadConfigText(file, text, schema, options);
+}
+
+export function loadConfigText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  options: LoadOptions = {},
+): LoadedConfig<z.output<S>> {
+  const result = checkConfigText(file, text, schema, options);
+  if (!result.ok) throw new ConfigError(result.issues);
+  return result.config;
+}
+
+export type CheckResult<T> = { ok: true; config: LoadedConfig<T> } | { ok: false; issues: ConfigIssue[] };
+
+/** Like loadConfigText but returns issues instead of throwing (used by `banyan validate`). */
+export function checkConfigText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  options: LoadOptions = {},
+): CheckResult<z.output<S>> {
+  const source = parseYamlSource(file, text);
+  if (source.syntaxIssues.length > 0) return { ok: false, issues: [...source.syntaxIssues] };
+
+  const env = options.env ?? process.env;
+  const interpolated = interpolateEnv(source.value, env);
+  const issues: ConfigIssue[] = interpolated.missing.map((m) =>
+    source.issueAt(m.path, 'env-missing', `environment variable ${m.name} is not set`),
+  );
+
+  const parsed = schema.safeParse(interpolated.value);
+  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(source, parsed.error.issues, interpolated.value));
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
+
+  return {
+    ok: true,
+    config: { file, value: deepFreeze(parsed.data as z.output<S>), secretPaths: interpolated.secretPaths, source },
+  };
+}
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+export function zodIssuesToConfigIssues(source: YamlSource, zodIssues: readonly ZodIssueLike[], input: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of zodIssues) {
+    const path = issue.path.filter((p): p is PathSegment => typeof p === 'string' || typeof p === 'number');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      for (const key of issue.keys) {
+        out.push(source.issueAt([...path, key], 'unknown-key', `unknown key "${key}"`, true));
+      }
+      continue;
+    }
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && !hasPath(input, path);
+    const rule = missing ? 'required' : (RULE_BY_ZOD_CODE[issue.code] ?? issue.code);
+    const message = missing ? `required field "${String(path[path.length - 1] ?? '')}" is missing` : issue.message;
+    out.push(source.issueAt(path, rule, message, missing));
+  }
+  return out;
+}
+
+const RULE_BY_ZOD_CODE: Record<string, string> = {
+  invalid_type: 'type',
+  too_small: 'range',
+  too_big: 'range',
+  invalid_value: 'enum',
+  invalid_format: 'format',
+  invalid_union: 'one-of',
+  not_multiple_of: 'range',
+  custom: 'rule',
+};
+
+function hasPath(value: unknown, path: readonly PathSegment[]): boolean {
+  let node = value;
+  for (const seg of path) {
+    if (node === null || typeof node !== 'object' || !(String(seg) in (node as object))) return false;
+    node = (node as Record<string, unknown>)[seg as string];
+  }
+  return node !== undefined;
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

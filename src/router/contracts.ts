@@ -1,0 +1,76 @@
+/**
+ * The seam between the router's data plane (matching, splitting, proxying, breakers, shadow
+ * compare: src/router/proxy, split, shadow, ...) and its control plane (progressive delivery,
+ * admin API, audit, console: src/router/rollout, admin, console).
+ *
+ * The data plane owns the route table loaded from mappings/routes and emits one event per
+ * finished request; the control plane listens, keeps stats, decides, and changes a route only
+ * through `RouteControlPort.applyOverride`. Overrides sit on top of the YAML (GitOps) values and are
+ * persisted by the control plane so a restart keeps them.
+ */
+
+export type RouteMode = 'legacy' | 'shadow' | 'canary' | 'new';
+export type Side = 'legacy' | 'new';
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Runtime state that may differ from the YAML: set by the admin API or the rollout controller. */
+export interface RouteOverride {
+  readonly weight?: number;
+  readonly mode?: RouteMode;
+  readonly active?: boolean;
+  /** Kill switch: everything to legacy, shadowing off, until cleared. */
+  readonly killSwitch?: boolean;
+}
+
+/** What the data plane reports after every client request it served. */
+export interface RequestOutcome {
+  readonly routeId: string;
+  /** The side that produced the client's response. */
+  readonly servedBy: Side;
+  /** The side the split chose (differs from servedBy on fallback). */
+  readonly chosen: Side;
+  readonly status: number;
+  /** Upstream latency of the side that served, in milliseconds (fractional). */
+  readonly latencyMs: number;
+  /** True when the chosen side failed (5xx, timeout, connection error, open breaker). */
+  readonly chosenFailed: boolean;
+  readonly fellBack: boolean;
+  readonly at: number;
+}
+
+/** One shadow comparison result. */
+export interface ShadowOutcome {
+  readonly routeId: string;
+  readonly matched: boolean;
+  /** Field paths (`status`, `header.content-type`, `body.items[0].price`) reported as differing above noise. */
+  readonly differingFields: readonly string[];
+  readonly at: number;
+}
+
+export interface RouteView {
+  readonly id: string;
+  readonly file: string;
+  readonly mode: RouteMode;
+  readonly weight: number;
+  readonly active: boolean;
+  readonly killSwitch: boolean;
+  readonly legacyUpstream: string;
+  readonly newUpstream?: string;
+  readonly breakers: Readonly<Record<Side, BreakerState>>;
+}
+
+export interface RouterEvents {
+  request(outcome: RequestOutcome): void;
+  shadow(outcome: ShadowOutcome): void;
+  breaker(event: { routeId: string; side: Side; state: BreakerState; at: number }): void;
+  reload(event: { ok: boolean; files: string[]; issues: string[]; at: number }): void;
+}
+
+/** What the data plane offers the control plane. */
+export interface RouteControlPort {
+  listRoutes(): RouteView[];
+  applyOverride(routeId: string, override: RouteOverride): void;
+  clearOverride(routeId: string): void;
+  on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
+  off<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
+}
