@@ -9,3 +9,11 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund
 fi
+
+# Each area adds its own idempotent step as scripts/setup.d/NN-name.sh (Kafka jars, code-page
+# oracle, browsers for the console test, ...). They run in name order.
+for step in scripts/setup.d/*.sh; do
+  [ -e "$step" ] || continue
+  echo "setup: $step" >&2
+  bash "$step"
+done
