@@ -1,0 +1,134 @@
+/**
+ * `rollout:` in a route file (mappings/routes/*.yaml): progressive delivery of one route from its
+ * legacy upstream to its new one. The data plane's route schema embeds `rolloutSpecSchema` under
+ * the `rollout` key and hands the parsed value back in `RouteView.rollout`.
+ *
+ * Keys are camelCase like the rest of the route file. Shape borrowed from Flagger's `analysis` (interval, stepWeights, metric thresholds) and Argo
+ * Rollouts' steps (manual pause = approval, per-metric dryRun), with the gate Banyan adds: the
+ * shadow match rate.
+ *
+ * ```yaml
+ * rollout:
+ *   steps: [1, 5, { weight: 25, approve: true }, 50, 100]
+ *   interval: 5m            # minimum time at each step before its gates may pass
+ *   minRequests: 200        # requests chosen for new at a step before gates are judged
+ *   gates:
+ *     errorRate: { maxIncrease: 0.01 }     # error rate(new) <= error rate(legacy) + 0.01
+ *     p99: { maxRatio: 1.5 }               # p99(new) <= 1.5 x p99(legacy)
+ *     shadowMatch: { min: 0.999, dryRun: true }
+ *   onFailure: { rollbackTo: last-good, resume: auto, resumeAfter: 2m, maxAttempts: 3 }
+ * ```
+ */
+import { z } from 'zod';
+
+export interface RolloutStep {
+  /** Percentage of traffic (0-100, fractions allowed) sent to the new upstream at this step. */
+  readonly weight: number;
+  /** A human must approve (admin API or console) before the ramp moves to this step. */
+  readonly approve: boolean;
+}
+
+export interface GateSpec {
+  /** Evaluated and reported (status, audit), never acted on: Argo Rollouts' per-metric dryRun. */
+  readonly dryRun: boolean;
+}
+
+export interface RolloutSpec {
+  readonly steps: readonly RolloutStep[];
+  /** Milliseconds a step must run before its gates can pass (Flagger's `interval`). */
+  readonly intervalMs: number;
+  /** Requests chosen for new within a step before any gate is judged (guards against tiny samples). */
+  readonly minRequests: number;
+  /** False: every step needs an approval, gates only inform. */
+  readonly autoAdvance: boolean;
+  readonly gates: {
+    readonly errorRate?: GateSpec & { readonly maxIncrease: number };
+    readonly p99?: GateSpec & { readonly maxRatio: number };
+    readonly shadowMatch?: GateSpec & { readonly min: number; readonly minComparisons: number };
+    /** The new side's breaker opening fails the step at once (on by default). */
+    readonly breaker: GateSpec & { readonly enabled: boolean };
+  };
+  readonly onFailure: {
+    /** `last-good`: weight of the last step whose gates passed (0 before any); `zero`: 0. */
+    readonly rollbackTo: 'last-good' | 'zero';
+    /** `auto`: retry the failed step after `resumeAfterMs` once the new breaker is not open. */
+    readonly resume: 'auto' | 'manual';
+    readonly resumeAfterMs: number;
+    /** Failed attempts at one step before the ramp stops and waits for a human. */
+    readonly maxAttempts: number;
+  };
+}
+
+/** `250ms`, `30s`, `5m`, `2h`, `1d`, or a number of milliseconds. */
+export const durationSchema = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration like 250ms, 30s, 5m, 2h or 1d')
+    .transform(parseDuration),
+]);
+
+const dryRun = { dryRun: z.boolean().default(false) };
+
+const stepSchema = z.union([
+  z.number().min(0).max(100).transform((weight): RolloutStep => ({ weight, approve: false })),
+  z.strictObject({ weight: z.number().min(0).max(100), approve: z.boolean().default(false) }),
+]);
+
+export const rolloutSpecSchema = z
+  .strictObject({
+    steps: z.array(stepSchema).min(1),
+    interval: durationSchema.default(60_000),
+    minRequests: z.number().int().nonnegative().default(100),
+    autoAdvance: z.boolean().default(true),
+    gates: z
+      .strictObject({
+        errorRate: z.strictObject({ maxIncrease: z.number().min(0).max(1), ...dryRun }).optional(),
+        p99: z.strictObject({ maxRatio: z.number().positive(), ...dryRun }).optional(),
+        shadowMatch: z
+          .strictObject({ min: z.number().min(0).max(1), minComparisons: z.number().int().nonnegative().default(0), ...dryRun })
+          .optional(),
+        breaker: z.strictObject({ enabled: z.boolean().default(true), ...dryRun }).default({ enabled: true, dryRun: false }),
+      })
+      .default({ breaker: { enabled: true, dryRun: false } }),
+    onFailure: z
+      .strictObject({
+        rollbackTo: z.enum(['last-good', 'zero']).default('last-good'),
+        resume: z.enum(['auto', 'manual']).default('auto'),
+        resumeAfter: durationSchema.default(60_000),
+        maxAttempts: z.number().int().min(1).default(3),
+      })
+      .default({ rollbackTo: 'last-good', resume: 'auto', resumeAfter: 60_000, maxAttempts: 3 }),
+  })
+  .superRefine((spec, ctx) => {
+    // A ramp only moves traffic forward; a step lower than the one before it would be a silent rollback.
+    spec.steps.forEach((step, i) => {
+      if (i > 0 && step.weight <= spec.steps[i - 1]!.weight) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'step weights must increase' });
+      }
+    });
+  })
+  .transform(
+    (s): RolloutSpec => ({
+      steps: s.steps,
+      intervalMs: s.interval,
+      minRequests: s.minRequests,
+      autoAdvance: s.autoAdvance,
+      gates: s.gates,
+      onFailure: {
+        rollbackTo: s.onFailure.rollbackTo,
+        resume: s.onFailure.resume,
+        resumeAfterMs: s.onFailure.resumeAfter,
+        maxAttempts: s.onFailure.maxAttempts,
+      },
+    }),
+  );
+
+export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (!m) throw new RangeError(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
+}
