@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { LatencyHistogram } from '../../../../src/router/stats/latency-histogram.ts';
+import { createRouterStats } from '../../../../src/router/stats/router-stats.ts';
+import { createRouterMetrics } from '../../../../src/router/stats/metrics.ts';
+import type { RequestOutcome } from '../../../../src/router/contracts.ts';
+import { FakePort, routeView } from '../rollout/fake-port.ts';
+
+const outcome = (o: Partial<RequestOutcome>): RequestOutcome => ({
+  routeId: 'r',
+  servedBy: 'legacy',
+  chosen: 'legacy',
+  status: 200,
+  latencyMs: 1,
+  chosenFailed: false,
+  fellBack: false,
+  at: 0,
+  ...o,
+});
+
+test('latency histogram quantiles are within 4% of the exact nearest-rank value', () => {
+  const h = new LatencyHistogram();
+  const values = Array.from({ length: 1000 }, (_, i) => 0.1 + i * 0.05);
+  for (const v of values) h.record(v);
+  const exact = (q: number) => values[Math.ceil(q * values.length) - 1]!;
+  for (const q of [0.5, 0.9, 0.99]) {
+    const got = h.quantile(q)!;
+    assert.ok(Math.abs(got - exact(q)) / exact(q) <= 0.04, `q=${q}: ${got} vs ${exact(q)}`);
+  }
+  assert.equal(h.quantile(1), 0.1 + 999 * 0.05);
+});
+
+test('an empty histogram has no quantile', () => {
+  assert.equal(new LatencyHistogram().quantile(0.99), undefined);
+});
+
+test('stats count error rate by the chosen side and latency by the serving side, so a fallback is an error of new', () => {
+  let now = 10_000;
+  const stats = createRouterStats({ now: () => now });
+  for (let i = 0; i < 8; i++) stats.recordRequest(outcome({ chosen: 'new', servedBy: 'new', latencyMs: 2 }));
+  for (let i = 0; i < 2; i++) stats.recordRequest(outcome({ chosen: 'new', servedBy: 'legacy', chosenFailed: true, fellBack: true, latencyMs: 1 }));
+  for (let i = 0; i < 10; i++) stats.recordRequest(outcome({ latencyMs: 1 }));
+  const s = stats.route('r', 10_000);
+  assert.equal(s.new.chosen, 10);
+  assert.equal(s.new.failed, 2);
+  assert.equal(s.new.errorRate, 0.2);
+  assert.equal(s.new.fellBack, 2);
+  assert.equal(s.new.served, 8);
+  assert.equal(s.legacy.served, 12);
+  assert.equal(s.legacy.errorRate, 0);
+  assert.equal(s.legacy.clientErrors, 0);
+  assert.equal(s.legacy.ratePerSec, 1.2);
+  assert.ok(Math.abs(s.new.p99Ms! - 2) / 2 <= 0.04);
+});
+
+test('old slots leave the rolling window as the clock moves on', () => {
+  let now = 0;
+  const stats = createRouterStats({ now: () => now, slotMs: 1000, slots: 10 });
+  stats.recordRequest(outcome({}));
+  now = 5_000;
+  stats.recordRequest(outcome({}));
+  assert.equal(stats.route('r', 10_000).legacy.served, 2);
+  assert.equal(stats.route('r', 3_000).legacy.served, 1);
+  now = 12_000;
+  assert.equal(stats.route('r').legacy.served, 1);
+  now = 30_000;
+  assert.equal(stats.route('r').legacy.served, 0);
+});
+
+test('shadow match rate and breaker state come from the port events; detach stops listening', () => {
+  const port = new FakePort([routeView('r', { breakers: { legacy: 'closed', new: 'half-open' } })]);
+  const stats = createRouterStats({ now: () => 0 });
+  stats.attach(port);
+  assert.equal(stats.route('r').breakers.new, 'half-open');
+  port.emit('shadow', { routeId: 'r', matched: true, differingFields: [], at: 0 });
+  port.emit('shadow', { routeId: 'r', matched: false, differingFields: ['body.x'], at: 0 });
+  port.emit('breaker', { routeId: 'r', side: 'new', state: 'open', at: 0 });
+  const s = stats.route('r');
+  assert.equal(s.shadow.matchRate, 0.5);
+  assert.equal(s.breakers.new, 'open');
+  stats.detach();
+  assert.equal(port.listenerCount('request'), 0);
+});
+
+test('prometheus metrics count requests, shadow results and breaker states per route', async () => {
+  const registry = new Registry();
+  const stats = createRouterStats({ now: () => 0, metrics: createRouterMetrics(registry) });
+  stats.recordRequest(outcome({ chosen: 'new', servedBy: 'legacy', fellBack: true, chosenFailed: true }));
+  stats.recordShadow({ routeId: 'r', matched: false, differingFields: [], at: 0 });
+  stats.recordBreaker('r', 'new', 'open');
+  const text = await registry.metrics();
+  assert.match(text, /banyan_router_requests_total\{route="r",side="legacy",outcome="fallback"\} 1/);
+  assert.match(text, /banyan_router_shadow_comparisons_total\{route="r",result="mismatched"\} 1/);
+  assert.match(text, /banyan_router_breaker_state\{route="r",side="new"\} 2/);
+});
