@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../../src/cli.ts';
+import type { CliIo } from '../../../src/cli/io.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+async function banyan(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env, cwd: repoRoot };
+  const code = await main(argv, io);
+  return { code, stdout: out, stderr: err };
+}
+
+test('validate lists every mistake in a broken project as file:line:col: rule: message and exits 1', async () => {
+  const r = await banyan(['validate', '--dir', 'test/fixtures/config/broken']);
+  assert.equal(r.code, 1);
+  const b = 'test/fixtures/config/broken';
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    `${b}/banyan.yaml:4:17: range: Too small: expected number to be >=1 (at kafka.topics.partitions)`,
+    `${b}/banyan.yaml:8:15: env-missing: environment variable BANYAN_TEST_MISSING_SECRET is not set (at kafka.sasl.password)`,
+    `${b}/banyan.yaml:10:3: unknown-key: unknown key "prot" (at http.prot)`,
+    `${b}/banyan.yaml:12:10: enum: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent" (at log.level)`,
+    `${b}/bridges/duplicate.yaml:2:1: duplicate-key: Map keys must be unique`,
+    `${b}/bridges/orders-mq.yaml:3:89: type: Invalid input: expected number, received string (at source.ibm_mq.batch_size)`,
+    `${b}/bridges/orders-mq.yaml:4:10: reference: mapping file "mappings/records/missing.yaml" does not exist (at mapping)`,
+    `${b}/bridges/payments.yaml:1:1: required: required field "sink" is missing (at sink)`,
+    `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
+    `${b}/mappings/routes/bad.yaml:3:1: yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+  ]);
+  assert.match(r.stderr, /^10 issue\(s\) in 5 of 6 file\(s\)$/m);
+});
+
+test('validate accepts a valid project, reports what it checked and exits 0', async () => {
+  const env = { BANYAN_TEST_KAFKA_PASSWORD: 'k', BANYAN_TEST_DB2_PASSWORD: 'd' };
+  const r = await banyan(['validate', '--dir', 'test/fixtures/config/valid'], env);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, 'ok: 5 file(s) valid (1 gateway, 2 bridge, 1 record-mapping, 1 route)\n');
+  assert.equal(r.code, 0);
+});
+
+test('validate reports an unset secret in a valid project as env-missing', async () => {
+  const r = await banyan(['validate', '--dir', 'test/fixtures/config/valid'], { BANYAN_TEST_KAFKA_PASSWORD: 'k' });
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    'test/fixtures/config/valid/bridges/accounts-cdc.yaml:8:15: env-missing: environment variable BANYAN_TEST_DB2_PASSWORD is not set (at source.db2_cdc.password)',
+  ]);
+});
+
+test('validate --config checks the named file and fails when it does not exist', async () => {
+  const ok = await banyan(['validate', '--config', 'test/fixtures/config/valid/banyan.yaml', '--dir', 'test/fixtures/config/valid'], {
+    BANYAN_TEST_KAFKA_PASSWORD: 'k',
+    BANYAN_TEST_DB2_PASSWORD: 'd',
+  });
+  assert.equal(ok.code, 0);
+  const missing = await banyan(['validate', '--config', 'test/fixtures/config/nope.yaml', '--dir', 'test/fixtures/config/valid']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /^test\/fixtures\/config\/nope\.yaml:1:1: file-unreadable: file does not exist$/m);
+});
+
+test('validate rejects an unknown option with exit code 2', async () => {
+  const r = await banyan(['validate', '--cnofig', 'x']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown option '--cnofig'/);
+});
