@@ -1,0 +1,32 @@
+/**
+ * Error codes of the Kafka connector: the local broker launcher, topic admin and the publisher.
+ * `retriable` tells the pipeline whether to keep the batch and try again (broker away, leader
+ * moving) or to stop and surface the problem (record rejected, producer fenced, bad config).
+ * kafkajs errors are mapped onto these codes in kafkajs-errors.ts.
+ */
+import { defineErrors } from '../../core/errors.ts';
+
+export const KafkaErrors = defineErrors({
+  // Local broker (local/)
+  BANYAN_ERR_KAFKA_TOOL_MISSING: { message: '%s was not found on PATH; the local Kafka needs Java 17+ and Maven (run scripts/setup.sh)' },
+  BANYAN_ERR_KAFKA_JARS_UNAVAILABLE: { message: 'could not resolve Apache Kafka %s jars with Maven: %s' },
+  BANYAN_ERR_KAFKA_STORAGE_FORMAT_FAILED: { message: 'formatting KRaft storage in %s failed: %s' },
+  BANYAN_ERR_KAFKA_DATA_DIR_IN_USE: { message: 'data dir %s is used by a running Kafka (pid %s); stop it first' },
+  BANYAN_ERR_KAFKA_DATA_DIR_INVALID: { message: 'data dir %s: %s' },
+  BANYAN_ERR_KAFKA_BROKER_EXITED: { message: 'local Kafka exited while starting (%s); last log lines:\n%s', retriable: true },
+  BANYAN_ERR_KAFKA_BROKER_START_TIMEOUT: { message: 'local Kafka did not answer describeCluster within %s ms; see %s', retriable: true },
+  // Client configuration and topic admin
+  BANYAN_ERR_KAFKA_CONFIG_INVALID: { message: 'kafka client config: %s' },
+  BANYAN_ERR_KAFKA_TOPIC_CREATE_FAILED: { message: 'creating topic %s failed: %s', retriable: true },
+  BANYAN_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH: {
+    message: 'topic %s exists with %s partitions but %s are configured; entity keys would map differently, so Banyan will not change it',
+  },
+  // Publisher
+  BANYAN_ERR_KAFKA_BATCH_INVALID: { message: 'publish batch invalid: %s' },
+  BANYAN_ERR_KAFKA_PUBLISHER_CLOSED: { message: 'publisher is closed' },
+  BANYAN_ERR_KAFKA_BROKER_UNAVAILABLE: { message: 'Kafka unavailable while publishing %s records: %s', retriable: true },
+  BANYAN_ERR_KAFKA_PUBLISH_RETRIABLE: { message: 'publishing %s records failed, retry later: %s', retriable: true },
+  BANYAN_ERR_KAFKA_RECORD_REJECTED: { message: 'Kafka rejected %s records: %s' },
+  BANYAN_ERR_KAFKA_PRODUCER_FENCED: { message: 'idempotent producer state lost or fenced while publishing %s records: %s' },
+  BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
+});

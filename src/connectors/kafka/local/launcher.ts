@@ -1,0 +1,212 @@
+/**
+ * Starts a real single-node Apache Kafka (KRaft broker+controller) on 127.0.0.1 from the jars
+ * resolved by jars.ts: the embedded default of `banyan start` and the broker of the test suite.
+ *
+ * Sequence (Kafka operations manual, "KRaft"): format storage once with a cluster id
+ * (kafka.tools.StorageTool format), then run kafka.Kafka with the server properties. Readiness is
+ * an admin describeCluster that answers, not a log line.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { pino, type Logger } from 'pino';
+import { KafkaErrors } from '../errors.ts';
+import { brokerPaths, logConfigProperty, renderLogConfig, renderServerProperties, type BrokerLayout } from './broker-config.ts';
+import {
+  assertDataDirFree,
+  freeLoopbackPorts,
+  newClusterId,
+  readDataDirState,
+  removePidFile,
+  writeDataDirState,
+  writePidFile,
+} from './data-dir.ts';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaJars, kafkaMajorVersion } from './jars.ts';
+
+export { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from './jars.ts';
+
+export interface LocalKafkaOptions {
+  /** Where storage, config, Kafka's own log and the remembered ports live. Created if missing. */
+  dataDir: string;
+  /** Apache Kafka version to run; DEFAULT_KAFKA_VERSION when omitted. */
+  version?: string;
+  /** Client (PLAINTEXT) port; defaults to the one remembered in dataDir, else a free one. */
+  port?: number;
+  /** KRaft controller port; same defaulting as `port`. */
+  controllerPort?: number;
+  /** How long to wait for describeCluster to answer (default 90 s: a cold JVM on a slow CI box). */
+  startTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL (default 30 s). */
+  stopTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface LocalKafka {
+  /** Bootstrap addresses, e.g. ['127.0.0.1:41234']. */
+  readonly brokers: string[];
+  readonly dataDir: string;
+  readonly pid: number;
+  /** Controlled shutdown: SIGTERM, then SIGKILL after stopTimeoutMs. Resolves once the JVM exited. */
+  stop(): Promise<void>;
+  /** Crash: SIGKILL now (for crash tests). Resolves once the JVM exited. */
+  kill(): Promise<void>;
+}
+
+export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
+  const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'local-kafka' });
+  const dataDir = resolve(options.dataDir);
+  const version = options.version ?? DEFAULT_KAFKA_VERSION;
+  const major = kafkaMajorVersion(version);
+  const libDir = await ensureKafkaJars(version);
+
+  await mkdir(dataDir, { recursive: true });
+  assertDataDirFree(dataDir);
+  const remembered = readDataDirState(dataDir);
+  if (remembered && remembered.version !== version) {
+    logger.warn({ from: remembered.version, to: version }, 'data dir was written by another Kafka version');
+  }
+  const [freeA, freeB] = remembered ? [remembered.port, remembered.controllerPort] : await freeLoopbackPorts(2);
+  const state = {
+    version,
+    clusterId: remembered?.clusterId ?? newClusterId(),
+    port: options.port ?? remembered?.port ?? freeA,
+    controllerPort: options.controllerPort ?? remembered?.controllerPort ?? freeB,
+  };
+  const layout: BrokerLayout = { dataDir, port: state.port, controllerPort: state.controllerPort, major };
+  const paths = brokerPaths(dataDir);
+  await writeFile(paths.serverProperties, renderServerProperties(layout));
+  await writeFile(paths.logConfig, renderLogConfig(layout));
+  await writeDataDirState(dataDir, state);
+
+  const jvmBase = [logConfigProperty(layout), '-cp', join(libDir, '*')];
+  if (!existsSync(join(paths.logDirs, 'meta.properties'))) {
+    await formatStorage(jvmBase, state.clusterId, paths.serverProperties, dataDir);
+  }
+
+  const child = await spawnBroker(jvmBase, paths.serverProperties, paths.stdout);
+  const pid = child.pid as number;
+  await writePidFile(dataDir, pid);
+  const exited = new Promise<string>((done) =>
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      void removePidFile(dataDir);
+      done(signal ? `signal ${signal}` : `exit code ${code}`);
+    }),
+  );
+  // A test runner or gateway that dies must not leave an orphan broker holding the ports.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const brokers = [`127.0.0.1:${state.port}`];
+  logger.info({ pid, brokers, version, dataDir }, 'local Kafka starting');
+  const startTimeoutMs = options.startTimeoutMs ?? 90_000;
+  const ready = await waitUntilReady(brokers, exited, startTimeoutMs);
+  if (ready !== true) {
+    child.kill('SIGKILL');
+    await exited;
+    if (ready === 'timeout') throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_START_TIMEOUT(startTimeoutMs, paths.kafkaLog);
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_EXITED(ready.exit, tailOf([paths.stdout, paths.kafkaLog], 30));
+  }
+  logger.info({ pid, brokers }, 'local Kafka ready');
+
+  const terminate = async (signal: 'SIGTERM' | 'SIGKILL', timeoutMs: number): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const outcome = await Promise.race([exited, sleep(timeoutMs, 'timeout' as const)]);
+    if (outcome === 'timeout') {
+      logger.warn({ pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
+      child.kill('SIGKILL');
+      await exited;
+    }
+    logger.info({ pid, signal }, 'local Kafka stopped');
+  };
+  const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  return {
+    brokers,
+    dataDir,
+    pid,
+    stop: () => terminate('SIGTERM', stopTimeoutMs),
+    kill: () => terminate('SIGKILL', stopTimeoutMs),
+  };
+}
+
+const execFileAsync = promisify(execFile);
+
+// Kafka's own kafka-server-start.sh defaults are -Xmx1G -Xms1G with G1; a smaller floor keeps a
+// test broker light while the ceiling matches the production script.
+const JVM_OPTIONS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true'];
+
+async function formatStorage(jvmBase: string[], clusterId: string, serverProperties: string, dataDir: string): Promise<void> {
+  try {
+    await execFileAsync('java', [...jvmBase, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new KafkaErrors.BANYAN_ERR_KAFKA_TOOL_MISSING('java', err as Error);
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_STORAGE_FORMAT_FAILED(dataDir, `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || e.message, err as Error);
+  }
+}
+
+async function spawnBroker(jvmBase: string[], serverProperties: string, stdoutFile: string): Promise<ChildProcess> {
+  // The JVM's stdout/stderr go to a file (append): Kafka logs to kafka.log itself, this only
+  // catches JVM crashes and early errors before logging is configured.
+  const out = openSync(stdoutFile, 'a');
+  try {
+    const child = spawn('java', [...JVM_OPTIONS, ...jvmBase, 'kafka.Kafka', serverProperties], {
+      stdio: ['ignore', out, out],
+    });
+    await new Promise<void>((ok, fail) => {
+      child.once('spawn', () => ok());
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        fail(err.code === 'ENOENT' ? new KafkaErrors.BANYAN_ERR_KAFKA_TOOL_MISSING('java', err) : err),
+      );
+    });
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** true when describeCluster answered; otherwise why it never did. */
+async function waitUntilReady(
+  brokers: string[],
+  exited: Promise<string>,
+  timeoutMs: number,
+): Promise<true | 'timeout' | { exit: string }> {
+  let exit: string | undefined;
+  void exited.then((e) => (exit = e));
+  const kafka = new Kafka({
+    brokers,
+    clientId: 'banyan-local-kafka-probe',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exit !== undefined) return { exit };
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0) return true;
+    } catch {
+      // not up yet
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    await sleep(250);
+  }
+  return exit !== undefined ? { exit } : 'timeout';
+}
+
+function tailOf(files: string[], lines: number): string {
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
+    .join('\n');
+}
