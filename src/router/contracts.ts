@@ -8,6 +8,7 @@
  * through `RouteControlPort.applyOverride`. Overrides sit on top of the YAML (GitOps) values and are
  * persisted by the control plane so a restart keeps them.
  */
+import type { RolloutSpec } from './rollout/spec.ts';
 
 export type RouteMode = 'legacy' | 'shadow' | 'canary' | 'new';
 export type Side = 'legacy' | 'new';
@@ -57,6 +58,12 @@ export interface RouteView {
   readonly legacyUpstream: string;
   readonly newUpstream?: string;
   readonly breakers: Readonly<Record<Side, BreakerState>>;
+  /**
+   * The route file's `rollout:` block (added by the control plane helper): the data plane's route
+   * schema embeds `rolloutSpecSchema` from src/router/rollout/spec.ts under `rollout` and passes the
+   * parsed value through here; the rollout controller drives the route's weight from it.
+   */
+  readonly rollout?: RolloutSpec;
 }
 
 export interface RouterEvents {
@@ -66,10 +73,43 @@ export interface RouterEvents {
   reload(event: { ok: boolean; files: string[]; issues: string[]; at: number }): void;
 }
 
+/** One shadow mismatch kept in the data plane's capped in-memory sample store (for the console). */
+export interface MismatchSample {
+  readonly routeId: string;
+  readonly at: number;
+  readonly request: { readonly method: string; readonly url: string; readonly requestId: string };
+  readonly legacy: { readonly status: number; readonly body: string };
+  readonly candidate: { readonly status: number; readonly body: string };
+  /** Per differing field: the path and both values (JSON text, truncated). */
+  readonly fields: ReadonlyArray<{ readonly path: string; readonly legacy: string; readonly candidate: string }>;
+}
+
+/** Health of the route configuration (for /health): the last reload attempt and what is being served. */
+export interface RouterConfigStatus {
+  /** False when the last reload failed; the previous routes are still served. */
+  readonly ok: boolean;
+  readonly files: readonly string[];
+  /** `file:line:col: rule: message` of the last failed reload (empty when ok). */
+  readonly issues: readonly string[];
+  readonly loadedAt: number;
+  readonly lastAttemptAt: number;
+}
+
 /** What the data plane offers the control plane. */
 export interface RouteControlPort {
   listRoutes(): RouteView[];
+  /** Route config health (added by the data plane helper for /health). */
+  status(): RouterConfigStatus;
+  /** Newest first, at most `limit` (default 50), optionally for one route. */
+  recentMismatches(routeId?: string, limit?: number): MismatchSample[];
+  /**
+   * Merges `override` into the route's current override (fields left undefined keep their value);
+   * takes effect on the next request. Throws BANYAN_ERR_ROUTER_UNKNOWN_ROUTE for an unknown id and
+   * BANYAN_ERR_ROUTER_INVALID_OVERRIDE for a weight outside 0-100 or a mode needing a missing new upstream.
+   * Overrides survive hot reloads while the route id exists.
+   */
   applyOverride(routeId: string, override: RouteOverride): void;
+  /** Drops every override of the route: the YAML values apply again. */
   clearOverride(routeId: string): void;
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
   off<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;

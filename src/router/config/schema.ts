@@ -1,0 +1,164 @@
+/**
+ * Schema of one route file, mappings/routes/*.yaml. A file holds routes (matched in file order,
+ * files in name order), optionally named cohorts shared across routes and files, and at most one
+ * `default` catch-all to legacy for the whole table (AWS Refactor Spaces' DEFAULT route).
+ *
+ * ```yaml
+ * cohorts:
+ *   customer: { salt: customer-2026, buckets: 10000 }
+ * default: { legacy: { url: http://127.0.0.1:8080 } }
+ * routes:
+ *   - id: accounts-read
+ *     match: { method: [GET], path: /accounts/:id }
+ *     legacy: { url: http://127.0.0.1:8080, timeoutMs: 5000 }
+ *     new: { url: http://127.0.0.1:9090, headers: { add: { x-from: banyan } } }
+ *     mode: canary
+ *     weight: 10
+ *     cohort: { name: customer, key: { from: path, name: id } }
+ *     shadow: { enabled: true, compare: { ignore: [body.generatedAt] } }
+ * ```
+ */
+import { z } from 'zod';
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (RFC 9110 token)');
+
+export const HeaderRulesSchema = z.strictObject({
+  add: z.record(headerName, z.string()).default({}),
+  remove: z.array(headerName).default([]),
+});
+
+export const UpstreamSchema = z.strictObject({
+  /** `http://host:port[/prefix]`: the prefix is prepended to the client's path. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** Whole upstream answer must start within this time; the request is aborted after it (Envoy route timeout). */
+  timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
+  /** Headers added to / removed from the request sent to this side. */
+  headers: HeaderRulesSchema.default({ add: {}, remove: [] }),
+  /** Headers added to / removed from this side's response before it reaches the client. */
+  responseHeaders: HeaderRulesSchema.default({ add: {}, remove: [] }),
+  /** Keep-alive connections per upstream origin (undici Pool `connections`). */
+  connections: z.number().int().min(1).max(1024).default(64),
+});
+
+export const CohortKeySchema = z.discriminatedUnion('from', [
+  z.strictObject({ from: z.literal('path'), name: z.string().min(1) }),
+  z.strictObject({ from: z.literal('header'), name: headerName }),
+  z.strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
+  z.strictObject({ from: z.literal('query'), name: z.string().min(1) }),
+  /** Dotted path into a JSON request body, e.g. `customer.id`; the body is buffered (capped) to read it. */
+  z.strictObject({ from: z.literal('body'), path: z.string().min(1) }),
+  z.strictObject({ from: z.literal('ip') }),
+]);
+
+export const NamedCohortSchema = z.strictObject({
+  salt: z.string().min(1),
+  /** Buckets of the hash ring; at least 10,000 so 0.01% steps exist. */
+  buckets: z.number().int().min(10_000).max(1_000_000_000).default(10_000),
+});
+
+export const RouteCohortSchema = z.strictObject({
+  /** A cohort from `cohorts:` (any file): same salt and buckets, so one key lands on one side everywhere. */
+  name: z.string().min(1).optional(),
+  key: CohortKeySchema.default({ from: 'ip' }),
+  /** Route-local salt when no named cohort is used (default: the route id). */
+  salt: z.string().min(1).optional(),
+  buckets: z.number().int().min(10_000).max(1_000_000_000).optional(),
+  /** What to do when the key is absent from a request. */
+  onMissingKey: z.enum(['random', 'legacy', 'new']).default('random'),
+});
+
+const fieldPath = z.string().min(1);
+
+export const CompareRuleSchema = z.union([
+  z.strictObject({ path: fieldPath, tolerance: z.number().min(0) }),
+  z.strictObject({ path: fieldPath, sortBy: z.string().min(1) }),
+  z.strictObject({ path: fieldPath, replace: z.strictObject({ pattern: z.string().min(1), with: z.string().default('') }) }),
+]);
+
+export const CompareSchema = z.strictObject({
+  status: z.boolean().default(true),
+  /** Response headers compared (lower-cased names); others are ignored. */
+  headers: z.array(headerName).default(['content-type']),
+  /** Field paths never compared: `body.generatedAt`, `body.items[*].ts`, `body.**.etag`. */
+  ignore: z.array(fieldPath).default([]),
+  /** Normalisation before comparing: numeric tolerance, sort arrays by key, regex replace. */
+  rules: z.array(CompareRuleSchema).default([]),
+});
+
+export const NoiseSchema = z.strictObject({
+  /** Fraction of shadowed requests also sent to legacy a second time (Diffy's primary/secondary). */
+  rate: z.number().min(0).max(1).default(0.1),
+  /** Secondaries always taken until this many noise samples exist for the route. */
+  warmup: z.number().int().min(0).default(20),
+  /** Diffy's thresholds, in percent: |raw-noise|/(raw+noise) and |raw-noise|/total. */
+  relativeThreshold: z.number().min(0).max(100).default(20),
+  absoluteThreshold: z.number().min(0).max(100).default(0.03),
+});
+
+export const ShadowSchema = z.strictObject({
+  /** In `shadow` mode shadowing is always on; in `canary` mode only when enabled. */
+  enabled: z.boolean().default(false),
+  /** Percent of eligible requests mirrored. */
+  percent: z.number().min(0).max(100).default(100),
+  /** Writes are mirrored only when the route declares them safe (or the request has an Idempotency-Key). */
+  writesSafe: z.boolean().default(false),
+  /** Bodies larger than this are not buffered, so such requests are not shadowed. */
+  maxBodyBytes: z.number().int().min(0).default(1_048_576),
+  compare: CompareSchema.default({ status: true, headers: ['content-type'], ignore: [], rules: [] }),
+  noise: NoiseSchema.default({ rate: 0.1, warmup: 20, relativeThreshold: 20, absoluteThreshold: 0.03 }),
+});
+
+const method = z
+  .string()
+  .regex(/^[A-Za-z]+$/, 'must be an HTTP method')
+  .transform((m) => m.toUpperCase());
+
+export const MatchSchema = z.strictObject({
+  /** Any method when omitted. */
+  method: z.union([method, z.array(method).min(1)]).optional(),
+  /** `/accounts/:id`, `/static/*` (the rest of the path), exact otherwise. */
+  path: z.string().regex(/^\//, 'must start with /'),
+  /** Exact values, or `{ regex: ... }`, or `{ present: true|false }`. */
+  headers: z.record(headerName, z.union([z.string(), z.strictObject({ regex: z.string() }), z.strictObject({ present: z.boolean() })])).default({}),
+  query: z.record(z.string(), z.union([z.string(), z.strictObject({ regex: z.string() }), z.strictObject({ present: z.boolean() })])).default({}),
+});
+
+export const RouteSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
+  match: MatchSchema,
+  legacy: UpstreamSchema,
+  new: UpstreamSchema.optional(),
+  mode: z.enum(['legacy', 'shadow', 'canary', 'new']).default('legacy'),
+  /** Percent of the cohort sent to new in canary mode; fractional steps allowed (0.01 with 10,000 buckets). */
+  weight: z.number().min(0).max(100).default(0),
+  active: z.boolean().default(true),
+  cohort: RouteCohortSchema.default({ key: { from: 'ip' }, onMissingKey: 'random' }),
+  /** Testers' override: `always` sends to new, `never` to legacy (Kong's canary_by_header_name). */
+  force: z
+    .strictObject({ header: headerName.default('x-banyan-force'), cookie: z.string().min(1).default('banyan-force') })
+    .default({ header: 'x-banyan-force', cookie: 'banyan-force' }),
+  /** Cohort keys always sent to new (pilot customers). */
+  allow: z.array(z.string()).default([]),
+  shadow: ShadowSchema.optional(),
+  /** Request bodies are buffered up to this size when a fallback to legacy or a body cohort key needs them. */
+  maxBufferedBodyBytes: z.number().int().min(0).default(1_048_576),
+});
+
+export const DefaultRouteSchema = z.strictObject({ legacy: UpstreamSchema });
+
+export const RouteFileSchema = z.strictObject({
+  cohorts: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), NamedCohortSchema).default({}),
+  default: DefaultRouteSchema.optional(),
+  routes: z.array(RouteSchema).default([]),
+});
+
+export type RouteFile = z.output<typeof RouteFileSchema>;
+export type RouteSpec = z.output<typeof RouteSchema>;
+export type UpstreamSpec = z.output<typeof UpstreamSchema>;
+export type CohortKeySpec = z.output<typeof CohortKeySchema>;
+export type ShadowSpec = z.output<typeof ShadowSchema>;
+export type CompareSpec = z.output<typeof CompareSchema>;
+export type CompareRule = z.output<typeof CompareRuleSchema>;
+export type NoiseSpec = z.output<typeof NoiseSchema>;
+export type HeaderRules = z.output<typeof HeaderRulesSchema>;
+export type MatchSpec = z.output<typeof MatchSchema>;

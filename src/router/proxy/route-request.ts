@@ -1,0 +1,295 @@
+/**
+ * One client request through the router: match a route, pick a side (force, allow-list, sticky
+ * bucket), call it through its breaker, fall back to legacy when new is broken, stream the answer,
+ * mirror a copy for shadow comparison, and report a RequestOutcome.
+ *
+ * Fallback rules (issue 3, "Safety"): an open new-side breaker sends the request to legacy (nothing
+ * was sent yet, so any method); a request that failed on new (5xx, timeout, connection error) is
+ * retried once on legacy only when it is idempotent (RFC 9110 section 9.2.2: GET, HEAD, OPTIONS,
+ * TRACE, PUT, DELETE) or carries an Idempotency-Key, and its body was buffered so it can be replayed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { BanyanError } from '../../core/errors.ts';
+import type { Side } from '../contracts.ts';
+import type { RouteRegistry, RuntimeRoute, RuntimeUpstream } from '../config/route-registry.ts';
+import { RouterErrors } from '../errors.ts';
+import { headerValue, type RequestShape } from '../match/route-matcher.ts';
+import { chooseSide } from '../split/choose-side.ts';
+import { cookieValue, extractCohortKey } from '../split/cohort-key.ts';
+import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-breakers.ts';
+import type { CapturedResponse } from '../shadow/capture.ts';
+import { tapBody } from '../shadow/capture.ts';
+import type { RouterEventBus } from './event-bus.ts';
+import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo } from './headers.ts';
+import { UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
+
+/** What the request path needs from the shadow module. */
+export interface ShadowHook {
+  /** Whether this request is mirrored (mode, method safety, sampling). */
+  wants(route: RuntimeRoute, method: string, headers: IncomingMessage['headers']): boolean;
+  /** Mirrors and compares in the background; never throws, never delays the client. */
+  run(job: ShadowJob): void;
+}
+
+export interface ShadowJob {
+  readonly route: RuntimeRoute;
+  readonly method: string;
+  readonly url: string;
+  readonly requestId: string;
+  readonly servedSide: Side;
+  readonly served: Promise<CapturedResponse>;
+  /** Sends a copy (marked `x-banyan-shadow: 1`) to a side and captures its answer. */
+  send(side: Side): Promise<CapturedResponse>;
+}
+
+export interface RequestContext {
+  readonly registry: RouteRegistry;
+  readonly breakers: UpstreamBreakers;
+  readonly events: RouterEventBus;
+  readonly logger: Logger;
+  readonly shadow?: ShadowHook;
+  readonly exposeUpstreamHeader: boolean;
+  readonly random?: () => number;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+const EMPTY_RULES = { add: {}, remove: [] } as const;
+
+export async function routeRequest(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, client: ClientInfo): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  let query: URLSearchParams | undefined;
+  const shape: RequestShape = {
+    method,
+    path,
+    headers: req.headers,
+    query: () => (query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1))),
+  };
+  const requestId = requestIdOf(req.headers);
+  const found = ctx.registry.find(shape);
+  if (!found) {
+    req.resume();
+    return sendError(res, 404, new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, path), requestId);
+  }
+  const { route, params } = found;
+
+  const idempotent = IDEMPOTENT.has(method) || req.headers['idempotency-key'] !== undefined;
+  const newInPlay = route.new !== undefined && !route.killSwitch;
+  const shadowing = newInPlay && ctx.shadow !== undefined && ctx.shadow.wants(route, method, req.headers);
+  const keyFromBody = route.cohortKey.from === 'body' && route.mode === 'canary';
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+
+  // Buffer only when something needs to read or replay the body; otherwise it streams through.
+  let body: Buffer | Readable | undefined;
+  if (hasBody) {
+    body = newInPlay && (keyFromBody || idempotent || shadowing) ? await bufferUpTo(req, route.maxBufferedBodyBytes) : req;
+  }
+  const replayable = body === undefined || Buffer.isBuffer(body);
+
+  const decision = chooseSide({
+    mode: route.mode,
+    weight: route.weight,
+    killSwitch: route.killSwitch,
+    hasNew: route.new !== undefined,
+    force: headerValue(req.headers, route.forceHeader) ?? cookieValue(headerValue(req.headers, 'cookie'), route.forceCookie),
+    key: newInPlay && route.mode === 'canary' ? cohortKey(route, params, req, shape, body, client.ip) : undefined,
+    salt: route.salt,
+    buckets: route.buckets,
+    allow: route.allow,
+    onMissingKey: route.onMissingKey,
+    random: ctx.random,
+  });
+
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const call = (side: Side, shadow: boolean) => {
+    const target = side === 'new' ? route.new! : route.legacy;
+    const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers);
+    if (shadow) headers['x-banyan-shadow'] = '1';
+    return ctx.breakers.call(target, {
+      method,
+      path: url,
+      headers,
+      body: shadow ? (body as Buffer | undefined) : body,
+      timeoutMs: target.spec.timeoutMs,
+      clientSignal: shadow ? undefined : abort.signal,
+    });
+  };
+
+  const chosen = decision.side;
+  let servedBy: Side = chosen;
+  let chosenFailed = false;
+  let fellBack = false;
+  let response: UpstreamResponse | undefined;
+  let failure: unknown;
+  try {
+    response = await call(chosen, false);
+  } catch (err) {
+    failure = err;
+  }
+  if (failure !== undefined && chosen === 'new') {
+    const failedResponse = failure instanceof UpstreamStatusError ? failure.response : undefined;
+    const serverFailure = failedResponse === undefined || failedResponse.status >= 500;
+    if (serverFailure) chosenFailed = true;
+    const canRetry = isOpenBreakerError(failure) || (serverFailure && idempotent && replayable);
+    if (canRetry && !abort.signal.aborted) {
+      if (failedResponse) failedResponse.body.dump().catch(() => {});
+      ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
+      fellBack = true;
+      servedBy = 'legacy';
+      failure = undefined;
+      try {
+        response = await call('legacy', false);
+      } catch (err) {
+        failure = err;
+      }
+    }
+  }
+  if (failure instanceof UpstreamStatusError) {
+    response = failure.response;
+    failure = undefined;
+  }
+  if (chosen === 'new' && response && response.status >= 500 && !fellBack) chosenFailed = true;
+
+  if (!response) {
+    const status = errorStatus(failure);
+    if (servedBy === chosen) chosenFailed = true;
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status, latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
+    ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: errorText(failure) }, 'upstream failed');
+    return sendError(res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
+  }
+
+  const sideRules = (servedBy === 'new' ? route.new! : route.legacy).spec.responseHeaders;
+  const extra: Record<string, string> = { 'x-request-id': requestId };
+  if (ctx.exposeUpstreamHeader) extra['x-banyan-upstream'] = servedBy;
+  res.writeHead(response.status, clientResponseHeaders(response.headers, sideRules ?? EMPTY_RULES, extra));
+  ctx.events.emit('request', {
+    routeId: route.id,
+    servedBy,
+    chosen,
+    status: response.status,
+    latencyMs: response.latencyMs,
+    chosenFailed,
+    fellBack,
+    at: Date.now(),
+  });
+
+  // The pipe is attached first, so the shadow tap below only observes chunks the client also gets.
+  const streamed = pipeline(response.body, res);
+  if (shadowing && !fellBack && replayable && ctx.shadow) {
+    const served = response;
+    const cap = route.shadow?.maxBodyBytes ?? 1_048_576;
+    ctx.shadow.run({
+      route,
+      method,
+      url,
+      requestId,
+      servedSide: servedBy,
+      served: tapBody(served.body, cap).then((b) => ({ status: served.status, headers: served.headers, body: b.body, truncated: b.truncated, error: b.failed ? 'client stream failed' : undefined })),
+      send: (side) => captureCall(() => call(side, true), cap),
+    });
+  }
+  try {
+    await streamed;
+  } catch (err) {
+    ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
+  }
+}
+
+function cohortKey(
+  route: RuntimeRoute,
+  params: Record<string, string>,
+  req: IncomingMessage,
+  shape: RequestShape,
+  body: Buffer | Readable | undefined,
+  ip: string,
+): string | undefined {
+  return extractCohortKey(route.cohortKey, {
+    params,
+    header: (name) => headerValue(req.headers, name),
+    cookie: (name) => cookieValue(headerValue(req.headers, 'cookie'), name),
+    query: shape.query,
+    body: () => (Buffer.isBuffer(body) ? body : undefined),
+    ip,
+  });
+}
+
+/** Reads the body into memory up to `cap`; beyond it, returns a stream replaying what was read, then the rest. */
+async function bufferUpTo(req: IncomingMessage, cap: number): Promise<Buffer | Readable> {
+  const it = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return Buffer.concat(chunks, size);
+    chunks.push(next.value);
+    size += next.value.length;
+    if (size > cap) {
+      return Readable.from(
+        (async function* () {
+          yield* chunks;
+          for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+        })(),
+        { objectMode: false },
+      );
+    }
+  }
+}
+
+async function captureCall(send: () => Promise<UpstreamResponse>, cap: number): Promise<CapturedResponse> {
+  let res: UpstreamResponse;
+  try {
+    res = await send();
+  } catch (err) {
+    if (!(err instanceof UpstreamStatusError)) return { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, error: errorText(err) };
+    res = err.response;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > cap) truncated = true;
+      else chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    return { status: res.status, headers: res.headers, body: Buffer.alloc(0), truncated, error: errorText(err) };
+  }
+  return { status: res.status, headers: res.headers, body: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated };
+}
+
+function errorStatus(err: unknown): number {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT') return 504;
+  if (code === 'EOPENBREAKER') return 503;
+  return 502;
+}
+
+function toBanyanError(err: unknown, upstream: RuntimeUpstream): BanyanError {
+  if (isOpenBreakerError(err)) return new RouterErrors.BANYAN_ERR_ROUTER_BREAKER_OPEN(upstream.url);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('BANYAN_ERR_')) return err as BanyanError;
+  return new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(upstream.url, errorText(err));
+}
+
+function sendError(res: ServerResponse, status: number, err: BanyanError, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const payload = JSON.stringify({ code: err.code, message: err.message, requestId });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-request-id': requestId });
+  res.end(payload);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,166 @@
+/**
+ * createRouter: the strangler router's data plane on fastify. Every request is taken over with
+ * `reply.hijack()` and served by routeRequest on the raw node objects, so fastify only does routing
+ * of the catch-all and connection handling; bodies are never parsed by fastify (a pass-through
+ * content-type parser), which keeps them streamable to the upstream.
+ *
+ * The route table comes from a directory of YAML files, watched for changes; a reload that fails
+ * keeps the running table, logs every issue as file:line:col and reports it through
+ * `control.status()` and a `reload` event.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { RouteControlPort, RouterConfigStatus } from './contracts.ts';
+import { formatIssue, ConfigError } from '../config/issues.ts';
+import { loadRouteDirectory } from './config/load-routes.ts';
+import { RouteRegistry } from './config/route-registry.ts';
+import { watchRouteDirectory, type RouteWatcher } from './config/watch-routes.ts';
+import { createUpstreamBreakers, type BreakerOptions } from './breaker/upstream-breakers.ts';
+import { createEventBus } from './proxy/event-bus.ts';
+import { routeRequest } from './proxy/route-request.ts';
+import { createUpstreamPools } from './proxy/upstream.ts';
+import { createSampleStore, type MismatchSink } from './shadow/mismatch-sink.ts';
+import { createShadowMetrics } from './shadow/shadow-metrics.ts';
+import { createShadowRunner } from './shadow/shadow-runner.ts';
+
+export interface RouterOptions {
+  /** Directory of route files (mappings/routes). */
+  readonly routesDir: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (an ephemeral port). */
+  readonly port?: number;
+  readonly logger?: Logger;
+  /** Adds `x-banyan-upstream: legacy|new` to responses (default true). */
+  readonly exposeUpstreamHeader?: boolean;
+  /** Watch routesDir and reload on change (default true). */
+  readonly watch?: boolean;
+  readonly reloadDebounceMs?: number;
+  readonly breaker?: BreakerOptions;
+  /** Where shadow mismatches are published (the Kafka mismatch topic); none: samples only. */
+  readonly mismatchSink?: MismatchSink;
+  /** Prometheus registry for the router's metrics (default: a new one, exposed as `metrics`). */
+  readonly metrics?: Registry;
+  /** Trust X-Forwarded-For from a front proxy for the client address (fastify `trustProxy`). */
+  readonly trustProxy?: boolean;
+  /** Keep-alive connections per upstream origin (default 64). */
+  readonly connectionsPerUpstream?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Randomness for key-less splits, shadow sampling and noise sampling (tests inject a seeded one). */
+  readonly random?: () => number;
+}
+
+export interface Router {
+  /** Starts listening; resolves with the bound address. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  close(): Promise<void>;
+  readonly control: RouteControlPort;
+  readonly metrics: Registry;
+  /** Re-reads the route directory now (the watcher calls this); returns the resulting status. */
+  reload(): RouterConfigStatus;
+  /** Resolves when shadow comparisons in flight are done. */
+  shadowIdle(): Promise<void>;
+}
+
+/** Loads the routes (throws ConfigError listing every issue when they are invalid) and builds the router. */
+export function createRouter(options: RouterOptions): Router {
+  const logger = (options.logger ?? pino({ level: 'info' })).child({ component: 'router' });
+  const events = createEventBus((event, err) => logger.error({ event, err: String(err) }, 'router event listener failed'));
+  const registry = new RouteRegistry();
+  const metrics = options.metrics ?? new Registry();
+
+  const first = loadRouteDirectory(options.routesDir, options.env);
+  if (!first.ok) throw new ConfigError(first.issues);
+  registry.replace(first.table);
+  let status: RouterConfigStatus = { ok: true, files: first.table.files, issues: [], loadedAt: Date.now(), lastAttemptAt: Date.now() };
+
+  const pools = createUpstreamPools({ connections: options.connectionsPerUpstream });
+  const breakers = createUpstreamBreakers(pools, options.breaker);
+  breakers.onChange((url, state) => {
+    logger.warn({ upstream: url, state }, 'breaker state changed');
+    const at = Date.now();
+    for (const r of registry.all()) {
+      if (r.legacy.url === url) events.emit('breaker', { routeId: r.id, side: 'legacy', state, at });
+      if (r.new?.url === url) events.emit('breaker', { routeId: r.id, side: 'new', state, at });
+    }
+  });
+  const samples = createSampleStore();
+  const shadow = createShadowRunner({
+    events,
+    samples,
+    metrics: createShadowMetrics(metrics),
+    logger,
+    sink: options.mismatchSink,
+    random: options.random,
+  });
+
+  const reload = (): RouterConfigStatus => {
+    const at = Date.now();
+    const r = loadRouteDirectory(options.routesDir, options.env);
+    if (r.ok) {
+      registry.replace(r.table);
+      status = { ok: true, files: r.table.files, issues: [], loadedAt: at, lastAttemptAt: at };
+      logger.info({ files: r.table.files, routes: r.table.routes.length }, 'routes reloaded');
+    } else {
+      const issues = r.issues.map(formatIssue);
+      status = { ...status, ok: false, issues, lastAttemptAt: at };
+      logger.error({ issues }, 'route reload failed; keeping the running routes');
+    }
+    events.emit('reload', { ok: status.ok, files: [...(r.ok ? r.table.files : r.files)], issues: [...status.issues], at });
+    return status;
+  };
+
+  const app: FastifyInstance = Fastify({ logger: false, trustProxy: options.trustProxy ?? false, bodyLimit: Number.MAX_SAFE_INTEGER });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  const ctx = { registry, breakers, events, logger, shadow, exposeUpstreamHeader: options.exposeUpstreamHeader ?? true, random: options.random };
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'],
+    url: '*',
+    handler(request, reply) {
+      reply.hijack();
+      const host = request.headers.host;
+      return routeRequest(ctx, request.raw, reply.raw, { ip: request.ip, protocol: request.protocol, host });
+    },
+  });
+
+  let watcher: RouteWatcher | undefined;
+  const control: RouteControlPort = {
+    listRoutes: () => registry.all().map((r) => registry.view(r, breakers.state)),
+    status: () => status,
+    recentMismatches: (routeId, limit) => samples.recent(routeId, limit),
+    applyOverride: (id, o) => {
+      registry.applyOverride(id, o);
+      logger.info({ route: id, override: o }, 'route override applied');
+    },
+    clearOverride: (id) => {
+      registry.clearOverride(id);
+      logger.info({ route: id }, 'route override cleared');
+    },
+    on: (e, l) => events.on(e, l),
+    off: (e, l) => events.off(e, l),
+  };
+
+  return {
+    control,
+    metrics,
+    reload,
+    shadowIdle: () => shadow.idle(),
+    async listen() {
+      const host = options.host ?? '127.0.0.1';
+      await app.listen({ host, port: options.port ?? 0 });
+      if (options.watch ?? true) watcher = watchRouteDirectory(options.routesDir, options.reloadDebounceMs ?? 100, () => void reload());
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
+      return { host, port, url: `http://${host}:${port}` };
+    },
+    async close() {
+      watcher?.close();
+      await app.close();
+      await shadow.idle();
+      breakers.shutdown();
+      await pools.close();
+    },
+  };
+}
