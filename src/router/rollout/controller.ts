@@ -1,0 +1,483 @@
+/**
+ * The control plane's single writer of route overrides. It runs each route's progressive delivery
+ * (the `rollout:` block: steps, interval, gates, approvals, auto-rollback, auto-resume) from the data
+ * plane's RouterEvents, and carries out the operators' changes from the admin API (weight, mode,
+ * pause/resume, approve, roll back, kill switch). Every change goes to the data plane through
+ * `RouteControlPort.applyOverride`, is persisted (so a restart keeps it) and audited (who, why,
+ * from, to, gate values).
+ *
+ * State machine per route (see RolloutPhase), after Flagger's canary analysis and Argo Rollouts:
+ *   progressing --gates pass after interval--> next step | awaiting-approval | completed
+ *   progressing --a gate fails--> rolled-back (weight = last good or 0) --resumeAfter, breaker not open--> progressing (same step)
+ *   rolled-back --maxAttempts reached or resume: manual--> failed
+ *   any --pause / manual weight / kill switch / manual rollback--> paused --resume--> progressing (same step)
+ * A step is judged on its own traffic only: the measurement window restarts with every weight change.
+ *
+ * Time comes from an injectable clock and `tick()`; the timer only calls `tick()`, so unit tests
+ * drive the ramp without sleeping.
+ */
+import type { Logger } from 'pino';
+import type {
+  BreakerState,
+  RequestOutcome,
+  RouteControlPort,
+  RouteMode,
+  RouteOverride,
+  RouteView,
+  ShadowOutcome,
+  Side,
+} from '../contracts.ts';
+import type { AuditAction, RouteTrafficState } from '../audit/audit-event.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
+import type { RouterMetrics } from '../stats/metrics.ts';
+import type { RolloutProgress } from '../state/route-state.ts';
+import type { RouteStateBook } from '../state/state-book.ts';
+import { RouterControlErrors } from './control-errors.ts';
+import { evaluateGates, type GateReport, type GateResult } from './gates.ts';
+import type { RolloutSpec } from './spec.ts';
+import { StepWindow } from './step-window.ts';
+
+/** Who asks for a change and why; both are recorded in the audit event. */
+export interface Actor {
+  readonly actor: string;
+  readonly reason: string;
+}
+
+export const CONTROLLER_ACTOR = 'rollout-controller';
+
+export interface RolloutStatus {
+  readonly phase: RolloutProgress['phase'];
+  readonly stepIndex: number;
+  readonly steps: ReadonlyArray<{ readonly weight: number; readonly approve: boolean }>;
+  readonly nextWeight?: number;
+  readonly lastGoodWeight: number;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly stepStartedAt: number;
+  readonly intervalMs: number;
+  readonly resumeAt?: number;
+  readonly reason?: string;
+  /** Requests chosen for new during this step, against the minimum. */
+  readonly stepRequests: number;
+  readonly minRequests: number;
+  readonly gates: readonly GateResult[];
+}
+
+export interface RouteControlStatus {
+  readonly route: RouteView;
+  readonly override: RouteOverride;
+  readonly rollout?: RolloutStatus;
+}
+
+export interface ChangeResult {
+  /** False when the audit event could not be written (the change was still made). */
+  readonly audited: boolean;
+  readonly status: RouteControlStatus;
+}
+
+export interface RolloutController {
+  /** Loads persisted state, re-applies overrides, starts listening (and ticking, unless tickMs is 0). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Judges every route once; the timer calls it every tickMs. */
+  tick(): void;
+  /** Resolves when every persistence and audit write started so far has settled. */
+  idle(): Promise<void>;
+  status(routeId: string): RouteControlStatus;
+  list(): RouteControlStatus[];
+  setWeight(routeId: string, weight: number, who: Actor): Promise<ChangeResult>;
+  setMode(routeId: string, mode: RouteMode, who: Actor): Promise<ChangeResult>;
+  setKillSwitch(routeId: string, on: boolean, who: Actor): Promise<ChangeResult>;
+  pause(routeId: string, who: Actor): Promise<ChangeResult>;
+  resume(routeId: string, who: Actor): Promise<ChangeResult>;
+  approve(routeId: string, who: Actor): Promise<ChangeResult>;
+  /** To `weight`, or to the rollout's last good weight, or 0; pauses the rollout. */
+  rollback(routeId: string, who: Actor, weight?: number): Promise<ChangeResult>;
+}
+
+export interface RolloutControllerOptions {
+  readonly port: RouteControlPort;
+  readonly book: RouteStateBook;
+  readonly audit: AuditTrail;
+  readonly now?: () => number;
+  /** Milliseconds between ticks; 0 disables the timer (tests call tick()). Default 1000. */
+  readonly tickMs?: number;
+  readonly logger?: Logger;
+  readonly metrics?: RouterMetrics;
+}
+
+interface Runtime {
+  override: RouteOverride;
+  progress?: RolloutProgress;
+  readonly window: StepWindow;
+  report?: GateReport;
+  dryRunReported: boolean;
+}
+
+const ACTIVE_PHASES = new Set(['progressing', 'awaiting-approval', 'rolled-back']);
+
+export function createRolloutController(options: RolloutControllerOptions): RolloutController {
+  const { port, book, audit } = options;
+  const now = options.now ?? Date.now;
+  const runtimes = new Map<string, Runtime>();
+  const pending = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+
+  const runtime = (routeId: string): Runtime => {
+    let rt = runtimes.get(routeId);
+    if (!rt) {
+      rt = { override: {}, window: new StepWindow(), dryRunReported: false };
+      runtimes.set(routeId, rt);
+    }
+    return rt;
+  };
+
+  const viewOf = (routeId: string): RouteView => {
+    const view = port.listRoutes().find((r) => r.id === routeId);
+    if (!view) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE(routeId);
+    return view;
+  };
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  const traffic = (view: RouteView, rt: Runtime): RouteTrafficState => ({
+    weight: view.weight,
+    mode: view.mode,
+    killSwitch: view.killSwitch,
+    ...(rt.progress ? { phase: rt.progress.phase, step: rt.progress.stepIndex } : {}),
+  });
+
+  /**
+   * Makes one change: applies `override` (if any) through the port, replaces the rollout progress
+   * (if given), persists, and audits from/to. Synchronous up to the writes, so a tick never sees a
+   * half-made change.
+   */
+  const change = (
+    routeId: string,
+    action: AuditAction,
+    who: Actor,
+    edit: { override?: RouteOverride; progress?: RolloutProgress; gates?: readonly GateResult[] },
+  ): Promise<boolean> => {
+    const rt = runtime(routeId);
+    const before = viewOf(routeId);
+    const from = traffic(before, rt);
+    if (edit.override) {
+      port.applyOverride(routeId, edit.override);
+      const merged: Record<string, unknown> = { ...rt.override };
+      for (const [k, v] of Object.entries(edit.override)) if (v !== undefined) merged[k] = v;
+      rt.override = merged as RouteOverride;
+      if (edit.override.weight !== undefined) {
+        rt.window.reset();
+        options.metrics?.weight(routeId, edit.override.weight);
+      }
+    }
+    if (edit.progress) {
+      if (edit.progress.stepIndex !== rt.progress?.stepIndex || edit.progress.phase !== rt.progress?.phase) rt.dryRunReported = false;
+      rt.progress = edit.progress;
+    }
+    const to = traffic(viewOf(routeId), rt);
+    const persisted = book.update(routeId, { override: rt.override, rollout: rt.progress }).catch((err: unknown) => {
+      options.logger?.error({ err, routeId }, 'route state could not be persisted');
+    });
+    const audited = audit.record({ routeId, action, actor: who.actor, reason: who.reason, from, to, ...(edit.gates ? { gates: edit.gates } : {}) });
+    return track(Promise.all([persisted, audited]).then(([, ok]) => ok));
+  };
+
+  const auto = (reason: string): Actor => ({ actor: CONTROLLER_ACTOR, reason });
+
+  const enterStep = (
+    routeId: string,
+    spec: RolloutSpec,
+    index: number,
+    action: AuditAction,
+    who: Actor,
+    attempts: number,
+    gates?: readonly GateResult[],
+  ): Promise<boolean> => {
+    const rt = runtime(routeId);
+    const step = spec.steps[index]!;
+    return change(routeId, action, who, {
+      override: { weight: step.weight },
+      progress: {
+        phase: 'progressing',
+        stepIndex: index,
+        lastGoodWeight: rt.progress?.lastGoodWeight ?? 0,
+        attempts,
+        stepStartedAt: now(),
+      },
+      ...(gates ? { gates } : {}),
+    });
+  };
+
+  const judge = (view: RouteView): void => {
+    const spec = view.rollout;
+    if (!spec) return;
+    const rt = runtime(view.id);
+    const p = rt.progress;
+    const blocked = view.mode !== 'canary' || view.killSwitch || !view.active;
+
+    if (!p) {
+      if (blocked) return;
+      if (spec.steps[0]!.approve || !spec.autoAdvance) {
+        void change(view.id, 'await-approval', auto('rollout declared; first step needs approval'), {
+          progress: { phase: 'awaiting-approval', stepIndex: -1, lastGoodWeight: 0, attempts: 0, stepStartedAt: now() },
+        });
+      } else {
+        void enterStep(view.id, spec, 0, 'rollout-start', auto('rollout declared in route file'), 0);
+      }
+      return;
+    }
+
+    if (p.phase === 'rolled-back') {
+      if (spec.onFailure.resume === 'auto' && now() >= (p.resumeAt ?? 0) && rt.window.newBreaker !== 'open' && !blocked) {
+        void enterStep(view.id, spec, Math.max(0, p.stepIndex), 'resume', auto(`retrying step after rollback (attempt ${p.attempts + 1} of ${spec.onFailure.maxAttempts})`), p.attempts);
+      }
+      return;
+    }
+    if (p.phase !== 'progressing' || blocked) return;
+
+    const report = evaluateGates(spec, rt.window.measurements());
+    rt.report = report;
+    if (report.dryRunFailed.length > 0 && !rt.dryRunReported) {
+      rt.dryRunReported = true;
+      void audit.record({
+        routeId: view.id,
+        action: 'dry-run-gate-failed',
+        actor: CONTROLLER_ACTOR,
+        reason: `dry-run gates would fail: ${report.dryRunFailed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`,
+        from: traffic(view, rt),
+        to: traffic(view, rt),
+        gates: report.results,
+      });
+    }
+    if (report.failed.length > 0) {
+      rollBackAutomatically(view, spec, rt, p, report);
+      return;
+    }
+    if (now() - p.stepStartedAt < spec.intervalMs || !report.enoughTraffic) return;
+
+    // The step's gates held for a whole interval: its weight becomes the last good one.
+    const passed = spec.steps[p.stepIndex]!;
+    const gateText = report.results.map((g) => `${g.gate} ${g.verdict}`).join(', ');
+    if (p.stepIndex === spec.steps.length - 1) {
+      void change(view.id, 'complete', auto(`last step held: ${gateText}`), {
+        progress: { ...p, phase: 'completed', lastGoodWeight: passed.weight, attempts: 0 },
+        gates: report.results,
+      });
+      return;
+    }
+    const next = spec.steps[p.stepIndex + 1]!;
+    if (next.approve || !spec.autoAdvance) {
+      void change(view.id, 'await-approval', auto(`step ${passed.weight}% held (${gateText}); ${next.weight}% needs approval`), {
+        progress: { ...p, phase: 'awaiting-approval', lastGoodWeight: passed.weight, attempts: 0 },
+        gates: report.results,
+      });
+      return;
+    }
+    rt.progress = { ...p, lastGoodWeight: passed.weight };
+    void enterStep(view.id, spec, p.stepIndex + 1, 'step', auto(`step ${passed.weight}% held: ${gateText}`), 0, report.results).catch(() => undefined);
+  };
+
+  const rollBackAutomatically = (view: RouteView, spec: RolloutSpec, rt: Runtime, p: RolloutProgress, report: GateReport): void => {
+    const weight = spec.onFailure.rollbackTo === 'zero' ? 0 : p.lastGoodWeight;
+    const attempts = p.attempts + 1;
+    const giveUp = spec.onFailure.resume === 'manual' || attempts >= spec.onFailure.maxAttempts;
+    const failedText = report.failed.map((g) => `${g.gate}: ${g.detail}`).join('; ');
+    void change(view.id, 'rollback', auto(`gate failed at ${spec.steps[p.stepIndex]!.weight}%: ${failedText}${giveUp ? '; waiting for a human' : ''}`), {
+      override: { weight },
+      progress: {
+        ...p,
+        phase: giveUp ? 'failed' : 'rolled-back',
+        attempts,
+        stepStartedAt: now(),
+        ...(giveUp ? { resumeAt: undefined } : { resumeAt: now() + spec.onFailure.resumeAfterMs }),
+        reason: failedText,
+      },
+      gates: report.results,
+    });
+  };
+
+  const statusOf = (view: RouteView): RouteControlStatus => {
+    const rt = runtime(view.id);
+    const spec = view.rollout;
+    const p = rt.progress;
+    if (!spec || !p) return { route: view, override: rt.override };
+    const m = rt.window.measurements();
+    return {
+      route: view,
+      override: rt.override,
+      rollout: {
+        phase: p.phase,
+        stepIndex: p.stepIndex,
+        steps: spec.steps,
+        nextWeight: spec.steps[p.phase === 'awaiting-approval' ? p.stepIndex + 1 : p.stepIndex]?.weight,
+        lastGoodWeight: p.lastGoodWeight,
+        attempts: p.attempts,
+        maxAttempts: spec.onFailure.maxAttempts,
+        stepStartedAt: p.stepStartedAt,
+        intervalMs: spec.intervalMs,
+        resumeAt: p.resumeAt,
+        reason: p.reason,
+        stepRequests: m.new.chosen,
+        minRequests: spec.minRequests,
+        gates: rt.report?.results ?? [],
+      },
+    };
+  };
+
+  const result = async (routeId: string, audited: Promise<boolean>): Promise<ChangeResult> => ({
+    audited: await audited,
+    status: statusOf(viewOf(routeId)),
+  });
+
+  const requireReason = (who: Actor): void => {
+    if (!who.reason || who.reason.trim() === '') throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_REASON_REQUIRED();
+  };
+
+  const rolloutOf = (routeId: string, verb: string, allowed: ReadonlySet<string>): { view: RouteView; spec: RolloutSpec; rt: Runtime; p: RolloutProgress } => {
+    const view = viewOf(routeId);
+    const rt = runtime(routeId);
+    if (!view.rollout || !rt.progress) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_NO_ROLLOUT(routeId);
+    if (!allowed.has(rt.progress.phase)) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_PHASE(routeId, verb, rt.progress.phase);
+    return { view, spec: view.rollout, rt, p: rt.progress };
+  };
+
+  /** A human's traffic change stops an active ramp so the two never fight over the weight. */
+  const pausedBy = (rt: Runtime, reason: string): RolloutProgress | undefined =>
+    rt.progress && ACTIVE_PHASES.has(rt.progress.phase) ? { ...rt.progress, phase: 'paused', resumeAt: undefined, reason } : undefined;
+
+  const listeners = {
+    request: (o: RequestOutcome) => runtime(o.routeId).window.addRequest(o),
+    shadow: (o: ShadowOutcome) => runtime(o.routeId).window.addShadow(o.matched),
+    breaker: (e: { routeId: string; side: Side; state: BreakerState }) => {
+      if (e.side !== 'new') return;
+      runtime(e.routeId).window.newBreaker = e.state;
+      // An opening breaker is judged at once rather than at the next tick: the rollback is the point.
+      if (e.state === 'open' && started) {
+        const view = port.listRoutes().find((r) => r.id === e.routeId);
+        if (view) judge(view);
+      }
+    },
+  };
+
+  const controller: RolloutController = {
+    async start() {
+      if (started) return;
+      await book.load();
+      const views = new Map(port.listRoutes().map((v) => [v.id, v]));
+      for (const routeId of book.ids()) {
+        const saved = book.get(routeId)!;
+        const view = views.get(routeId);
+        if (!view) {
+          options.logger?.warn({ routeId }, 'persisted state for a route that no longer exists; kept, not applied');
+          continue;
+        }
+        const rt = runtime(routeId);
+        rt.override = saved.override ?? {};
+        if (saved.rollout && view.rollout) rt.progress = { ...saved.rollout, stepStartedAt: now() };
+        if (Object.keys(rt.override).length > 0) {
+          try {
+            port.applyOverride(routeId, rt.override);
+            if (rt.override.weight !== undefined) options.metrics?.weight(routeId, rt.override.weight);
+          } catch (err) {
+            options.logger?.error({ err, routeId }, 'persisted override rejected by the data plane');
+          }
+        }
+      }
+      for (const view of port.listRoutes()) runtime(view.id).window.newBreaker = view.breakers.new;
+      port.on('request', listeners.request);
+      port.on('shadow', listeners.shadow);
+      port.on('breaker', listeners.breaker);
+      started = true;
+      const tickMs = options.tickMs ?? 1_000;
+      if (tickMs > 0) {
+        timer = setInterval(() => controller.tick(), tickMs);
+        timer.unref();
+      }
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (started) {
+        port.off('request', listeners.request);
+        port.off('shadow', listeners.shadow);
+        port.off('breaker', listeners.breaker);
+      }
+      started = false;
+      await controller.idle();
+    },
+    tick() {
+      for (const view of port.listRoutes()) {
+        try {
+          judge(view);
+        } catch (err) {
+          options.logger?.error({ err, routeId: view.id }, 'rollout tick failed');
+        }
+      }
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    status: (routeId) => statusOf(viewOf(routeId)),
+    list: () => port.listRoutes().map(statusOf),
+
+    async setWeight(routeId, weight, who) {
+      requireReason(who);
+      if (!(weight >= 0 && weight <= 100)) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_INVALID_CHANGE(routeId, 'weight must be 0-100');
+      viewOf(routeId);
+      const rt = runtime(routeId);
+      const progress = pausedBy(rt, `weight set by ${who.actor}`);
+      return result(routeId, change(routeId, 'set-weight', who, { override: { weight }, ...(progress ? { progress } : {}) }));
+    },
+    async setMode(routeId, mode, who) {
+      requireReason(who);
+      viewOf(routeId);
+      const rt = runtime(routeId);
+      const progress = mode !== 'canary' ? pausedBy(rt, `mode set to ${mode} by ${who.actor}`) : undefined;
+      return result(routeId, change(routeId, 'set-mode', who, { override: { mode }, ...(progress ? { progress } : {}) }));
+    },
+    async setKillSwitch(routeId, on, who) {
+      requireReason(who);
+      viewOf(routeId);
+      const rt = runtime(routeId);
+      const progress = on ? pausedBy(rt, `kill switch by ${who.actor}`) : undefined;
+      return result(routeId, change(routeId, on ? 'kill-switch-on' : 'kill-switch-off', who, { override: { killSwitch: on }, ...(progress ? { progress } : {}) }));
+    },
+    async pause(routeId, who) {
+      requireReason(who);
+      const { rt } = rolloutOf(routeId, 'pause', ACTIVE_PHASES);
+      return result(routeId, change(routeId, 'pause', who, { progress: pausedBy(rt, who.reason)! }));
+    },
+    async resume(routeId, who) {
+      requireReason(who);
+      const { spec, p } = rolloutOf(routeId, 'resume', new Set(['paused', 'failed', 'rolled-back']));
+      if (p.stepIndex < 0 && (spec.steps[0]!.approve || !spec.autoAdvance)) {
+        return result(routeId, change(routeId, 'resume', who, { progress: { ...p, phase: 'awaiting-approval', reason: undefined } }));
+      }
+      // A human resuming after `failed` grants a fresh set of attempts.
+      return result(routeId, enterStep(routeId, spec, Math.max(0, p.stepIndex), 'resume', who, p.phase === 'failed' ? 0 : p.attempts));
+    },
+    async approve(routeId, who) {
+      requireReason(who);
+      const { spec, p } = rolloutOf(routeId, 'approve', new Set(['awaiting-approval']));
+      return result(routeId, enterStep(routeId, spec, p.stepIndex + 1, 'approve', who, 0));
+    },
+    async rollback(routeId, who, weight) {
+      requireReason(who);
+      if (weight !== undefined && !(weight >= 0 && weight <= 100)) {
+        throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_INVALID_CHANGE(routeId, 'weight must be 0-100');
+      }
+      viewOf(routeId);
+      const rt = runtime(routeId);
+      const to = weight ?? rt.progress?.lastGoodWeight ?? 0;
+      const progress = rt.progress && rt.progress.phase !== 'paused' ? { ...rt.progress, phase: 'paused' as const, resumeAt: undefined, reason: `rolled back by ${who.actor}` } : undefined;
+      return result(routeId, change(routeId, 'rollback', who, { override: { weight: to }, ...(progress ? { progress } : {}) }));
+    },
+  };
+  return controller;
+}
