@@ -7,7 +7,7 @@
  * docker-compose passes `BANYAN_HTTP_PORT=9464` or `BANYAN_KAFKA_BROKERS=kafka:9092`.
  */
 import { z } from 'zod';
-import { boolean, intBetween, nonEmpty, portOrZero, positiveInt } from './schema-helpers.ts';
+import { boolean, intBetween, nonEmpty, port, portOrZero, positiveInt } from './schema-helpers.ts';
 
 /** Default place of the embedded Kafka's data, relative to the directory holding banyan.yaml. */
 export const DEFAULT_EMBEDDED_DATA_DIR = '.banyan/kafka';
@@ -50,8 +50,9 @@ const embedded = z.strictObject({
   data_dir: nonEmpty.default(DEFAULT_EMBEDDED_DATA_DIR),
   /** Apache Kafka version of the broker jars; the launcher's default when absent. */
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version like 3.9.1').optional(),
-  port: portOrZero.optional(),
-  controller_port: portOrZero.optional(),
+  /** Client port; absent: the one remembered in data_dir, else a free one (printed at start). */
+  port: port.optional(),
+  controller_port: port.optional(),
   start_timeout_ms: positiveInt.optional(),
 });
 

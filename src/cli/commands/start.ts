@@ -1,7 +1,89 @@
+/**
+ * `banyan start [--config banyan.yaml]`: loads the config (every issue printed as
+ * file:line:col: rule: message, exit 1), starts the gateway and runs until SIGINT or SIGTERM, then
+ * stops it cleanly (embedded Kafka included) and exits 0. A second signal exits at once.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
+import { ConfigError, formatIssue } from '../../config/issues.ts';
+import { loadGatewayConfig } from '../../config/gateway-config.ts';
+import { buildGateway, type GatewayOptions } from '../../index.ts';
+import { createRootLogger } from '../../observability/logger.ts';
 
-// Placeholder until the command lands; kept so the command table type-checks.
-export async function run(_argv: string[], io: CliIo): Promise<number> {
-  io.stderr.write('banyan start: not available in this build yet\n');
-  return 1;
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  return runStart(argv, io, { until: signalled(io) });
 }
+
+export interface StartDeps extends Pick<GatewayOptions, 'launchLocalKafka'> {
+  /** Resolves when the gateway should stop (a signal in the real CLI, a test's trigger otherwise). */
+  readonly until: Promise<unknown>;
+  /** Called once the gateway runs, with its metrics/health address. */
+  readonly onStarted?: (info: { httpAddress: string; brokers: readonly string[] }) => void;
+}
+
+export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Promise<number> {
+  let values: { config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    io.stderr.write(`banyan start: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+
+  let config;
+  try {
+    // Without --config a missing ./banyan.yaml means "all defaults": the embedded Kafka.
+    config = loadGatewayConfig(resolve(io.cwd, values.config ?? 'banyan.yaml'), {
+      env: io.env,
+      ifMissing: values.config === undefined ? 'defaults' : 'error',
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    return 1;
+  }
+
+  const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
+  const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka });
+  try {
+    await gateway.start();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    logger.fatal({ err }, 'gateway failed to start');
+    io.stderr.write(`banyan start: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+    return 1;
+  }
+  deps.onStarted?.({ httpAddress: gateway.httpAddress!, brokers: gateway.brokers ?? [] });
+  await deps.until;
+  await gateway.stop();
+  logger.flush();
+  return 0;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits immediately (stop is stuck). */
+function signalled(io: CliIo): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      io.stderr.write(`banyan start: ${signal} received, stopping (send it again to exit now)\n`);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+const USAGE = `usage: banyan start [--config banyan.yaml]
+
+Starts the gateway. With no kafka.brokers in the config it runs its own local Kafka with data under
+kafka.embedded.data_dir (default .banyan/kafka next to banyan.yaml), kept across restarts.
+Stops cleanly on SIGINT or SIGTERM.
+`;

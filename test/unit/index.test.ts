@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { buildGateway, type GatewayComponent } from '../../src/index.ts';
+import { checkConfigText } from '../../src/config/load.ts';
+import { gatewaySchema } from '../../src/config/gateway-schema.ts';
+import { resolveGatewayConfig } from '../../src/config/gateway-config.ts';
+import type { LocalKafka, LocalKafkaOptions } from '../../src/connectors/kafka/local/index.ts';
+
+const logger = pino({ level: 'silent' });
+// Port 1 on loopback refuses connections at once: a "Kafka" that is down, without a broker.
+const DOWN = '127.0.0.1:1';
+
+function config(yaml: string) {
+  const r = checkConfigText('banyan.yaml', yaml, gatewaySchema, { env: {} });
+  assert.ok(r.ok);
+  return resolveGatewayConfig(r.config.value, '/srv/banyan');
+}
+
+function fakeLauncher() {
+  const calls: LocalKafkaOptions[] = [];
+  let stops = 0;
+  const launch = async (options: LocalKafkaOptions): Promise<LocalKafka> => {
+    calls.push(options);
+    return { brokers: [DOWN], dataDir: options.dataDir, pid: 4242, stop: async () => void stops++, kill: async () => {} };
+  };
+  return { launch, calls, stops: () => stops };
+}
+
+test('with brokers configured the gateway never launches the embedded Kafka, and reports not-ready while they are down', async () => {
+  const launcher = fakeLauncher();
+  const gw = buildGateway(config(`kafka: { brokers: ["${DOWN}"] }\nhttp: { port: 0 }\n`), { logger, launchLocalKafka: launcher.launch });
+  await gw.start();
+  assert.equal(launcher.calls.length, 0);
+  assert.equal(gw.embeddedKafka, false);
+  assert.deepEqual(gw.brokers, [DOWN]);
+  const live = await fetch(`${gw.httpAddress}/health/live`);
+  assert.equal(live.status, 200);
+  const ready = await fetch(`${gw.httpAddress}/health/ready`);
+  assert.equal(ready.status, 503);
+  const body = (await ready.json()) as { checks: Array<{ name: string; ok: boolean }> };
+  assert.deepEqual(body.checks.map((c) => [c.name, c.ok]), [['kafka', false]]);
+  await gw.stop();
+});
+
+test('with no brokers the embedded Kafka is launched with the data dir next to banyan.yaml and stopped with the gateway', async () => {
+  const launcher = fakeLauncher();
+  const gw = buildGateway(config('http: { port: 0 }\nkafka: { embedded: { port: 39092 } }\n'), { logger, launchLocalKafka: launcher.launch });
+  await gw.start();
+  assert.equal(launcher.calls.length, 1);
+  assert.equal(launcher.calls[0]!.dataDir, '/srv/banyan/.banyan/kafka');
+  assert.equal(launcher.calls[0]!.port, 39092);
+  assert.equal(gw.embeddedKafka, true);
+  assert.deepEqual(gw.brokers, [DOWN]);
+  await gw.stop();
+  await gw.stop();
+  assert.equal(launcher.stops(), 1, 'stop() is idempotent');
+  await assert.rejects(gw.start(), { code: 'BANYAN_ERR_GATEWAY_STOPPED' });
+});
+
+test('components start after Kafka and the HTTP server, in order, and stop in reverse', async () => {
+  const events: string[] = [];
+  const component = (name: string): GatewayComponent => ({
+    name,
+    start: async (ctx) => void events.push(`start ${name} ${ctx.brokers.join(',')}`),
+    stop: async () => void events.push(`stop ${name}`),
+  });
+  const gw = buildGateway(config(`kafka: { brokers: ["${DOWN}"] }\nhttp: { port: 0 }\n`), { logger, components: [component('a'), component('b')] });
+  await gw.start();
+  await gw.stop();
+  assert.deepEqual(events, [`start a ${DOWN}`, `start b ${DOWN}`, 'stop b', 'stop a']);
+});
+
+test('a failing start undoes what it started (embedded Kafka stopped, port released) and throws a coded error', async () => {
+  const launcher = fakeLauncher();
+  const failing: GatewayComponent = { name: 'bad', start: async () => Promise.reject(new Error('queue missing')), stop: async () => {} };
+  const gw = buildGateway(config('http: { port: 0 }\n'), { logger, launchLocalKafka: launcher.launch, components: [failing] });
+  await assert.rejects(gw.start(), (err: { code?: string; message?: string }) => {
+    assert.equal(err.code, 'BANYAN_ERR_GATEWAY_START_FAILED');
+    assert.match(err.message ?? '', /queue missing/);
+    return true;
+  });
+  assert.equal(launcher.stops(), 1);
+  await gw.stop();
+  assert.equal(launcher.stops(), 1, 'stop after a failed start does not stop twice');
+});
