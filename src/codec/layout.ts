@@ -109,6 +109,16 @@ export interface ElementaryBase extends FieldBase {
   readonly picture?: string;
   /** VALUE clause literal, if any (kept for documentation and for encoders filling FILLER). */
   readonly value?: string;
+  /**
+   * What kind of literal `value` is: quoted text, a number, X'..' hex (then `value` is the hex
+   * digits), N'..' national, or a figurative constant (then `value` is its singular keyword:
+   * ZERO, SPACE, HIGH-VALUE, LOW-VALUE, QUOTE, NULL). Added by the parser; absent without VALUE.
+   */
+  readonly valueKind?: 'alphanumeric' | 'numeric' | 'hex' | 'national' | 'figurative';
+  /** VALUE ALL literal: the literal repeats to fill the item. */
+  readonly valueAll?: boolean;
+  /** USAGE after group inheritance (COMP/COMP-4/BINARY -> 'binary'). Added by the parser. */
+  readonly usage?: Usage;
   readonly blankWhenZero?: boolean;
   readonly justifiedRight?: boolean;
   readonly sync?: boolean;
@@ -158,10 +168,14 @@ export interface PackedDecimalField extends ElementaryBase, NumericShape {
   readonly unsignedNoNibble?: boolean;
 }
 
-/** COMP / COMP-4 / BINARY / COMP-5: two's complement integer of 2, 4 or 8 bytes (1 with some dialects). */
+/**
+ * COMP / COMP-4 / BINARY / COMP-5: two's complement integer of 2, 4 or 8 bytes (1 with some dialects).
+ * Pictures of more than 18 digits (beyond IBM's limit) follow Cobrix: ceil((digits*log2(10)+1)/8)
+ * bytes, e.g. 9(19) -> 9, 9(37) -> 16; so `bytes` may exceed 8 (then equal to `length`).
+ */
 export interface BinaryField extends ElementaryBase, NumericShape {
   readonly kind: 'binary';
-  readonly bytes: 1 | 2 | 4 | 8;
+  readonly bytes: number;
   /** COMP-5: the value may use the full binary range, not only the PICTURE's digits. */
   readonly native: boolean;
   readonly endianness: Endianness;
