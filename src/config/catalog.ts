@@ -4,7 +4,9 @@
  * first kind whose `matches` accepts its project-relative path. No registration by import side
  * effect: a new kind is one entry in CONFIG_KINDS.
  */
+import { join } from 'node:path';
 import { checkBridgeText } from './bridge-schema.ts';
+import { check as checkRecordMapping } from '../codec/mapping/check.ts';
 import { checkConfigText } from './load.ts';
 import { gatewaySchema } from './gateway-schema.ts';
 import type { ConfigIssue } from './issues.ts';
@@ -52,8 +54,7 @@ export const CONFIG_KINDS: readonly ConfigKind[] = [
     kind: 'record-mapping',
     describe: 'mappings/records/*.yaml: copybook -> topic, entity key, field names, masking',
     matches: (p) => /^mappings\/records\/[^/]+\.ya?ml$/.test(p),
-    // PLACEHOLDER: the codec's mapping schema (src/codec/mapping/) replaces this with its own check function.
-    check: (file, text) => checkYamlObject(file, text),
+    check: (file, text, context) => checkRecordMapping(file, text, { env: context.env, baseDir: join(context.rootDir, 'mappings/records') }),
   },
 ];
 

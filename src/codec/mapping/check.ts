@@ -66,6 +66,8 @@ export interface BoundRedefinesRule {
 }
 
 export interface CheckOptions extends LoadOptions {
+  /** Directory `copybook:` is relative to; defaults to the mapping file's directory. */
+  readonly baseDir?: string;
   /** Parses a copybook; defaults to the codec's parser (tests inject layouts). */
   readonly loadCopybook?: (file: string, options: { copybookDir?: string } & ParseOptions) => CopybookLayout;
 }
@@ -96,7 +98,7 @@ function bind(file: string, text: string, options: CheckOptions): { mapping?: Bo
   const issues: ConfigIssue[] = [];
   const at = (path: PathSegment[], rule: string, message: string, atKey = false) => issues.push(source.issueAt(path, rule, message, atKey));
 
-  const baseDir = dirname(resolve(file));
+  const baseDir = options.baseDir ?? dirname(resolve(file));
   const copybookFile = resolve(baseDir, config.copybook);
   const copybookDir = config.copybook_dir ? resolve(baseDir, config.copybook_dir) : dirname(copybookFile);
   let copybook: CopybookLayout;
