@@ -37,9 +37,8 @@ export interface DecommissionProgress {
   /** When tracking of this route began (the clock starts here if legacy was never seen). */
   readonly trackingSince: number;
   readonly legacyLastServedAt?: number;
-  /** Shadow comparisons since tracking began. */
-  readonly compared: number;
-  readonly matched: number;
+  /** Shadow comparisons per day (day = floor(ms / 86,400,000)), oldest first, capped in length. */
+  readonly days?: ReadonlyArray<{ readonly day: number; readonly compared: number; readonly matched: number }>;
 }
 
 export interface PersistedRouteState {

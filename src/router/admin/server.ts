@@ -1,0 +1,104 @@
+/**
+ * The control plane's own fastify server (never the data plane's port, so a flood of client
+ * traffic cannot lock operators out, and the admin port can stay on a private interface):
+ *   /            the migration console (static page, no secrets in it: the token is typed in once)
+ *   /health      config status of the route table (unauthenticated, for probes)
+ *   /admin/*     the admin API, bearer token required (401 without a valid one)
+ *   /metrics     Prometheus text, bearer token required
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { BanyanError } from '../../core/errors.ts';
+import { RouterControlErrors } from '../rollout/control-errors.ts';
+import { consoleAssets } from '../console/assets.ts';
+import { adminApiRoutes, type AdminApiDeps } from './api-routes.ts';
+import { createTokenVerifier } from './auth.ts';
+import type { AdminToken } from './config.ts';
+
+export interface AdminServerOptions extends AdminApiDeps {
+  readonly tokens: readonly AdminToken[];
+  readonly host?: string;
+  /** TCP port of the admin server (default 0: ephemeral). */
+  readonly listenPort?: number;
+  /** Registries exposed on /metrics (the data plane's and the control plane's). */
+  readonly registries?: readonly Registry[];
+  readonly logger?: Logger;
+}
+
+export interface AdminServer {
+  readonly app: FastifyInstance;
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+/** HTTP status per control-plane and data-plane error code; anything else is a 500. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  BANYAN_ERR_ROUTERCTL_UNAUTHORIZED: 401,
+  BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE: 404,
+  BANYAN_ERR_ROUTER_UNKNOWN_ROUTE: 404,
+  BANYAN_ERR_ROUTERCTL_REASON_REQUIRED: 400,
+  BANYAN_ERR_ROUTERCTL_INVALID_CHANGE: 400,
+  BANYAN_ERR_ROUTER_INVALID_OVERRIDE: 400,
+  BANYAN_ERR_ROUTERCTL_NO_ROLLOUT: 409,
+  BANYAN_ERR_ROUTERCTL_PHASE: 409,
+};
+
+export function createAdminServer(options: AdminServerOptions): AdminServer {
+  // Throws BANYAN_ERR_ROUTERCTL_NO_TOKENS at construction: no token, no admin API.
+  const verifier = createTokenVerifier(options.tokens);
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (!path.startsWith('/admin/') && path !== '/metrics') return;
+    const name = verifier.verify(req.headers.authorization);
+    if (!name) {
+      const err = new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNAUTHORIZED();
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="banyan-admin"')
+        .send({ code: err.code, message: err.message });
+    }
+    req.adminTokenName = name;
+  });
+
+  app.setErrorHandler((err: FastifyError | BanyanError, req, reply) => {
+    const code = err.code ?? 'BANYAN_ERR_ROUTERCTL_INTERNAL';
+    const status = STATUS_BY_CODE[code] ?? (err instanceof BanyanError ? 500 : ((err as FastifyError).statusCode ?? 500));
+    if (status >= 500) options.logger?.error({ err, url: req.url }, 'admin request failed');
+    void reply.code(status).send({ code, message: err.message });
+  });
+
+  app.register((scope, _opts, done) => {
+    adminApiRoutes(scope, options).then(() => done(), done);
+  }, { prefix: '/admin' });
+
+  // 200 even after a failed reload: the previous routes are still served; `ok: false` and the
+  // file:line:col issues tell the operator what to fix.
+  app.get('/health', async () => {
+    const routes = options.port.status();
+    return { ok: routes.ok, routes };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const texts = await Promise.all((options.registries ?? []).map((r) => r.metrics()));
+    return reply.type('text/plain; version=0.0.4').send(texts.join('\n'));
+  });
+  for (const asset of consoleAssets()) {
+    app.get(asset.path, async (_req, reply) =>
+      reply.type(asset.contentType).header('cache-control', 'no-store').header('content-security-policy', "default-src 'self'").send(asset.body),
+    );
+  }
+
+  return {
+    app,
+    async listen() {
+      const host = options.host ?? '127.0.0.1';
+      await app.listen({ host, port: options.listenPort ?? 0 });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      return { host, port, url: `http://${host}:${port}` };
+    },
+    close: () => app.close(),
+  };
+}
