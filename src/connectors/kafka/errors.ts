@@ -27,6 +27,9 @@ export const KafkaErrors = defineErrors({
   BANYAN_ERR_KAFKA_BROKER_UNAVAILABLE: { message: 'Kafka unavailable while publishing %s records: %s', retriable: true },
   BANYAN_ERR_KAFKA_PUBLISH_RETRIABLE: { message: 'publishing %s records failed, retry later: %s', retriable: true },
   BANYAN_ERR_KAFKA_RECORD_REJECTED: { message: 'Kafka rejected %s records: %s' },
-  BANYAN_ERR_KAFKA_PRODUCER_FENCED: { message: 'idempotent producer state lost or fenced while publishing %s records: %s' },
+  BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST: {
+    message: 'idempotent producer state lost while publishing %s records (%s); the producer was re-created, so a retry may write duplicates',
+    retriable: true,
+  },
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
 });

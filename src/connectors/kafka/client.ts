@@ -1,0 +1,67 @@
+/**
+ * Builds the kafkajs client from a validated connection config. kafkajs is unmaintained (last
+ * release 2023, kafkajs#1603), so it stays behind this folder: the rest of Banyan uses the
+ * publisher and topic admin interfaces, never kafkajs types.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { pino, type Logger } from 'pino';
+import { KafkaErrors } from './errors.ts';
+import { kafkaConnectionSchema, type KafkaConnectionConfig, type KafkaConnectionInput } from './spec.ts';
+
+export interface KafkaClientDeps {
+  logger?: Logger;
+}
+
+/** The kafkajs client, opaque to callers outside src/connectors/kafka. */
+export type KafkaClient = Kafka;
+
+export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaClient {
+  const parsed = kafkaConnectionSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const config = parsed.data;
+  const logger = (deps.logger ?? pino({ level: 'silent' })).child({ component: 'kafkajs' });
+  const kafkaConfig: KafkaConfig = {
+    brokers: [...config.brokers],
+    clientId: config.clientId,
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    logLevel: logLevel.INFO,
+    logCreator: () => (entry: LogEntry) => logKafkajsEntry(logger, entry),
+  };
+  const ssl = tlsOptions(config);
+  if (ssl !== undefined) kafkaConfig.ssl = ssl;
+  if (config.sasl) kafkaConfig.sasl = { ...config.sasl } as SASLOptions;
+  return new Kafka(kafkaConfig);
+}
+
+function tlsOptions(config: KafkaConnectionConfig): ConnectionOptions | boolean | undefined {
+  if (config.ssl === undefined || typeof config.ssl === 'boolean') return config.ssl;
+  const read = (file: string | undefined) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(`cannot read ${file}`, err as Error);
+    }
+  };
+  return {
+    ca: read(config.ssl.caFile),
+    cert: read(config.ssl.certFile),
+    key: read(config.ssl.keyFile),
+    rejectUnauthorized: config.ssl.rejectUnauthorized,
+  };
+}
+
+/** kafkajs log levels onto pino; kafkajs' `message` becomes pino's msg, the rest stays structured. */
+function logKafkajsEntry(logger: Logger, { level, namespace, log }: LogEntry): void {
+  const { message, timestamp: _timestamp, logger: _name, ...fields } = log as LogEntry['log'] & Record<string, unknown>;
+  const obj = { namespace, ...fields };
+  if (level === logLevel.ERROR) logger.error(obj, message);
+  else if (level === logLevel.WARN) logger.warn(obj, message);
+  else if (level === logLevel.INFO) logger.info(obj, message);
+  else logger.debug(obj, message);
+}

@@ -1,0 +1,9 @@
+/** Kafka connector: client factory, Java-compatible keying, topic admin, publisher, local broker. */
+export { createKafkaClient, type KafkaClient, type KafkaClientDeps } from './client.ts';
+export { kafkaConnectionSchema, topicSettingsSchema, type KafkaConnectionConfig, type KafkaConnectionInput, type TopicSettings } from './spec.ts';
+export { partitionForKey } from './partitioner.ts';
+export { createTopicAdmin, type TopicAdmin, type TopicAdminOptions } from './topic-admin.ts';
+export { createPublisher, type PublishReceipt, type PublishRecord, type Publisher, type PublisherOptions } from './publisher.ts';
+export { publishUntilAcknowledged, type RetryPolicy } from './publish-until-acknowledged.ts';
+export { KafkaErrors } from './errors.ts';
+export { startLocalKafka, ensureKafkaJars, DEFAULT_KAFKA_VERSION, type LocalKafka, type LocalKafkaOptions } from './local/index.ts';

@@ -1,0 +1,88 @@
+/**
+ * Maps kafkajs errors onto Banyan's Kafka codes (like kafkajs' own src/protocol/error.js maps
+ * Kafka protocol codes). The retriable flag comes from kafkajs: a retriable error that exhausted
+ * kafkajs' in-call retries (KafkaJSNumberOfRetriesExceeded) is still retriable for the caller,
+ * who keeps the batch and tries again later.
+ */
+import type { BanyanError } from '../../core/errors.ts';
+import { KafkaErrors } from './errors.ts';
+
+/** Kafka protocol error types after which the idempotent producer's sequence state is unusable. */
+const PRODUCER_STATE_LOST = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+const AUTH = new Set([
+  'SASL_AUTHENTICATION_FAILED',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'ILLEGAL_SASL_STATE',
+  'UNSUPPORTED_SASL_MECHANISM',
+]);
+
+const UNAVAILABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
+]);
+
+export interface KafkajsErrorFacts {
+  /** The innermost meaningful kafkajs error (retry wrappers removed). */
+  readonly root: Error;
+  /** kafkajs' verdict, after looking through KafkaJSNumberOfRetriesExceeded. */
+  readonly retriable: boolean;
+  /** Kafka protocol error type, e.g. NOT_LEADER_OR_FOLLOWER, when the broker answered with one. */
+  readonly type?: string;
+}
+
+export function kafkajsErrorFacts(err: unknown): KafkajsErrorFacts {
+  let e = err instanceof Error ? err : new Error(String(err));
+  let retriable = flag(e);
+  // kafkajs' retrier wraps the last error: exhausted retries of a retriable error stay retriable;
+  // a non-retriable wrapper (bail) keeps its verdict.
+  for (let depth = 0; depth < 5; depth++) {
+    if (e.name === 'KafkaJSNumberOfRetriesExceeded' && e.cause instanceof Error) {
+      e = e.cause;
+      retriable = flag(e);
+    } else if (e.name === 'KafkaJSNonRetriableError' && e.cause instanceof Error && e.cause !== e) {
+      e = e.cause;
+      retriable = false;
+    } else if (e.name === 'KafkaJSAggregateError' && Array.isArray((e as { errors?: unknown }).errors)) {
+      const first = (e as unknown as { errors: unknown[] }).errors.find((x): x is Error => x instanceof Error);
+      if (!first) break;
+      e = first;
+      retriable = flag(e);
+    } else break;
+  }
+  const type = (e as { type?: unknown }).type;
+  return { root: e, retriable, type: typeof type === 'string' ? type : undefined };
+}
+
+/** The Banyan error a failed publish of `count` records rejects with. */
+export function toPublishError(err: unknown, count: number): BanyanError {
+  const facts = kafkajsErrorFacts(err);
+  const cause = err instanceof Error ? err : facts.root;
+  const what = facts.type ? `${facts.type}: ${facts.root.message}` : `${facts.root.name}: ${facts.root.message}`;
+  if (facts.type && PRODUCER_STATE_LOST.has(facts.type)) return new KafkaErrors.BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST(count, what, cause);
+  if ((facts.type && AUTH.has(facts.type)) || facts.root.name === 'KafkaJSSASLAuthenticationError') {
+    return new KafkaErrors.BANYAN_ERR_KAFKA_AUTH_FAILED(what, cause);
+  }
+  if (UNAVAILABLE.has(facts.root.name)) return new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_UNAVAILABLE(count, what, cause);
+  if (facts.retriable) return new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISH_RETRIABLE(count, what, cause);
+  return new KafkaErrors.BANYAN_ERR_KAFKA_RECORD_REJECTED(count, what, cause);
+}
+
+function flag(e: Error): boolean {
+  const r = (e as { retriable?: unknown }).retriable;
+  // Plain errors (socket errors surfaced raw) are treated as transient.
+  return typeof r === 'boolean' ? r : true;
+}

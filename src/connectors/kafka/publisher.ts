@@ -1,0 +1,162 @@
+/**
+ * The entity-keyed publisher: one idempotent kafkajs producer (acks=all, one request in flight)
+ * that writes batches and resolves only when Kafka acknowledged every record. The caller commits
+ * its source position (MQ syncpoint, CDC checkpoint) after that, never before (Debezium's offset
+ * discipline): a rejected publish means "keep the batch", and `err.retriable` says whether trying
+ * again later can succeed.
+ *
+ * Ordering: records with the same key go to the same partition (partitioner.ts, Java-compatible)
+ * in batch order; batches are sent one after another, so order holds across publish() calls too.
+ * Duplicates: the idempotent producer (KIP-98) lets the broker drop resent batches it already
+ * wrote, so kafkajs' retries inside one publish() and a caller's retry of the same batch after a
+ * connection failure do not duplicate records, as long as the producer instance survives.
+ */
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { pino, type Logger } from 'pino';
+import type { KafkaClient } from './client.ts';
+import { KafkaErrors } from './errors.ts';
+import { toPublishError } from './kafkajs-errors.ts';
+
+export interface PublishRecord {
+  readonly topic: string;
+  /** Entity key (e.g. account number): same key, same partition, publish order kept. */
+  readonly key: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string | Buffer>>;
+  /** Milliseconds since the epoch; the producer's clock when omitted. */
+  readonly timestamp?: number;
+}
+
+export interface PublishReceipt {
+  readonly records: number;
+  /** Per topic-partition written: offset of this batch's first record there. */
+  readonly partitions: ReadonlyArray<{ topic: string; partition: number; baseOffset: string }>;
+}
+
+export interface Publisher {
+  /** Connects and registers the idempotent producer id. publish() calls it when needed. */
+  connect(): Promise<void>;
+  /**
+   * Writes the batch; resolves when Kafka acknowledged all of it (acks=all). Rejects with a
+   * BanyanError: retriable codes (BROKER_UNAVAILABLE, PUBLISH_RETRIABLE, PRODUCER_STATE_LOST)
+   * mean "keep the batch and publish it again"; others (RECORD_REJECTED, AUTH_FAILED,
+   * BATCH_INVALID, PUBLISHER_CLOSED) need a person or a dead-letter decision.
+   */
+  publish(batch: readonly PublishRecord[]): Promise<PublishReceipt>;
+  /** Waits for the publish in progress, then disconnects. Later publish() calls reject. */
+  close(): Promise<void>;
+}
+
+export interface PublisherOptions {
+  kafka: KafkaClient;
+  logger?: Logger;
+  /** kafkajs' retries inside one publish() before it rejects (kafkajs defaults: 5, 300 ms, 30 s). */
+  retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
+  /** Broker-side wait for the in-sync replicas' acknowledgement (produce request timeout). */
+  ackTimeoutMs?: number;
+  compression?: 'none' | 'gzip';
+}
+
+export function createPublisher(options: PublisherOptions): Publisher {
+  const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'kafka-publisher' });
+  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  let closed = false;
+  // One batch at a time: the idempotent producer needs max.in.flight 1 in kafkajs, and serial
+  // batches keep per-key order across publish() calls.
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const newProducer = () =>
+    options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      retry: {
+        retries: options.retry?.retries ?? 5,
+        initialRetryTime: options.retry?.initialRetryTimeMs ?? 300,
+        maxRetryTime: options.retry?.maxRetryTimeMs ?? 30_000,
+      },
+    });
+
+  const connected = (): Promise<Producer> => {
+    if (producer) return Promise.resolve(producer);
+    connecting ??= (async () => {
+      const p = newProducer();
+      try {
+        await p.connect();
+      } catch (err) {
+        await p.disconnect().catch(() => {});
+        throw err;
+      }
+      producer = p;
+      return p;
+    })().finally(() => (connecting = undefined));
+    return connecting;
+  };
+
+  const send = async (batch: readonly PublishRecord[]): Promise<PublishReceipt> => {
+    if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
+    const topicMessages = toTopicMessages(batch);
+    try {
+      const p = await connected();
+      const metadata = await p.sendBatch({ topicMessages, acks: -1, timeout: ackTimeoutMs, compression });
+      return {
+        records: batch.length,
+        partitions: metadata.map((m) => ({ topic: m.topicName, partition: m.partition, baseOffset: m.baseOffset ?? '-1' })),
+      };
+    } catch (err) {
+      const error = toPublishError(err, batch.length);
+      if (error.code === 'BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST') {
+        // The broker no longer accepts this producer id/sequence: start over with a new producer id.
+        const old = producer;
+        producer = undefined;
+        await old?.disconnect().catch(() => {});
+      }
+      logger.warn({ err: error, records: batch.length }, 'publish failed');
+      throw error;
+    }
+  };
+
+  return {
+    async connect() {
+      if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
+      try {
+        await connected();
+      } catch (err) {
+        throw toPublishError(err, 0);
+      }
+    },
+    publish(batch) {
+      if (batch.length === 0) return Promise.resolve({ records: 0, partitions: [] });
+      const run = tail.then(() => send(batch));
+      tail = run.catch(() => {});
+      return run;
+    },
+    async close() {
+      closed = true;
+      await tail;
+      const p = producer;
+      producer = undefined;
+      await p?.disconnect();
+    },
+  };
+}
+
+function toTopicMessages(batch: readonly PublishRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const [i, r] of batch.entries()) {
+    if (typeof r.topic !== 'string' || r.topic.length === 0) {
+      throw new KafkaErrors.BANYAN_ERR_KAFKA_BATCH_INVALID(`record ${i} has no topic`);
+    }
+    const message: Message = { key: r.key, value: r.value };
+    if (r.headers) message.headers = { ...r.headers };
+    if (r.timestamp !== undefined) message.timestamp = String(r.timestamp);
+    let list = byTopic.get(r.topic);
+    if (!list) byTopic.set(r.topic, (list = []));
+    list.push(message);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
