@@ -15,15 +15,15 @@ export interface PublishedRecord {
 
 /** Resolves once the broker acknowledged every record of the batch (acks=all). */
 export interface RecordPublisher {
-  publish(records: readonly PublishedRecord[]): Promise<void>;
+  publish(records: readonly PublishedRecord[]): Promise<unknown>;
 }
 
 export const DEFAULT_AUDIT_TOPIC = 'banyan.router.audit.v1';
 
 export function createKafkaAuditSink(publisher: RecordPublisher, topic = DEFAULT_AUDIT_TOPIC): AuditSink {
   return {
-    publish(event: AuditEvent) {
-      return publisher.publish([
+    async publish(event: AuditEvent) {
+      await publisher.publish([
         {
           topic,
           key: event.routeId,

@@ -143,6 +143,7 @@ export class RouteRegistry {
       legacyUpstream: route.legacy.url,
       newUpstream: route.new?.url,
       breakers,
+      rollout: route.spec?.rollout,
     };
   }
 }

@@ -19,6 +19,7 @@
  * ```
  */
 import { z } from 'zod';
+import { rolloutSpecSchema } from '../rollout/spec.ts';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (RFC 9110 token)');
 
@@ -142,6 +143,8 @@ export const RouteSchema = z.strictObject({
   shadow: ShadowSchema.optional(),
   /** Request bodies are buffered up to this size when a fallback to legacy or a body cohort key needs them. */
   maxBufferedBodyBytes: z.number().int().min(0).default(1_048_576),
+  /** Progressive delivery (control plane, src/router/rollout/spec.ts): steps, interval, gates, rollback. */
+  rollout: rolloutSpecSchema.optional(),
 });
 
 export const DefaultRouteSchema = z.strictObject({ legacy: UpstreamSchema });
