@@ -90,7 +90,7 @@ function applyRules(headers: Record<string, unknown>, rules: HeaderRules): void 
 }
 
 function connectionTokens(v: string | string[] | undefined): Set<string> | undefined {
-  if (!v) return undefined;
+  if (!v || v === 'keep-alive' || v === 'close') return undefined;
   const s = Array.isArray(v) ? v.join(',') : v;
   const tokens = s
     .split(',')

@@ -3,7 +3,7 @@
  * the trace, so it forwards the caller's trace-id with a new parent-id (its own span) and keeps
  * the flags; a missing or invalid `traceparent` starts a new trace. `tracestate` passes unchanged.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
@@ -36,9 +36,20 @@ export function childTraceParent(incoming: string | undefined): string {
   return `00-${newId(16)}-${spanId}-01`;
 }
 
+// Random bytes are drawn from a pool refilled 4 KiB at a time: one getrandom call per ~170 requests
+// instead of two per request (randomBytes showed at ~3% of CPU in the router's profile).
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let offset = POOL_SIZE;
+
 function newId(bytes: number): string {
   for (;;) {
-    const id = randomBytes(bytes).toString('hex');
+    if (offset + bytes > POOL_SIZE) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const id = pool.toString('hex', offset, offset + bytes);
+    offset += bytes;
     if (!/^0+$/.test(id)) return id;
   }
 }
