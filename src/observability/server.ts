@@ -4,7 +4,7 @@
  * depend on Kafka, or an orchestrator would restart a healthy gateway during a broker outage) and
  * `/health/ready` (200 only when every readiness check passes, 503 with the failing reasons).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
@@ -43,7 +43,11 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
 
 /** The routes without listening (used by tests through `inject`). */
 export function buildObservabilityApp(options: Omit<ObservabilityServerOptions, 'host' | 'port'>): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Scrapes and probes arrive every few seconds: logging each request would drown the real lines.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
 
   app.get('/metrics', async (_req, reply) => {
     const body = await options.metrics.registry.metrics();
