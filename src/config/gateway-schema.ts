@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { boolean, intBetween, nonEmpty, port, portOrZero, positiveInt } from './schema-helpers.ts';
+import { routerAdminSchema } from '../router/admin/config.ts';
 
 /** Default place of the embedded Kafka's data, relative to the directory holding banyan.yaml. */
 export const DEFAULT_EMBEDDED_DATA_DIR = '.banyan/kafka';
@@ -89,6 +90,8 @@ const router = z.strictObject({
   host: nonEmpty.default('127.0.0.1'),
   port: portOrZero.default(8080),
   routes_dir: nonEmpty.default('mappings/routes'),
+  /** Admin API, console, rollout state and audit (src/router/admin/config.ts). */
+  admin: routerAdminSchema.optional(),
 });
 
 const paths = z.strictObject({

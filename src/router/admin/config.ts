@@ -15,6 +15,7 @@
  * ```
  */
 import { z } from 'zod';
+import { nonEmpty, portOrZero } from '../../config/schema-helpers.ts';
 import { DEFAULT_AUDIT_TOPIC } from '../audit/kafka-audit-sink.ts';
 
 export const adminTokenSchema = z.strictObject({
@@ -25,12 +26,12 @@ export const adminTokenSchema = z.strictObject({
 });
 
 export const routerAdminSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(9901),
+  host: nonEmpty.default('127.0.0.1'),
+  port: portOrZero.default(9901),
   tokens: z.array(adminTokenSchema).min(1, 'at least one admin token is required'),
   /** Where overrides and rollout progress survive restarts. */
-  state_file: z.string().min(1).default('var/router-state.json'),
-  audit_topic: z.string().min(1).default(DEFAULT_AUDIT_TOPIC),
+  state_file: nonEmpty.default('var/router-state.json'),
+  audit_topic: nonEmpty.default(DEFAULT_AUDIT_TOPIC),
   decommission: z
     .strictObject({
       legacy_zero_days: z.number().min(0).default(14),
