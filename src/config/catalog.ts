@@ -4,19 +4,21 @@
  * first kind whose `matches` accepts its project-relative path. No registration by import side
  * effect: a new kind is one entry in CONFIG_KINDS.
  */
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { checkBridgeText } from './bridge-schema.ts';
 import { check as checkRecordMapping } from '../codec/mapping/check.ts';
+import { checkRouteFile } from '../router/config/load-routes.ts';
 import { checkConfigText } from './load.ts';
 import { gatewaySchema } from './gateway-schema.ts';
 import type { ConfigIssue } from './issues.ts';
-import { parseYamlSource } from './yaml-document.ts';
 
 export interface ConfigCheckContext {
   /** Project root (`--dir`); cross references such as a bridge's `mapping:` resolve against it. */
   readonly rootDir: string;
   /** Environment used for `${ENV}` interpolation. */
   readonly env: NodeJS.ProcessEnv;
+  /** Absolute path of the file being checked; references inside it may be relative to its directory. */
+  readonly filePath: string;
 }
 
 export interface ConfigKind {
@@ -47,31 +49,22 @@ export const CONFIG_KINDS: readonly ConfigKind[] = [
     kind: 'route',
     describe: 'mappings/routes/*.yaml: HTTP routes (legacy upstream, new upstream, split, shadow)',
     matches: (p) => /^mappings\/routes\/[^/]+\.ya?ml$/.test(p),
-    // PLACEHOLDER: the router's schema (src/router/config/) replaces this with its own check function.
-    check: (file, text) => checkYamlObject(file, text),
+    // Single-file rules only; rules across route files (duplicate ids, overlaps) run when the
+    // router loads the whole directory.
+    check: (file, text, context) => checkRouteFile(file, text, context.env),
   },
   {
     kind: 'record-mapping',
     describe: 'mappings/records/*.yaml: copybook -> topic, entity key, field names, masking',
     matches: (p) => /^mappings\/records\/[^/]+\.ya?ml$/.test(p),
-    check: (file, text, context) => checkRecordMapping(file, text, { env: context.env, baseDir: join(context.rootDir, 'mappings/records') }),
+    // A mapping's copybook path is relative to the mapping file (mappings/records/x.yaml -> ../copybooks/X.cpy).
+    check: (file, text, context) => checkRecordMapping(file, text, { env: context.env, baseDir: dirname(context.filePath) }),
   },
 ];
 
 /** The kind that owns `relPath`, or undefined when Banyan does not validate such a file. */
 export function kindOf(relPath: string): ConfigKind | undefined {
   return CONFIG_KINDS.find((k) => k.matches(relPath));
-}
-
-/** The minimum every YAML config meets: valid YAML, no duplicate keys, a mapping at the top. */
-export function checkYamlObject(file: string, text: string): ConfigIssue[] {
-  const source = parseYamlSource(file, text);
-  if (source.syntaxIssues.length > 0) return [...source.syntaxIssues];
-  const v = source.value;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    return [source.issueAt([], 'type', 'expected a YAML mapping (key: value pairs) at the top level')];
-  }
-  return [];
 }
 
 function issuesOf(result: { ok: true } | { ok: false; issues: ConfigIssue[] }): ConfigIssue[] {

@@ -33,7 +33,6 @@ export interface ProjectReport {
 
 export function validateProject(options: ValidateProjectOptions): ProjectReport {
   const rootDir = resolve(options.rootDir);
-  const context = { rootDir, env: options.env };
   const files: ValidatedFile[] = [];
   const issues: ConfigIssue[] = [];
   const display = (abs: string) => relative(options.displayDir, abs) || abs;
@@ -48,7 +47,7 @@ export function validateProject(options: ValidateProjectOptions): ProjectReport 
       files.push({ file: name, kind: kind.kind, issues: 1 });
       return;
     }
-    const found = kind.check(name, text, context);
+    const found = kind.check(name, text, { rootDir, env: options.env, filePath: abs });
     issues.push(...found);
     files.push({ file: name, kind: kind.kind, issues: found.length });
   };
