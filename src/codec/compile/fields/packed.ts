@@ -26,7 +26,9 @@ export function packedCodec(field: PackedDecimalField, options: ResolvedOptions)
 
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string | number | null {
     const first = bytes[pos];
-    if (blankIsNull && (first === 0 || first === space) && allBytes(bytes, pos, size, first)) return null;
+    // Signed packed: neither all-0x00 nor all-0x40 is valid, so both are blank. COMP-3U has no sign
+    // nibble and 00 00 is its zero, so only spaces are blank there (as 0x40404040 in binary).
+    if (blankIsNull && (first === space || (first === 0 && !noSign)) && allBytes(bytes, pos, size, first)) return null;
     let acc = 0;
     let text = '';
     const stop = noSign ? pos + size : pos + last;
@@ -77,6 +79,8 @@ export function packedCodec(field: PackedDecimalField, options: ResolvedOptions)
       // IBM: C for signed positive, D for negative, F for unsigned.
       const sign = u.negative ? 0x0d : field.signed ? 0x0c : 0x0f;
       out[pos + last] = ((digits.charCodeAt(k) - 48) << 4) | sign;
+    } else if (blankIsNull && allBytes(out, pos, size, space)) {
+      throw new EncodeError('BANYAN_ERR_ENCODE_BLANK', path, String(value));
     }
   }
 
