@@ -64,7 +64,7 @@ function rampCell(r) {
     ' ',
     el('span', { className: `phase-${ro.phase}`, testid: 'phase' }, ro.phase),
   );
-  const lines = [`step ${at + 1}/${n}: ${ro.steps.map((s) => `${s.weight}%${s.approve ? '✋' : ''}`).join(' → ')}`];
+  const lines = [`step ${at + 1}/${n}: ${ro.steps.map((s) => `${s.weight}%${s.approve ? ' (approval)' : ''}`).join(' → ')}`];
   if (ro.phase === 'awaiting-approval' && ro.nextWeight !== undefined) lines.push(`next ${ro.nextWeight}% needs approval`);
   if (ro.phase === 'progressing') lines.push(`${ro.stepRequests}/${ro.minRequests} requests to new this step`);
   if (ro.phase === 'rolled-back' && ro.resumeAt) lines.push(`retry after ${new Date(ro.resumeAt).toLocaleTimeString()}`);

@@ -475,7 +475,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
       viewOf(routeId);
       const rt = runtime(routeId);
       const to = weight ?? rt.progress?.lastGoodWeight ?? 0;
-      const progress = rt.progress && rt.progress.phase !== 'paused' ? { ...rt.progress, phase: 'paused' as const, resumeAt: undefined, reason: `rolled back by ${who.actor}` } : undefined;
+      const progress = rt.progress ? { ...rt.progress, phase: 'paused' as const, resumeAt: undefined, reason: `rolled back by ${who.actor}` } : undefined;
       return result(routeId, change(routeId, 'rollback', who, { override: { weight: to }, ...(progress ? { progress } : {}) }));
     },
   };
