@@ -42,7 +42,9 @@ interface RecordBuild {
 
 export function buildRecords(entries: readonly RawEntry[], options: ResolvedParseOptions): RecordLayout[] {
   const records = nest(entries, options);
-  return records.map((r) => finishRecord(r, records, options));
+  records.forEach((r, i) => linkRecordRedefines(r, records.slice(0, i)));
+  for (const r of records) assignPaths(r.root, undefined);
+  return records.map((r) => finishRecord(r, options));
 }
 
 function nest(entries: readonly RawEntry[], options: ResolvedParseOptions): RecordBuild[] {
@@ -107,21 +109,24 @@ function newNode(entry: RawEntry, parent: Node | undefined, record: RecordBuild)
   return { entry, parent, children: [], conditions: [], record, path: '', redefinedBy: [], offset: 0, length: 0, alignment: 1 };
 }
 
-function finishRecord(rec: RecordBuild, all: readonly RecordBuild[], options: ResolvedParseOptions): RecordLayout {
+/** 01-level REDEFINES: another record over the same storage (both start at offset 0). */
+function linkRecordRedefines(rec: RecordBuild, earlier: readonly RecordBuild[]): void {
+  const root = rec.root;
+  if (!root.entry.redefines) return;
+  const target = earlier.find((r) => r.root.entry.name === root.entry.redefines!.name && !r.root.entry.isFiller);
+  if (!target) {
+    const t = root.entry.redefines.token;
+    throw copybookError('BANYAN_ERR_COPYBOOK_REFERENCE', t, t.text, `REDEFINES ${t.text}: no earlier record of that name`);
+  }
+  root.redefinesTarget = target.root;
+  target.root.redefinedBy.push(root);
+}
+
+function finishRecord(rec: RecordBuild, options: ResolvedParseOptions): RecordLayout {
   const root = rec.root;
   if (root.entry.occurs) {
     throw copybookError('BANYAN_ERR_COPYBOOK_SYNTAX', root.entry.occurs.token, 'OCCURS', `OCCURS is not allowed on a level-${root.entry.level} item`);
   }
-  if (root.entry.redefines) {
-    const target = all.slice(0, all.indexOf(rec)).find((r) => r.root.entry.name === root.entry.redefines!.name && !r.root.entry.isFiller);
-    if (!target) {
-      const t = root.entry.redefines.token;
-      throw copybookError('BANYAN_ERR_COPYBOOK_REFERENCE', t, t.text, `REDEFINES ${t.text}: no earlier record of that name`);
-    }
-    root.redefinesTarget = target.root;
-    target.root.redefinedBy.push(root);
-  }
-  assignPaths(root, undefined);
   resolveShapes(root, options);
   place(root, 0, options);
   const field = toField(root, options);
