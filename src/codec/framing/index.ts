@@ -38,11 +38,8 @@ export type FramingInput = AsyncIterable<Uint8Array | string> | NodeJS.ReadableS
  * Yields each record of `input` in order. In 'stop' mode (default) a framing error rejects the
  * iteration after every record before it was yielded.
  */
-export function readRecords(input: FramingInput, framing: FramingOptions): AsyncIterable<FramedRecord> {
-  const batches = readRecordBatches(input, framing);
-  return (async function* records() {
-    for await (const batch of batches) yield* batch;
-  })();
+export function readRecords(input: FramingInput, framing: FramingOptions): AsyncIterableIterator<FramedRecord> {
+  return new RecordIterator(readRecordBatches(input, framing)[Symbol.asyncIterator]());
 }
 
 /** Like readRecords, but yields the records framed from each input chunk together (fewer awaits). */
@@ -90,4 +87,46 @@ export function readRecordsSync(bytes: Uint8Array, framing: FramingOptions): Ite
     yield* out;
     if (failure !== undefined) throw failure;
   })();
+}
+
+/**
+ * Hands out the records of each batch without an async generator: `yield*` inside an async generator
+ * costs several promise turns per record, which made per-record iteration ~6x slower than batches
+ * (bench/results/codec-framing.md).
+ */
+class RecordIterator implements AsyncIterableIterator<FramedRecord> {
+  private batch: FramedRecord[] = [];
+  private index = 0;
+
+  constructor(private readonly batches: AsyncIterator<FramedRecord[]>) {}
+
+  next(): Promise<IteratorResult<FramedRecord>> {
+    if (this.index < this.batch.length) return Promise.resolve({ value: this.batch[this.index++], done: false });
+    return this.refill();
+  }
+
+  async return(): Promise<IteratorResult<FramedRecord>> {
+    this.batch = [];
+    await this.batches.return?.();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<FramedRecord> {
+    return this;
+  }
+
+  private async refill(): Promise<IteratorResult<FramedRecord>> {
+    for (;;) {
+      const next = await this.batches.next();
+      if (next.done) {
+        this.batch = [];
+        return { value: undefined, done: true };
+      }
+      if (next.value.length > 0) {
+        this.batch = next.value;
+        this.index = 1;
+        return { value: next.value[0], done: false };
+      }
+    }
+  }
 }
