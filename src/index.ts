@@ -7,10 +7,11 @@
  * gateway pointed at a real cluster must not silently write to a local one when that cluster is down.
  */
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { GatewayConfig } from './config/gateway-schema.ts';
-import { kafkaClientConfig } from './config/kafka-client-config.ts';
-import { kafkajsLevel, kafkajsLogCreator } from './observability/kafkajs-logger.ts';
+import { kafkaClientConfig, kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
+import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
+import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createKafkaProbe, type KafkaProbe } from './observability/kafka-readiness.ts';
 import { componentLogger, createRootLogger, type Logger } from './observability/logger.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.ts';
@@ -25,7 +26,10 @@ export { loadGatewayConfig } from './config/gateway-config.ts';
 /** What a component receives when the gateway starts it. */
 export interface GatewayContext {
   readonly config: GatewayConfig;
-  readonly kafka: Kafka;
+  /** The connector's client: hand it to createPublisher / createTopicAdmin, never use kafkajs directly. */
+  readonly kafka: KafkaClient;
+  /** Creates topics on demand with banyan.yaml's `kafka.topics` defaults; shared by all components. */
+  readonly topics: TopicAdmin;
   readonly brokers: readonly string[];
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
@@ -77,6 +81,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
   let localKafka: LocalKafka | undefined;
   let embeddedKafka = false;
   let probe: KafkaProbe | undefined;
+  let topics: TopicAdmin | undefined;
   let server: ObservabilityServer | undefined;
   let brokers: string[] | undefined;
   const started: GatewayComponent[] = [];
@@ -90,10 +95,12 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
     started.length = 0;
     // Each resource is forgotten once closed, so a failed start's cleanup and a later stop() never
     // close the same thing twice.
-    const [s, p, k] = [server, probe, localKafka];
+    const [s, p, t, k] = [server, probe, topics, localKafka];
     server = undefined;
     probe = undefined;
+    topics = undefined;
     localKafka = undefined;
+    await t?.close().catch((err: unknown) => log.warn({ err }, 'topic admin failed to disconnect'));
     await s?.close().catch((err: unknown) => log.error({ err }, 'observability server failed to close'));
     await p?.close().catch((err: unknown) => log.warn({ err }, 'Kafka admin failed to disconnect'));
     if (k) {
@@ -123,15 +130,11 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
       log.info({ brokers, dataDir: localKafka.dataDir, pid: localKafka.pid }, 'embedded Kafka is up');
     }
 
-    const clientConfig: KafkaConfig = {
-      ...kafkaClientConfig(config.kafka, brokers),
-      logLevel: kafkajsLevel(config.log.level),
-      logCreator: kafkajsLogCreator(componentLogger(logger, 'kafkajs')),
-    };
-    const kafka = new Kafka(clientConfig);
-    // The probe's own client has no retries; kafkajs' connection errors while Kafka is down are
-    // expected there and would flood the log, so it logs nothing.
-    probe = createKafkaProbe({ ...clientConfig, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient(kafkaConnectionOf(config.kafka, brokers), { logger });
+    topics = createTopicAdmin({ kafka, defaults: topicDefaultsOf(config.kafka), logger });
+    // The probe has its own client without retries. Its connection errors while Kafka is down are
+    // expected (the 503 body carries them), so it logs nothing.
+    probe = createKafkaProbe({ ...kafkaClientConfig(config.kafka, brokers), logLevel: logLevel.NOTHING });
     readiness.register('kafka', probe.check);
     server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });
 
@@ -139,7 +142,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
     // /health/ready, and components retry through kafkajs as the cluster comes back.
     await probe.check().catch((err: unknown) => log.warn({ err, brokers }, 'Kafka does not answer yet; /health/ready reports 503 until it does'));
 
-    const context: GatewayContext = { config, kafka, brokers, logger, metrics, readiness };
+    const context: GatewayContext = { config, kafka, topics, brokers, logger, metrics, readiness };
     for (const component of components) {
       started.push(component);
       await component.start(context);

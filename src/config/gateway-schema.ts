@@ -34,7 +34,6 @@ const ssl = z.union([
     ca_file: nonEmpty.optional(),
     cert_file: nonEmpty.optional(),
     key_file: nonEmpty.optional(),
-    key_password: z.string().optional(),
     reject_unauthorized: boolean.default(true),
   }),
 ]);
