@@ -19,6 +19,7 @@ import { packedCodec } from './fields/packed.ts';
 import { binaryCodec } from './fields/binary.ts';
 import { floatCodec } from './fields/float.ts';
 import { editedCodec } from './fields/edited.ts';
+import { generateGroupDecoder, type GenEntry } from './codegen.ts';
 
 export interface CompiledPlan {
   decode(bytes: Uint8Array, start: number, end: number, recordNumber: number): { value: DecodedRecord; errors: DecodeError[] };
@@ -50,6 +51,8 @@ interface Node {
   readonly required: boolean;
   readonly variable: boolean;
   readonly decode: DecodeFn;
+  /** Same as decode for a caller that checked the item's bytes are all inside the record. */
+  readonly fast: DecodeFn;
   readonly encode: EncodeFn;
 }
 
@@ -149,6 +152,9 @@ class PlanCompiler {
         ctx.size = field.length;
         return { [key]: v };
       },
+      get fast() {
+        return this.decode;
+      },
       encode: (value, out, pos) => {
         leaf.encode((value as DecodedRecord)[key], out, pos);
         return field.length;
@@ -189,7 +195,7 @@ class PlanCompiler {
     const key = this.keyFor(field, emitted);
     const size = field.length;
 
-    const decode: DecodeFn = (bytes, pos, ctx) => {
+    const decode: DecodeFn = variable ? (bytes, pos, ctx) => {
       const obj: DecodedRecord = {};
       let cursor = pos;
       for (let i = 0; i < entries.length; i++) {
@@ -219,7 +225,14 @@ class PlanCompiler {
       }
       ctx.size = variable ? cursor - pos : size;
       return obj;
-    };
+    } : generateGroupDecoder(
+      entries.map((e): GenEntry => {
+        if ('node' in e) return { kind: 'node', member: e.node };
+        const rule = e.cluster.rule;
+        return { kind: 'cluster', members: e.cluster.members, chooser: rule ? (bytes, ctx) => choose(rule, bytes, ctx) : undefined };
+      }),
+      size,
+    );
 
     const encode: EncodeFn = (value, out, pos, ctx) => {
       if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
@@ -249,7 +262,7 @@ class PlanCompiler {
       return variable ? cursor - pos : size;
     };
 
-    const node: Node = { field, key, size, rel: field.offset - parentOffset, required, variable: variable && this.hasOdo(field), decode, encode };
+    const node: Node = { field, key, size, rel: field.offset - parentOffset, required, variable: variable && this.hasOdo(field), decode, fast: decode, encode };
     return node;
   }
 
@@ -265,18 +278,22 @@ class PlanCompiler {
     const leaf = this.leaf(field, lenient);
     const slot = this.slots.get(field.path);
     const size = field.length;
-    const decode: DecodeFn =
-      slot === undefined
-        ? (bytes, pos, ctx) => {
-            ctx.size = size;
-            return leaf.decode(bytes, pos, ctx);
-          }
-        : (bytes, pos, ctx) => {
-            const v = leaf.decode(bytes, pos, ctx);
-            ctx.slots[slot] = v;
-            ctx.size = size;
-            return v;
-          };
+    const variant = (inner: DecodeFn): DecodeFn =>
+      slot === undefined && !this.variable
+        ? inner
+        : slot === undefined
+          ? (bytes, pos, ctx) => {
+              ctx.size = size;
+              return inner(bytes, pos, ctx);
+            }
+          : (bytes, pos, ctx) => {
+              const v = inner(bytes, pos, ctx);
+              ctx.slots[slot] = v;
+              ctx.size = size;
+              return v;
+            };
+    const decode = variant(leaf.decode);
+    const fast = variant(leaf.fast);
     const key = this.keyFor(field, true);
     const fillerValue = field.isFiller && field.value !== undefined ? literalValue(field.value) : undefined;
     const encode: EncodeFn = (value, out, pos) => {
@@ -288,7 +305,7 @@ class PlanCompiler {
       leaf.encode(value, out, pos);
       return size;
     };
-    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, encode };
+    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, fast, encode };
   }
 
   private occurs(field: Field, one: Node): Node {
@@ -315,8 +332,7 @@ class PlanCompiler {
       };
     } else count = () => max;
 
-    const decodeOne = one.decode;
-    const decode: DecodeFn = (bytes, pos, ctx) => {
+    const build = (decodeOne: DecodeFn): DecodeFn => (bytes, pos, ctx) => {
       let n: number;
       try {
         n = count(bytes, pos, ctx);
@@ -335,6 +351,8 @@ class PlanCompiler {
       ctx.size = variable ? cursor - pos : elementSize * max;
       return arr;
     };
+    const decode = build(one.decode);
+    const fast = build(one.fast);
     const encodeOne = one.encode;
     const encode: EncodeFn = (value, out, pos, ctx) => {
       if (value === undefined || value === null) value = [];
@@ -346,7 +364,7 @@ class PlanCompiler {
       for (let i = 0; i < n; i++) encodeOne(value[i], out, pos + i * elementSize, ctx);
       return elementSize * max;
     };
-    return { field, key: one.key, size: elementSize * max, rel: one.rel, required: one.required, variable: variable && occurs.dependingOn !== undefined, decode, encode: variable ? this.variableOccursEncode(field, one, counterPath) : encode };
+    return { field, key: one.key, size: elementSize * max, rel: one.rel, required: one.required, variable: variable && occurs.dependingOn !== undefined, decode, fast, encode: variable ? this.variableOccursEncode(field, one, counterPath) : encode };
   }
 
   private variableOccursEncode(field: Field, one: Node, counterPath: string | undefined): EncodeFn {
@@ -366,7 +384,9 @@ class PlanCompiler {
     };
   }
 
-  private leaf(field: ElementaryField, lenient: boolean): LeafCodec & { decode: LeafCodec['decode'] } {
+  /** The field's codec with the short-record check and error policy applied; `fast` skips the
+   * check for callers that already know the bytes are there. */
+  private leaf(field: ElementaryField, lenient: boolean): LeafCodec & { fast: LeafCodec['decode'] } {
     const base = this.baseLeaf(field);
     const size = base.size;
     const path = field.path;
@@ -378,28 +398,8 @@ class PlanCompiler {
       if (shortNull) return partialText && pos < ctx.end ? inner(bytes, pos, ctx) : null;
       throw decodeFailure('BANYAN_ERR_DECODE_SHORT_RECORD', path, bytes, pos, Math.max(0, ctx.end - pos), ctx, `needs ${size} bytes, ${Math.max(0, ctx.end - pos)} left`);
     };
-    let decode = checked;
-    if (lenient) {
-      decode = (bytes, pos, ctx) => {
-        try {
-          return checked(bytes, pos, ctx);
-        } catch (err) {
-          if (err instanceof DecodeError) return null;
-          throw err;
-        }
-      };
-    } else if (this.options.onError === 'null') {
-      decode = (bytes, pos, ctx) => {
-        try {
-          return checked(bytes, pos, ctx);
-        } catch (err) {
-          if (!(err instanceof DecodeError)) throw err;
-          ctx.errors.push(err);
-          return null;
-        }
-      };
-    }
-    return { size, numeric: base.numeric, decode, encode: base.encode };
+    const policy = lenient ? 'lenient' : this.options.onError === 'null' ? 'flag' : 'fail';
+    return { size, numeric: base.numeric, decode: withPolicy(checked, policy), fast: withPolicy(inner, policy), encode: base.encode };
   }
 
   private baseLeaf(field: ElementaryField): LeafCodec {
@@ -510,6 +510,30 @@ class PlanCompiler {
     const upper = ref.toUpperCase();
     return this.all.find((f) => f.path.toUpperCase().endsWith(`.${upper}`)) ?? this.all.find((f) => f.name.toUpperCase() === upper);
   }
+}
+
+/** Applies the on-error policy: 'fail' rethrows, 'flag' nulls and records, 'lenient' nulls silently. */
+function withPolicy(decode: LeafCodec['decode'], policy: 'fail' | 'flag' | 'lenient'): LeafCodec['decode'] {
+  if (policy === 'fail') return decode;
+  if (policy === 'lenient') {
+    return (bytes, pos, ctx) => {
+      try {
+        return decode(bytes, pos, ctx);
+      } catch (err) {
+        if (err instanceof DecodeError) return null;
+        throw err;
+      }
+    };
+  }
+  return (bytes, pos, ctx) => {
+    try {
+      return decode(bytes, pos, ctx);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      ctx.errors.push(err);
+      return null;
+    }
+  };
 }
 
 function collect(field: Field, out: Field[]): void {

@@ -1,0 +1,76 @@
+/**
+ * Generated group decoders for the fixed-position case (every item at its layout offset).
+ *
+ * Why generate: building a decoded group with `obj[key] = value` in a loop is a megamorphic keyed
+ * store, and a wide record (hundreds of fields) ends up as a dictionary-mode object; profiling a
+ * 160-field record showed most decode time there. An object literal with the keys written out lets
+ * V8 create the object from one boilerplate with fast properties, and each child decoder is a
+ * direct call with its offset as a constant. Only closures built by plan.ts and JSON-quoted keys go
+ * into the generated source, never text from the copybook unquoted.
+ */
+import type { DecodeContext } from './fields/leaf.ts';
+import type { DecodedRecord, DecodedValue } from './types.ts';
+
+export type ChildDecode = (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedValue;
+/** Picks the branch of a REDEFINES cluster: its index, -1 for all branches, -2 for none. */
+export type BranchChooser = (bytes: Uint8Array, ctx: DecodeContext) => number;
+
+export interface GenMember {
+  readonly key: string | null;
+  readonly rel: number;
+  /** Checks the record is long enough for the item. */
+  readonly decode: ChildDecode;
+  /** Assumes it is (the group checked its whole extent once). */
+  readonly fast: ChildDecode;
+}
+
+export type GenEntry = { readonly kind: 'node'; readonly member: GenMember } | { readonly kind: 'cluster'; readonly chooser: BranchChooser | undefined; readonly members: readonly GenMember[] };
+
+export function generateGroupDecoder(entries: readonly GenEntry[], size: number): (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord {
+  const fns: Array<ChildDecode | BranchChooser> = [];
+  const ref = (f: ChildDecode | BranchChooser): string => {
+    fns.push(f);
+    return `f${fns.length - 1}`;
+  };
+  const variant = (pick: (m: GenMember) => ChildDecode): string[] => {
+    const pre: string[] = [];
+    const literal: string[] = [];
+    const post: string[] = [];
+    let ordered = true; // still inside the object literal (no rule-driven cluster seen yet)
+    const call = (m: GenMember) => `${ref(pick(m))}(b, p + ${m.rel}, c)`;
+    entries.forEach((e, i) => {
+      if (e.kind === 'node' || !e.chooser) {
+        const members = e.kind === 'node' ? [e.member] : e.members;
+        for (const m of members) {
+          if (m.key === null) (ordered ? pre : post).push(`${call(m)};`);
+          else if (ordered) literal.push(`${JSON.stringify(m.key)}: ${call(m)}`);
+          else post.push(`o[${JSON.stringify(m.key)}] = ${call(m)};`);
+        }
+        return;
+      }
+      ordered = false;
+      const k = `k${i}`;
+      post.push(`const ${k} = ${ref(e.chooser)}(b, c);`);
+      e.members.forEach((m, index) => {
+        const cond = `(${k} === -1 || ${k} === ${index})`;
+        post.push(m.key === null ? `if ${cond} ${call(m)};` : `if ${cond} o[${JSON.stringify(m.key)}] = ${call(m)};`);
+      });
+    });
+    return [...pre, `const o = {${literal.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
+  };
+  // Whole group inside the record: the children skip their own length checks.
+  const fast = variant((m) => m.fast);
+  const checked = variant((m) => m.decode);
+  const body = [
+    ...fns.map((_, i) => `const f${i} = F[${i}];`),
+    'return function decodeGroup(b, p, c) {',
+    `if (p + ${size} <= c.end) {`,
+    ...fast,
+    '}',
+    ...checked,
+    '};',
+  ].join('\n');
+  // eslint-disable-next-line no-new-func -- specialised decoder, see the file comment
+  const factory = new Function('F', body) as (f: ReadonlyArray<ChildDecode | BranchChooser>) => (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord;
+  return factory(fns);
+}
