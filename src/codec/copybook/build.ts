@@ -193,8 +193,24 @@ function resolveShapes(node: Node, options: ResolvedParseOptions): void {
   if (options.alignSync && e.sync) node.alignment = node.shape.alignment;
 }
 
+/**
+ * Largest record we lay out. IBM Enterprise COBOL caps a data item at 999,999,999 bytes; a bound
+ * also keeps a typo such as OCCURS 99999999999 from becoming a buffer the decoder would allocate.
+ */
+const MAX_RECORD_BYTES = 999_999_999;
+
 /** Lays `node` out at `start`; returns the offset just past its last occurrence. */
 function place(node: Node, start: number, options: ResolvedParseOptions): number {
+  const end = placeUnchecked(node, start, options);
+  if (end > MAX_RECORD_BYTES) {
+    const at = node.entry.occurs?.token ?? node.entry.picture ?? node.entry.nameToken;
+    throw copybookError('BANYAN_ERR_COPYBOOK_UNSUPPORTED', at, at.text,
+      `${node.entry.name} would end at byte ${end}, beyond the ${MAX_RECORD_BYTES}-byte limit of a COBOL data item`);
+  }
+  return end;
+}
+
+function placeUnchecked(node: Node, start: number, options: ResolvedParseOptions): number {
   const max = node.entry.occurs?.max ?? 1;
   if (node.shape) {
     node.offset = alignUp(start, node.alignment);
