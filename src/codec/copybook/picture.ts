@@ -48,6 +48,9 @@ export function parsePicture(picture: string, at: SourcePosition, decimalPointIs
   if (symbols.has('N') && only('NB0/')) return { category: 'national', characters: checkSize(total(() => true)) };
   if (symbols.has('G') && only('GB')) return { category: 'dbcs', characters: checkSize(total(() => true)) };
   if (only('9SVP')) return numeric(runs, picture, fail);
+  if (symbols.has('E')) {
+    throw copybookError('BANYAN_ERR_COPYBOOK_UNSUPPORTED', at, picture, 'external floating-point pictures (with E) are not supported');
+  }
   for (const s of symbols) {
     if (!'9ZSVP*+-B0/,.$'.includes(s) && s !== 'CR' && s !== 'DB') fail(`"${s}" cannot appear in this PICTURE`);
   }

@@ -12,11 +12,16 @@
  * after a quote in area B. Any other continued word is joined to the first non-blank character of the
  * continuation line.
  *
+ * Compiler directives: `>>SOURCE [FORMAT] [IS] FREE|FIXED` switches the format for the lines that
+ * follow; other `>>` directives (conditional compilation) cannot be evaluated here and are refused.
+ *
  * Leniency kept from Cobrix, because real copybooks rely on it: a character other than an indicator
  * in column 7 starts the code there (copybooks shifted one column left); tabs and non-breaking spaces
  * are spaces; a line whose code starts with '*' is a comment. In both formats `*>` starts an inline
  * comment outside literals.
  */
+
+import { copybookError, type SourcePosition } from './errors.ts';
 
 export interface LogicalSource {
   readonly file: string;
@@ -38,13 +43,27 @@ export function toLogicalSource(file: string, raw: string, options: SourceOption
   const physical = raw.replace(/\r\n?/g, '\n').replace(/[\t\u00a0\f]/g, ' ').split('\n');
   if (physical.length > 0 && physical[0].charCodeAt(0) === 0xfeff) physical[0] = physical[0].slice(1);
   const format = options.format === 'auto' ? detectFormat(physical) : options.format;
+  let current = format;
   const builder = new LogicalBuilder();
   physical.forEach((line, i) => {
     const lineNo = i + 1;
-    if (format === 'free') builder.addFreeLine(line, lineNo);
+    const trimmed = line.trim();
+    if (trimmed.startsWith('>>')) {
+      current = directive(trimmed, current, { file, line: lineNo, column: line.indexOf('>>') + 1 });
+      return;
+    }
+    if (current === 'free') builder.addFreeLine(line, lineNo);
     else builder.addFixedLine(line, lineNo, options.debugLines);
   });
   return { file, format, ...builder.finish() };
+}
+
+function directive(text: string, current: 'fixed' | 'free', at: SourcePosition): 'fixed' | 'free' {
+  const m = /^>>\s*SOURCE(?:\s+FORMAT)?(?:\s+IS)?\s+(FREE|FIXED)\b/i.exec(text);
+  if (m) return m[1].toUpperCase() === 'FREE' ? 'free' : 'fixed';
+  const word = text.split(/\s+/)[0];
+  if (/^>>\s*(SOURCE|CALLINTERFACE|PAGE|LISTING)\b/i.test(text)) return current;
+  throw copybookError('BANYAN_ERR_COPYBOOK_UNSUPPORTED', at, word, `compiler directive ${word} is not supported in copybooks (only >>SOURCE FORMAT)`);
 }
 
 /**

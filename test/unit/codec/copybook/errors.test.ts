@@ -118,3 +118,7 @@ test('errors are BanyanErrors: not retriable, with a stable code', () => {
   }
   assert.fail('expected an error');
 });
+
+test('external floating-point pictures are BANYAN_ERR_COPYBOOK_UNSUPPORTED', () => {
+  assert.equal(failure(fixed('01 R.', '   05 A PIC +9.9(4)E+99.'))[0], 'BANYAN_ERR_COPYBOOK_UNSUPPORTED');
+});

@@ -82,3 +82,10 @@ test('fields remember the line and column of their level number', () => {
   const b = fieldAt(r, 'R.B');
   assert.deepEqual([b.line, b.column], [3, 11]);
 });
+
+test('>>SOURCE FORMAT switches between fixed and free format; other directives are refused', () => {
+  const text = ['       01 R.', '       >>SOURCE FORMAT IS FREE', '05 A PIC X(2).', '>>SOURCE FIXED', '           05 B PIC X.'].join('\n');
+  const r = firstRecord(text, { format: 'fixed' });
+  assert.deepEqual([span(r, 'R.A'), span(r, 'R.B')], [[0, 2], [2, 1]]);
+  assert.throws(() => parseCopybook('       >>IF X DEFINED\n       01 R PIC X.'), { code: 'BANYAN_ERR_COPYBOOK_UNSUPPORTED' });
+});
