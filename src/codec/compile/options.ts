@@ -8,6 +8,7 @@
  */
 import type { Endianness } from '../layout.ts';
 import { CodecCompileErrors } from '../errors.ts';
+import { getCodePage } from '../codepages/index.ts';
 import type { CodePage, DbcsCodePage } from './types.ts';
 
 export type StringTrimming = 'both' | 'none' | 'left' | 'right' | 'keep_all';
@@ -24,9 +25,9 @@ export interface RedefinesRule {
 }
 
 export interface CodecOptions {
-  /** Code page of text and DISPLAY numerics. Required unless `resolveCodePage` can resolve 'cp037'. */
+  /** Code page of text and DISPLAY numerics; default cp037 (src/codec/codepages). */
   readonly codePage?: CodePage;
-  /** Resolves per-field `codePage` overrides (and the default 'cp037' when `codePage` is absent). */
+  /** Resolves per-field `codePage` overrides; default getCodePage of src/codec/codepages. */
   readonly resolveCodePage?: (name: string) => CodePage;
   /** For PIC G / DISPLAY-1 fields. */
   readonly dbcsCodePage?: DbcsCodePage;
@@ -51,6 +52,11 @@ export interface CodecOptions {
   readonly redefines?: readonly RedefinesRule[];
   /** Cobrix `variable_size_occurs`: items after an OCCURS DEPENDING ON table move with its count. */
   readonly variableSizeOccurs?: boolean;
+  /**
+   * Cobrix `occurs_mappings`: for a table (by name or path) whose DEPENDING ON item is text, the
+   * element count for each counter value, e.g. `{ DETAIL1: { A: 0, B: 1 } }`.
+   */
+  readonly occursMappings?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** FILLER items: dropped (default) or kept as FILLER_Pn (elementary) and FILLER_n (groups), as Cobrix names them. */
   readonly fillers?: 'drop' | 'keep';
   /** A field that breaks a rule: fail the record (default) or null the field and list the error. */
@@ -63,7 +69,7 @@ export interface CodecOptions {
 
 export interface ResolvedOptions {
   readonly codePage: CodePage;
-  readonly resolveCodePage: ((name: string) => CodePage) | undefined;
+  readonly resolveCodePage: (name: string) => CodePage;
   readonly dbcsCodePage: DbcsCodePage | undefined;
   readonly floatFormat: 'ibm-hex' | 'ieee754' | undefined;
   readonly floatEndianness: Endianness | undefined;
@@ -74,6 +80,7 @@ export interface ResolvedOptions {
   readonly decimals: 'string' | 'number';
   readonly redefines: readonly RedefinesRule[];
   readonly variableSizeOccurs: boolean;
+  readonly occursMappings: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly fillers: 'drop' | 'keep';
   readonly onError: 'fail' | 'null';
   readonly shortRecord: 'error' | 'null';
@@ -83,10 +90,8 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
-  const codePage = options.codePage ?? options.resolveCodePage?.('cp037');
-  if (!codePage) {
-    throw new CodecCompileErrors.BANYAN_ERR_CODEC_OPTION('codePage', 'give a CodePage or a resolveCodePage function');
-  }
+  const resolveCodePage = options.resolveCodePage ?? getCodePage;
+  const codePage = options.codePage ?? resolveCodePage('cp037');
   oneOf('floatFormat', options.floatFormat, ['ibm-hex', 'ieee754']);
   oneOf('floatEndianness', options.floatEndianness, ['big', 'little']);
   oneOf('binaryEndianness', options.binaryEndianness, ['big', 'little']);
@@ -98,6 +103,13 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
   oneOf('onError', options.onError, ['fail', 'null']);
   oneOf('shortRecord', options.shortRecord, ['error', 'null']);
   oneOf('onOverflow', options.onOverflow, ['error', 'truncate']);
+  for (const [table, map] of Object.entries(options.occursMappings ?? {})) {
+    for (const [value, count] of Object.entries(map ?? {})) {
+      if (!Number.isInteger(count) || count < 0) {
+        throw new CodecCompileErrors.BANYAN_ERR_CODEC_OPTION(`occursMappings.${table}.${value}`, 'counts are non-negative integers');
+      }
+    }
+  }
   for (const rule of options.redefines ?? []) {
     if (!rule.redefines || !rule.selector || typeof rule.when !== 'object') {
       throw new CodecCompileErrors.BANYAN_ERR_CODEC_OPTION('redefines', 'each rule needs redefines, selector and when');
@@ -105,7 +117,7 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
   }
   return Object.freeze({
     codePage,
-    resolveCodePage: options.resolveCodePage,
+    resolveCodePage,
     dbcsCodePage: options.dbcsCodePage,
     floatFormat: options.floatFormat,
     floatEndianness: options.floatEndianness,
@@ -116,6 +128,7 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
     decimals: options.decimals ?? 'string',
     redefines: Object.freeze([...(options.redefines ?? [])]),
     variableSizeOccurs: options.variableSizeOccurs ?? false,
+    occursMappings: options.occursMappings ?? {},
     fillers: options.fillers ?? 'drop',
     onError: options.onError ?? 'fail',
     shortRecord: options.shortRecord ?? 'error',

@@ -323,10 +323,13 @@ class PlanCompiler {
       counterPath = counter.path;
       const slot = this.slots.get(counter.path)!;
       const direct = counter.kind === 'group' ? undefined : this.leaf(counter, false);
+      const mappings = this.options.occursMappings;
+      const mapping = mappings[field.path] ?? mappings[field.name] ?? Object.entries(mappings).find(([k]) => field.path.toUpperCase().endsWith(`.${k.toUpperCase()}`))?.[1];
+      const mapped = mapping ? new Map(Object.entries(mapping).map(([k, n]) => [k.trim(), n])) : undefined;
       count = (bytes, pos, ctx) => {
         let v = ctx.slots[slot];
         if (v === undefined && direct) v = ctx.slots[slot] = direct.decode(bytes, ctx.start + counter.offset, ctx);
-        const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+        const n = mapped ? (v === null || v === undefined ? NaN : (mapped.get(String(v).trim()) ?? NaN)) : typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
         if (Number.isInteger(n) && n >= min && n <= max) return n;
         throw decodeFailure('BANYAN_ERR_DECODE_ODO_BOUNDS', path, bytes, pos, 0, ctx, `${counter.path} = ${String(v)}, bounds ${min} to ${max}`);
       };
@@ -431,10 +434,7 @@ class PlanCompiler {
   }
 
   private codePageFor(field: ElementaryField): CodePage {
-    if (!field.codePage) return this.options.codePage;
-    const resolve = this.options.resolveCodePage;
-    if (!resolve) throw new CodecCompileErrors.BANYAN_ERR_CODEC_UNSUPPORTED(field.path, `code page ${field.codePage} needs the resolveCodePage option`);
-    return resolve(field.codePage);
+    return field.codePage ? this.options.resolveCodePage(field.codePage) : this.options.codePage;
   }
 
   private compileRule(rule: RedefinesRule): CompiledRule {

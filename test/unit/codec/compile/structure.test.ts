@@ -151,6 +151,19 @@ test('a segment id field selects which 01 record decodes the bytes', () => {
 test('invalid options are rejected when the codec is compiled', () => {
   const r = record('R', [x('S', 2)]);
   assert.throws(() => compileRecordCodec(r, { codePage: cp037, stringTrimming: 'sideways' as never }), { code: 'BANYAN_ERR_CODEC_OPTION' });
-  assert.throws(() => compileRecordCodec(r, {}), { code: 'BANYAN_ERR_CODEC_OPTION' });
+  assert.throws(() => compileRecordCodec(r, { codePage: undefined, resolveCodePage: () => { throw new Error('no such page'); } }), /no such page/);
   assert.throws(() => compileRecordCodec(r, { codePage: cp037, redefines: [{ redefines: 'S', selector: 'NOPE', when: {} }] }), { code: 'BANYAN_ERR_CODEC_FIELD' });
+});
+
+test('occursMappings turn a text DEPENDING ON value into an element count (Cobrix occurs_mappings)', () => {
+  const r = record('R', [
+    zoned('ID', 1),
+    x('FIELD', 1),
+    group('DETAIL1', [x('VAL1', 1)], { occurs: { min: 0, max: 2, dependingOn: 'FIELD' } }),
+    group('DETAIL2', [x('VAL2', 1)], { occurs: { min: 0, max: 2, dependingOn: 'FIELD' } }),
+  ]);
+  const c = compileRecordCodec(r, { codePage: cp037, variableSizeOccurs: true, occursMappings: { DETAIL1: { A: 0, B: 1 }, DETAIL2: { A: 1, B: 2 } } });
+  assert.deepEqual(c.decode(bytes('F1', ebcdic('AX'))), { ID: 1, FIELD: 'A', DETAIL1: [], DETAIL2: [{ VAL2: 'X' }] });
+  assert.deepEqual(c.decode(bytes('F2', ebcdic('BYZW'))), { ID: 2, FIELD: 'B', DETAIL1: [{ VAL1: 'Y' }], DETAIL2: [{ VAL2: 'Z' }, { VAL2: 'W' }] });
+  assert.throws(() => c.decode(bytes('F2', ebcdic('QYZW'))), { code: 'BANYAN_ERR_DECODE_ODO_BOUNDS' });
 });
