@@ -119,6 +119,25 @@ export function checkBridgeText(file: string, text: string, context: BridgeCheck
   return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
+/**
+ * Bridge names must be unique across bridges/: a bridge's name is its identity (its source
+ * checkpoint and the Kafka group that elects its single reader are keyed by it, DESIGN.md "Scale").
+ * Reports every later use of a name at its position.
+ */
+export function checkBridgeNamesUnique(files: ReadonlyArray<{ file: string; text: string }>): ConfigIssue[] {
+  const firstUse = new Map<string, string>();
+  const issues: ConfigIssue[] = [];
+  for (const { file, text } of files) {
+    const source = parseYamlSource(file, text);
+    const name = isRecord(source.value) ? source.value.name : undefined;
+    if (typeof name !== 'string') continue;
+    const first = firstUse.get(name);
+    if (first === undefined) firstUse.set(name, file);
+    else issues.push(source.issueAt(['name'], 'duplicate-name', `bridge name "${name}" is already used by ${first}`));
+  }
+  return issues;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { checkBridgeNamesUnique } from './bridge-schema.ts';
 import { CONFIG_KINDS, kindOf, type ConfigKind } from './catalog.ts';
 import { loadConfigText } from './load.ts';
 import { gatewaySchema } from './gateway-schema.ts';
@@ -29,12 +30,16 @@ export interface ValidatedFile {
 export interface ProjectReport {
   readonly files: readonly ValidatedFile[];
   readonly issues: readonly ConfigIssue[];
+  /** YAML files under bridges/ or mappings/ that no config kind matches (often a misplaced file). */
+  readonly skipped: readonly string[];
 }
 
 export function validateProject(options: ValidateProjectOptions): ProjectReport {
   const rootDir = resolve(options.rootDir);
   const files: ValidatedFile[] = [];
   const issues: ConfigIssue[] = [];
+  const skipped: string[] = [];
+  const bridges: Array<{ file: string; text: string }> = [];
   const display = (abs: string) => relative(options.displayDir, abs) || abs;
 
   const check = (abs: string, kind: ConfigKind) => {
@@ -48,6 +53,7 @@ export function validateProject(options: ValidateProjectOptions): ProjectReport 
       return;
     }
     const found = kind.check(name, text, { rootDir, env: options.env, filePath: abs });
+    if (kind.kind === 'bridge') bridges.push({ file: name, text });
     issues.push(...found);
     files.push({ file: name, kind: kind.kind, issues: found.length });
   };
@@ -68,9 +74,17 @@ export function validateProject(options: ValidateProjectOptions): ProjectReport 
       const relPath = `${logical}/${relative(dir, abs).split(sep).join('/')}`;
       const kind = kindOf(relPath);
       if (kind && kind.kind !== 'gateway') check(abs, kind);
+      else if (/\.ya?ml$/.test(abs)) skipped.push(display(abs));
     }
   }
-  return { files, issues };
+  for (const issue of checkBridgeNamesUnique(bridges)) {
+    issues.push(issue);
+    const entry = files.findIndex((f) => f.file === issue.file);
+    if (entry >= 0) files[entry] = { ...files[entry]!, issues: files[entry]!.issues + 1 };
+  }
+  // Cross-file issues were found last: present everything by file, then position.
+  issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+  return { files, issues, skipped };
 }
 
 /** banyan.yaml's `paths`, when the file is valid; otherwise the conventional directories are used. */

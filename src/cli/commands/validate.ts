@@ -35,6 +35,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   });
 
   for (const issue of report.issues) io.stdout.write(`${formatIssue(issue)}\n`);
+  for (const file of report.skipped) io.stderr.write(`note: ${file}: not a Banyan config file kind, not checked\n`);
   const bad = report.files.filter((f) => f.issues > 0).length;
   if (report.issues.length > 0) {
     io.stderr.write(`${report.issues.length} issue(s) in ${bad} of ${report.files.length} file(s)\n`);

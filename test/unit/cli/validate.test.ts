@@ -31,11 +31,13 @@ test('validate lists every mistake in a broken project as file:line:col: rule: m
     `${b}/bridges/duplicate.yaml:2:1: duplicate-key: Map keys must be unique`,
     `${b}/bridges/orders-mq.yaml:3:89: type: Invalid input: expected number, received string (at source.ibm_mq.batch_size)`,
     `${b}/bridges/orders-mq.yaml:4:10: reference: mapping file "mappings/records/missing.yaml" does not exist (at mapping)`,
+    `${b}/bridges/orders-mq2.yaml:2:7: duplicate-name: bridge name "orders-mq" is already used by ${b}/bridges/orders-mq.yaml (at name)`,
     `${b}/bridges/payments.yaml:1:1: required: required field "sink" is missing (at sink)`,
     `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
     `${b}/mappings/routes/bad.yaml:3:1: yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
   ]);
-  assert.match(r.stderr, /^10 issue\(s\) in 5 of 6 file\(s\)$/m);
+  assert.match(r.stderr, /^11 issue\(s\) in 6 of 7 file\(s\)$/m);
+  assert.match(r.stderr, new RegExp(`^note: ${b}/mappings/route/orders\\.yaml: not a Banyan config file kind, not checked$`, 'm'));
 });
 
 test('validate accepts a valid project, reports what it checked and exits 0', async () => {

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkConfigText } from '../../../src/config/load.ts';
+import { gatewaySchema } from '../../../src/config/gateway-schema.ts';
+import { resolveGatewayConfig } from '../../../src/config/gateway-config.ts';
+import { kafkaClientConfig, kafkaConnectionOf, topicDefaultsOf } from '../../../src/config/kafka-client-config.ts';
+import { kafkaConnectionSchema } from '../../../src/connectors/kafka/spec.ts';
+
+function kafkaSettings(yaml: string, baseDir = '/srv') {
+  const r = checkConfigText('banyan.yaml', yaml, gatewaySchema, { env: { PW: 'secret-pw' } });
+  assert.ok(r.ok);
+  return resolveGatewayConfig(r.config.value, baseDir).kafka;
+}
+
+test("banyan.yaml's snake_case kafka block becomes input the Kafka connector's own schema accepts", () => {
+  const settings = kafkaSettings(
+    'kafka:\n  client_id: gw\n  ssl: { ca_file: certs/ca.pem, reject_unauthorized: false }\n  sasl: { mechanism: scram-sha-256, username: u, password: "${PW}" }\n',
+  );
+  const input = kafkaConnectionOf(settings, ['k:9092']);
+  assert.deepEqual(input, {
+    brokers: ['k:9092'],
+    clientId: 'gw',
+    ssl: { caFile: '/srv/certs/ca.pem', certFile: undefined, keyFile: undefined, rejectUnauthorized: false },
+    sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'secret-pw' },
+  });
+  assert.ok(kafkaConnectionSchema.safeParse(input).success);
+});
+
+test('topic defaults carry partitions and the replication factor', () => {
+  assert.deepEqual(topicDefaultsOf(kafkaSettings('kafka: { topics: { partitions: 12, replication: 3 } }\n')), { partitions: 12, replicationFactor: 3 });
+});
+
+test('the probe client config reads PEM files named relative to banyan.yaml', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-tls-'));
+  writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n');
+  const config = kafkaClientConfig(kafkaSettings('kafka: { ssl: { ca_file: ca.pem } }\n', dir), ['k:9093']);
+  assert.deepEqual(config.brokers, ['k:9093']);
+  const ssl = config.ssl as { ca: string[]; rejectUnauthorized: boolean };
+  assert.match(ssl.ca[0]!, /BEGIN CERTIFICATE/);
+  assert.equal(ssl.rejectUnauthorized, true);
+});
