@@ -1,0 +1,300 @@
+/**
+ * The strangler router's cost: requests/s and p50/p99 added latency through Banyan, next to going
+ * straight to the upstream and next to nginx `proxy_pass` with a keepalive upstream (Debian's nginx,
+ * started here with its own temp config on 127.0.0.1), all measured in the same run with the same
+ * load generator (Debian's `wrk`, one thread).
+ *
+ * 1. Peak: wrk -c50 for each target (closed loop, as fast as it answers).
+ * 2. Latency at a fixed offered rate, half of Banyan's peak, for each target: wrk with a Lua
+ *    `delay()` per connection (an open-ish loop well below saturation), percentiles from wrk's own
+ *    histogram. Added latency = target - direct at the same rate.
+ * Targets (issue 3): p99 added by Banyan under 1 ms at half its peak rate; Banyan's peak at least
+ * 0.5x nginx's.
+ *
+ * Processes: the upstream (node:http) and Banyan (createRouter + the whole control plane: stats,
+ * rollout controller, decommission tracker, as in production) each run in their own child process
+ * (this file with --serve-upstream / --serve-banyan), so the load generator, proxy and upstream do
+ * not share an event loop. Loopback only, bounded durations. BENCH_SECONDS (default 5) per run.
+ *
+ * Writes bench/results/router.json and .md. Run: npm run bench -- router
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const PEAK_CONNECTIONS = 50;
+/** Per-connection pause in the fixed-rate runs; connections = rate x pause. */
+const PACE_MS = 5;
+const resultsDir = new URL('./results/', import.meta.url);
+const self = fileURLToPath(import.meta.url);
+
+interface WrkResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly rps: number;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+  readonly errors: number;
+}
+
+type Target = 'direct' | 'nginx' | 'banyan';
+
+if (process.argv[2]?.startsWith('--serve-')) {
+  // Exit normally on the parent's SIGTERM, so `node --cpu-prof` can write its profile.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(0));
+}
+if (process.argv[2] === '--serve-upstream') await serveUpstream();
+else if (process.argv[2] === '--serve-banyan') await serveBanyan(process.argv[3]!);
+else await main();
+
+async function main(): Promise<void> {
+  for (const tool of ['wrk', 'nginx']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`]).status !== 0) {
+      throw new Error(`${tool} is missing: run scripts/setup.sh (scripts/setup.d/40-router.sh installs it)`);
+    }
+  }
+  const work = mkdtempSync(join(tmpdir(), 'banyan-router-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const upstream = await startChild(['--serve-upstream'], children);
+    const upstreamUrl = `http://127.0.0.1:${upstream}`;
+    const banyan = await startChild(['--serve-banyan', upstreamUrl], children);
+    const nginxPort = await freePort();
+    await startNginx(work, upstream, nginxPort, children);
+    const urls: Record<Target, string> = {
+      direct: `${upstreamUrl}/bench/1`,
+      nginx: `http://127.0.0.1:${nginxPort}/bench/1`,
+      banyan: `http://127.0.0.1:${banyan}/bench/1`,
+    };
+    const luaFile = join(work, 'report.lua');
+    writeFileSync(luaFile, luaScript());
+
+    const targets: Target[] = ['direct', 'nginx', 'banyan'];
+    for (const t of targets) wrk(urls[t], luaFile, 10, 1, 0); // warm-up: JIT, keep-alive pools
+    const peak = {} as Record<Target, WrkResult>;
+    for (const t of targets) peak[t] = wrk(urls[t], luaFile, PEAK_CONNECTIONS, SECONDS, 0);
+
+    const rate = Math.max(100, Math.round(peak.banyan.rps / 2));
+    const connections = Math.max(1, Math.round((rate * PACE_MS) / 1000));
+    const paced = {} as Record<Target, WrkResult>;
+    for (const t of targets) paced[t] = wrk(urls[t], luaFile, connections, SECONDS, PACE_MS);
+
+    const result = {
+      when: new Date().toISOString(),
+      machine: `${cpus()[0]?.model.trim() ?? 'unknown'} · ${cpus().length} cores · Node ${process.version}`,
+      loadGenerator: 'wrk 1 thread',
+      seconds: SECONDS,
+      peakConnections: PEAK_CONNECTIONS,
+      peak,
+      halfRate: { offeredRps: rate, connections, paceMs: PACE_MS, results: paced },
+      addedUs: {
+        banyan: { p50: paced.banyan.p50Us - paced.direct.p50Us, p99: paced.banyan.p99Us - paced.direct.p99Us },
+        nginx: { p50: paced.nginx.p50Us - paced.direct.p50Us, p99: paced.nginx.p99Us - paced.direct.p99Us },
+      },
+      targets: {
+        p99AddedUnder1ms: paced.banyan.p99Us - paced.direct.p99Us < 1000,
+        peakAtLeastHalfNginx: peak.banyan.rps >= 0.5 * peak.nginx.rps,
+        banyanToNginxPeakRatio: peak.banyan.rps / peak.nginx.rps,
+      },
+    };
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(new URL('router.json', resultsDir), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(new URL('router.md', resultsDir), markdown(result));
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs wrk once; `paceMs` > 0 makes each connection wait that long between requests. */
+function wrk(url: string, lua: string, connections: number, seconds: number, paceMs: number): WrkResult {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', lua, url, '--', String(paceMs)];
+  const r = spawnSync('wrk', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`wrk ${args.join(' ')} failed: ${r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BANYAN_WRK '));
+  if (!line) throw new Error(`wrk printed no report:\n${r.stdout}`);
+  return JSON.parse(line.slice('BANYAN_WRK '.length)) as WrkResult;
+}
+
+/** wrk script: optional per-request pause, and one JSON line with wrk's own percentiles (µs). */
+function luaScript(): string {
+  return `
+local pace = 0
+function init(args) pace = tonumber(args[1]) or 0 end
+function delay() return pace end
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
+  local seconds = summary.duration / 1e6
+  io.write(string.format('BANYAN_WRK {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50Us":%d,"p90Us":%d,"p99Us":%d,"maxUs":%d,"errors":%d}\\n',
+    summary.requests, seconds, summary.requests / seconds, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, errors))
+end
+`;
+}
+
+function markdown(r: {
+  when: string;
+  machine: string;
+  seconds: number;
+  peak: Record<Target, WrkResult>;
+  halfRate: { offeredRps: number; connections: number; paceMs: number; results: Record<Target, WrkResult> };
+  addedUs: Record<'banyan' | 'nginx', { p50: number; p99: number }>;
+  targets: { p99AddedUnder1ms: boolean; peakAtLeastHalfNginx: boolean; banyanToNginxPeakRatio: number };
+}): string {
+  const ms = (us: number) => (us / 1000).toFixed(3);
+  const rows = (['direct', 'nginx', 'banyan'] as const).map((t) => {
+    const p = r.peak[t];
+    const h = r.halfRate.results[t];
+    const added = t === 'direct' ? '–' : `${ms(r.addedUs[t].p50)} / ${ms(r.addedUs[t].p99)}`;
+    return `| ${t} | ${p.rps.toFixed(0)} | ${p.errors} | ${h.rps.toFixed(0)} | ${ms(h.p50Us)} / ${ms(h.p99Us)} | ${added} |`;
+  });
+  return `# router
+
+${r.when} · ${r.machine} · wrk (1 thread) for all three · ${r.seconds} s per run · loopback
+
+| target | peak req/s (${PEAK_CONNECTIONS} conns) | errors | req/s at half Banyan's peak | p50 / p99 (ms) | added p50 / p99 vs direct (ms) |
+|---|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Fixed-rate runs: ${r.halfRate.connections} connections, each pausing ${r.halfRate.paceMs} ms between requests (offered ~${r.halfRate.offeredRps} req/s).
+
+- p99 added by Banyan under 1 ms at half its peak rate: **${r.targets.p99AddedUnder1ms ? 'met' : 'NOT met'}** (${ms(r.addedUs.banyan.p99)} ms)
+- Banyan peak at least 0.5x nginx: **${r.targets.peakAtLeastHalfNginx ? 'met' : 'NOT met'}** (${r.targets.banyanToNginxPeakRatio.toFixed(2)}x)
+
+Banyan runs with its control plane attached (stats, rollout controller, decommission tracker), a canary route
+with a path cohort key, breakers, trace context and the x-banyan-upstream header on. Upstream, Banyan, nginx
+(1 worker) and wrk share the machine's cores, so the figures are relative to each other, not absolute.
+`;
+}
+
+/** Spawns this file in a role; resolves with the port it prints as `LISTENING <port>`. */
+function startChild(args: string[], children: ChildProcess[]): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code} before listening`)));
+  });
+}
+
+async function startNginx(work: string, upstreamPort: number, port: number, children: ChildProcess[]): Promise<void> {
+  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'logs']) mkdirSync(join(work, d), { recursive: true });
+  const conf = join(work, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+master_process on;
+pid ${work}/nginx.pid;
+error_log ${work}/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/body;
+  proxy_temp_path ${work}/proxy;
+  fastcgi_temp_path ${work}/fastcgi;
+  uwsgi_temp_path ${work}/uwsgi;
+  scgi_temp_path ${work}/scgi;
+  upstream legacy { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://legacy;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`,
+  );
+  const nginx = spawn('nginx', ['-p', work, '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(nginx);
+  for (let i = 0; i < 100; i++) {
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('nginx did not start listening');
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/bench/0`);
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s: Server = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The upstream every target ends at: a small JSON answer on a keep-alive node:http server. */
+async function serveUpstream(): Promise<void> {
+  const body = JSON.stringify({ account: '0001234567', balance: '1024.50', currency: 'EUR', status: 'active' });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
+  });
+}
+
+/** Banyan as deployed: the data plane's router plus the control plane listening to its events. */
+async function serveBanyan(upstreamUrl: string): Promise<void> {
+  const { default: pino } = await import('pino');
+  const { createRouter } = await import('../src/router/server.ts');
+  const { createControlPlane } = await import('../src/router/admin/control-plane.ts');
+  const { MemoryAuditSink } = await import('../src/router/audit/audit-trail.ts');
+  const { MemoryRouteStateStore } = await import('../src/router/state/route-state.ts');
+  const routes = mkdtempSync(join(tmpdir(), 'banyan-bench-routes-'));
+  writeFileSync(
+    join(routes, 'bench.yaml'),
+    `routes:
+  - id: bench
+    match: { method: GET, path: /bench/:id }
+    legacy: { url: ${upstreamUrl} }
+    new: { url: ${upstreamUrl} }
+    mode: canary
+    weight: 10
+    cohort: { key: { from: path, name: id } }
+`,
+  );
+  const logger = pino({ level: 'warn' });
+  const router = createRouter({ routesDir: routes, watch: false, logger });
+  const control = createControlPlane({
+    port: router.control,
+    tokens: [{ name: 'bench', token: 'bench-token-0123456789' }],
+    store: new MemoryRouteStateStore(),
+    auditSink: new MemoryAuditSink(),
+    routerRegistry: router.metrics,
+    logger,
+  });
+  await control.start();
+  const { port } = await router.listen();
+  process.stdout.write(`LISTENING ${port}\n`);
+}
