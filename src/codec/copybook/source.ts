@@ -67,14 +67,17 @@ function directive(text: string, current: 'fixed' | 'free', at: SourcePosition):
 }
 
 /**
- * Free format when some line starts a level number (or COPY) inside columns 1-6, where fixed format
- * only allows a sequence number. A 6-digit sequence number never looks like a 1-2 digit level.
+ * Free format when some code line starts a level number (or COPY) inside columns 1-6, where fixed
+ * format only allows a sequence number (a 6-digit sequence number never looks like a 1-2 digit
+ * level), or has code past column 80, where fixed format has no columns at all.
  */
 export function detectFormat(lines: readonly string[]): 'fixed' | 'free' {
   for (const line of lines) {
     const first = line.search(/\S/);
-    if (first < 0 || first >= 6) continue;
+    if (first < 0) continue;
     if (line[first] === '*' || line[6] === '*' || line[6] === '/') continue;
+    if (line.length > 80 && /\S/.test(line.slice(80))) return 'free';
+    if (first >= 6) continue;
     const words = line.slice(first).trim().split(/\s+/);
     const [head, next] = words;
     if (/^\d{1,2}$/.test(head) && next !== undefined && !/^\d+$/.test(next) && first + head.length <= 6) return 'free';

@@ -57,6 +57,8 @@ test('format detection: sequence numbers mean fixed, level numbers in area 1-6 m
   assert.equal(detectFormat(['       01 R.']), 'fixed');
   assert.equal(detectFormat(['01 R.', '  05 A PIC X.']), 'free');
   assert.equal(detectFormat(['COPY MEMBER.']), 'free');
+  assert.equal(detectFormat(['       01 R.', `           05 A PIC X.${' '.repeat(70)}05 B PIC X.`]), 'free', 'code past column 80');
+  assert.equal(detectFormat([`      *${'-'.repeat(90)}`, '       01 R.']), 'fixed', 'long comment lines do not count');
 });
 
 test('free format keeps code past column 72 and explicit format overrides detection', () => {
