@@ -116,7 +116,13 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const terminate = async (signal: 'SIGTERM' | 'SIGKILL', timeoutMs: number): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
-    const outcome = await Promise.race([exited, sleep(timeoutMs, 'timeout' as const)]);
+    // Cancel the timer once the JVM exited, or it would hold the caller's event loop open.
+    const timer = new AbortController();
+    const outcome = await Promise.race([
+      exited,
+      sleep(timeoutMs, 'timeout' as const, { signal: timer.signal }).catch(() => 'aborted' as const),
+    ]);
+    timer.abort();
     if (outcome === 'timeout') {
       logger.warn({ pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
       child.kill('SIGKILL');

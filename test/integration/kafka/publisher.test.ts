@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BanyanError } from '../../../src/core/errors.ts';
+import { createPublisher } from '../../../src/connectors/kafka/publisher.ts';
+import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
+import { consumeAll, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
+
+describe('publisher', () => {
+  it('writes keys, values and headers to several topics in one batch and reports each partition written', async () => {
+    const kafka = testKafkaClient();
+    const [t1, t2] = [uniqueTopic('pub-a'), uniqueTopic('pub-b')];
+    const admin = createTopicAdmin({ kafka, defaults: { partitions: 2 } });
+    await admin.ensureTopics([{ topic: t1 }, { topic: t2 }]);
+    await admin.close();
+    const publisher = createPublisher({ kafka });
+    try {
+      const receipt = await publisher.publish([
+        { topic: t1, key: 'acct-1', value: 'one', headers: { MsgId: Buffer.from([0xc1, 0xc2]), 'jms.type': 'Order' } },
+        { topic: t2, key: null, value: null, timestamp: 1_700_000_000_000 },
+      ]);
+      assert.equal(receipt.records, 2);
+      assert.deepEqual(new Set(receipt.partitions.map((p) => p.topic)), new Set([t1, t2]));
+      const [a] = await consumeAll(t1, 1, 60_000);
+      assert.equal(a.key?.toString(), 'acct-1');
+      assert.equal(a.value?.toString(), 'one');
+      assert.deepEqual(a.headers.MsgId, Buffer.from([0xc1, 0xc2]));
+      assert.equal(a.headers['jms.type']?.toString(), 'Order');
+      const [b] = await consumeAll(t2, 1, 60_000);
+      assert.equal(b.key, null);
+      assert.equal(b.value, null);
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('rejects a batch to a topic that does not exist with a retriable coded error instead of creating it', async () => {
+    const publisher = createPublisher({ kafka: testKafkaClient(), retry: { retries: 1, initialRetryTimeMs: 50, maxRetryTimeMs: 100 } });
+    try {
+      await assert.rejects(publisher.publish([{ topic: uniqueTopic('pub-missing'), key: 'k', value: 'v' }]), (e: BanyanError) => {
+        assert.match(e.code, /^BANYAN_ERR_KAFKA_/);
+        assert.equal(e.retriable, true, `${e.code}: ${e.message}`);
+        return true;
+      });
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('rejects a record larger than the broker accepts as RECORD_REJECTED, not retriable', async () => {
+    const kafka = testKafkaClient();
+    const topic = uniqueTopic('pub-too-large');
+    const admin = createTopicAdmin({ kafka });
+    await admin.ensureTopics([{ topic, partitions: 1, configs: { 'max.message.bytes': '1024' } }]);
+    await admin.close();
+    const publisher = createPublisher({ kafka });
+    try {
+      await assert.rejects(publisher.publish([{ topic, key: 'k', value: Buffer.alloc(4096, 1) }]), (e: BanyanError) => {
+        assert.equal(e.code, 'BANYAN_ERR_KAFKA_RECORD_REJECTED', e.message);
+        assert.equal(e.retriable, false);
+        return true;
+      });
+      // The producer is still usable after a rejected batch.
+      const ok = await publisher.publish([{ topic, key: 'k', value: 'small' }]);
+      assert.equal(ok.records, 1);
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('rejects publish after close with PUBLISHER_CLOSED and a record without topic with BATCH_INVALID', async () => {
+    const publisher = createPublisher({ kafka: testKafkaClient() });
+    await assert.rejects(publisher.publish([{ topic: '', key: 'k', value: 'v' }]), (e: BanyanError) => e.code === 'BANYAN_ERR_KAFKA_BATCH_INVALID');
+    await publisher.close();
+    await assert.rejects(publisher.publish([{ topic: 't', key: 'k', value: 'v' }]), (e: BanyanError) => e.code === 'BANYAN_ERR_KAFKA_PUBLISHER_CLOSED');
+  });
+});
