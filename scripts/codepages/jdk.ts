@@ -43,3 +43,28 @@ export function javaVersion(): string {
   const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
   return (r.stderr.split('\n')[0] ?? 'unknown').trim();
 }
+
+export interface JdkDbcsDump {
+  readonly name: string;
+  readonly java: string;
+  /** True for SO/SI pages (x-IBM930 ...), false for pure DBCS pages (x-IBM300, x-IBM834). */
+  readonly mixed: boolean;
+  /** Mixed pages: what each single byte decodes to outside SO/SI (-1 unmapped, SO/SI included). */
+  readonly sbcs: readonly number[] | null;
+  /** 192 x 192 code units for lead and trail bytes 0x40-0xFF, row-major by lead byte; -1 unmapped. */
+  readonly dbcs: readonly number[];
+  /** [code unit, code]: code 0x4040-0xFFFF a DBCS code, 0x100|b single byte b, -1 not encodable. */
+  readonly encode: readonly (readonly [number, number])[];
+}
+
+const genDbcsSource = fileURLToPath(new URL('./GenDbcs.java', import.meta.url));
+
+export function runJdkDbcsDump(): JdkDbcsDump[] {
+  const r = spawnSync('java', [genDbcsSource], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`java ${genDbcsSource} failed (exit ${r.status}): ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JdkDbcsDump);
+}

@@ -9,6 +9,9 @@ export const CodePageErrors = defineErrors({
   BANYAN_ERR_CODEPAGE_UNKNOWN: {
     message: 'unknown code page "%s" (known: %s)',
   },
+  BANYAN_ERR_CODEPAGE_KIND: {
+    message: 'code page %s is %s',
+  },
   BANYAN_ERR_CODEPAGE_UNMAPPABLE: {
     message: 'character %s at index %s of the text cannot be encoded in code page %s',
   },
