@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
 import { ConfigError, formatIssue } from '../../config/issues.ts';
 import { loadGatewayConfig } from '../../config/gateway-config.ts';
+import type { GatewayConfig } from '../../config/gateway-schema.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
 import { createRootLogger } from '../../observability/logger.ts';
 
@@ -35,7 +36,7 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
     return 0;
   }
 
-  let config;
+  let config: GatewayConfig;
   try {
     // Without --config a missing ./banyan.yaml means "all defaults": the embedded Kafka.
     config = loadGatewayConfig(resolve(io.cwd, values.config ?? 'banyan.yaml'), {
