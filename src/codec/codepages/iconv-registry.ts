@@ -32,5 +32,11 @@ export function registerWithIconv(table: CodePageTable): void {
   // Unmapped bytes carry U+FFFD in `chars`; U+FFFD itself must not encode to one of them.
   encodeBuf[0xfffd] = substitute;
   for (const [unit, b] of table.encodeOverrides) encodeBuf[unit] = b < 0 ? substitute : b;
+  // Aliases iconv-lite callers are likely to write (it lower-cases and strips punctuation itself):
+  // ibm037, ibm01140, cp01140. Names iconv-lite already has are left alone.
+  const number = table.name.slice(2);
+  for (const alias of [`ibm${number}`, `ibm${number.padStart(5, '0')}`, `cp${number.padStart(5, '0')}`]) {
+    if (!(alias in encodings)) encodings[alias] = table.name;
+  }
   registered.add(table.name);
 }

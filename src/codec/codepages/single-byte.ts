@@ -62,6 +62,7 @@ export class SingleByteCodePage implements CodePage {
   decode(bytes: Uint8Array, start: number, end: number): string {
     const n = end - start;
     if (n <= 0) return '';
+    if (start < 0 || end > bytes.length) throw new RangeError(`decode range ${start}-${end} is outside the ${bytes.length}-byte buffer`);
     const units = this.units;
     if (this.narrow) {
       const out = scratch(n);
@@ -88,6 +89,7 @@ export class SingleByteCodePage implements CodePage {
   }
 
   encode(text: string, out: Uint8Array, start: number, length: number): void {
+    if (start < 0 || start + length > out.length) throw new RangeError(`encode range ${start}+${length} is outside the ${out.length}-byte buffer`);
     if (text.length > length) {
       throw new CodePageErrors.BANYAN_ERR_CODEPAGE_OVERFLOW(text.length, this.name, length);
     }

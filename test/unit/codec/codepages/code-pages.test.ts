@@ -66,6 +66,18 @@ describe('single-byte decode', () => {
     }
   });
 
+  it('refuses a byte range outside the buffer instead of reading undefined bytes', () => {
+    assert.throws(() => getCodePage('cp037').decode(new Uint8Array(4), 2, 6), RangeError);
+    assert.throws(() => getCodePage('cp037').encode('A', new Uint8Array(4), 2, 4), RangeError);
+  });
+
+  it('registers IBM-style aliases with iconv-lite', () => {
+    getCodePage('cp1140');
+    getCodePage('cp037');
+    assert.equal(iconv.decode(Buffer.of(0x9f, 0xc1), 'IBM01140'), '€A');
+    assert.equal(iconv.decode(Buffer.of(0xc1), 'ibm-037'), 'A');
+  });
+
   it('decodes ASCII bytes above 0x7F to U+FFFD, as the JDK US-ASCII does', () => {
     assert.equal(getCodePage('ascii').decode(Uint8Array.of(0x41, 0x80, 0xff), 0, 3), 'A\ufffd\ufffd');
   });
