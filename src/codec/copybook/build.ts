@@ -190,7 +190,8 @@ function resolveShapes(node: Node, options: ResolvedParseOptions): void {
     usage, picture, pictureText: e.picture?.text.toUpperCase(), sign: node.sign, ownSign, at: e.picture ?? e.nameToken,
     usageToken: e.usage?.token, options,
   });
-  if (options.alignSync && e.sync) node.alignment = node.shape.alignment;
+  // IBM: SYNC on a level-01 group synchronizes every elementary item in it.
+  if (options.alignSync && (e.sync || node.record.root.entry.sync)) node.alignment = node.shape.alignment;
 }
 
 /**
@@ -217,11 +218,10 @@ function placeUnchecked(node: Node, start: number, options: ResolvedParseOptions
     node.length = node.shape.size;
     return node.offset + node.length * max;
   }
-  let maxAlign = 1;
-  if (options.alignSync && node.entry.occurs) {
-    maxAlign = maxAlignment(node);
-    start = alignUp(start, maxAlign);
-  }
+  // IBM "slack bytes": a table does not move; slack bytes inside its first occurrence align the
+  // SYNC items, and slack bytes at the end of each occurrence (inter-occurrence) make the element a
+  // multiple of its strictest alignment so every later occurrence is aligned the same way.
+  const maxAlign = options.alignSync && node.entry.occurs ? maxAlignment(node) : 1;
   node.offset = start;
   let cursor = start;
   for (const child of node.children) {

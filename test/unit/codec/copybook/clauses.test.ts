@@ -165,11 +165,16 @@ test('SYNCHRONIZED adds IBM slack bytes only when alignSync is on', () => {
   assert.equal(aligned.length, 24);
 });
 
-test('alignSync pads table elements so every occurrence stays aligned', () => {
-  const r = firstRecord(fixed('01 R.', '   05 T OCCURS 2.', '      10 C PIC X.', '      10 N PIC S9(9) COMP SYNC.'), { alignSync: true });
-  assert.deepEqual(span(r, 'R.T'), [0, 8]);
-  assert.deepEqual(span(r, 'R.T.N'), [4, 4]);
-  assert.equal(r.length, 16);
+test('alignSync puts slack bytes inside and after each table occurrence, not before the table', () => {
+  const r = firstRecord(fixed('01 R.', '   05 X PIC X.', '   05 T OCCURS 2.', '      10 C PIC X.', '      10 N PIC S9(9) COMP SYNC.'), { alignSync: true });
+  // T starts at 1; N is aligned at 4 (2 slack bytes after C); the element (1..8) is padded to 8 bytes.
+  assert.deepEqual([span(r, 'R.T'), span(r, 'R.T.C'), span(r, 'R.T.N')], [[1, 8], [1, 1], [4, 4]]);
+  assert.equal(r.length, 17);
+});
+
+test('SYNC on a level-01 group synchronizes every elementary item in it (IBM)', () => {
+  const r = firstRecord(fixed('01 A SYNCHRONIZED.', '   02 B PIC X DISPLAY.', '   02 C PIC S9(9) BINARY.'), { alignSync: true });
+  assert.deepEqual(span(r, 'A.C'), [4, 4]);
 });
 
 test('SIGN [IS] LEADING|TRAILING [SEPARATE [CHARACTER]] sets position and size of zoned items', () => {

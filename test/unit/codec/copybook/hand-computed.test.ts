@@ -24,6 +24,23 @@ test('IBM Programming Guide "slack bytes within records": FIELD-E SYNC gets one 
   assert.equal(r.length, 12);
 });
 
+test('IBM Language Reference slack bytes between occurrences: WORK-RECORD with a SYNC table', () => {
+  const r = firstRecord(fixed(
+    '01  WORK-RECORD.',
+    '    05  WORK-CODE       PIC X.',
+    '    05  COMP-TABLE OCCURS 10 TIMES.',
+    '        10  COMP-TYPE   PIC X.',
+    '        10  COMP-PAY    PIC S9(4)V99 COMP SYNC.',
+    '        10  COMP-HOURS  PIC S9(3) COMP SYNC.',
+    '        10  COMP-NAME   PIC X(5).',
+  ), { alignSync: true });
+  // Two slack bytes after COMP-TYPE put COMP-PAY on a fullword; two inter-occurrence slack bytes
+  // after COMP-NAME make each occurrence 16 bytes, so every COMP-PAY stays on a fullword.
+  const t = 'WORK-RECORD.COMP-TABLE';
+  assert.deepEqual([span(r, t), span(r, `${t}.COMP-PAY`), span(r, `${t}.COMP-HOURS`), span(r, `${t}.COMP-NAME`)], [[1, 16], [4, 4], [8, 2], [10, 5]]);
+  assert.equal(r.length, 161);
+});
+
 test('IBM Language Reference REDEFINES example: NAME-1 over NAME-2, 14 bytes each', () => {
   const r = firstRecord(fixed(
     '01  REC.',
