@@ -34,6 +34,7 @@ import type { RolloutProgress } from '../state/route-state.ts';
 import type { RouteStateBook } from '../state/state-book.ts';
 import { RouterControlErrors } from './control-errors.ts';
 import { evaluateGates, type GateReport, type GateResult } from './gates.ts';
+import { decideRamp } from './ramp.ts';
 import type { RolloutSpec } from './spec.ts';
 import { StepWindow } from './step-window.ts';
 
@@ -197,109 +198,51 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     action: AuditAction,
     who: Actor,
     attempts: number,
+    lastGoodWeight: number,
     gates?: readonly GateResult[],
-  ): Promise<boolean> => {
-    const rt = runtime(routeId);
-    const step = spec.steps[index]!;
-    return change(routeId, action, who, {
-      override: { weight: step.weight },
-      progress: {
-        phase: 'progressing',
-        stepIndex: index,
-        lastGoodWeight: rt.progress?.lastGoodWeight ?? 0,
-        attempts,
-        stepStartedAt: now(),
-      },
+  ): Promise<boolean> =>
+    change(routeId, action, who, {
+      override: { weight: spec.steps[index]!.weight },
+      progress: { phase: 'progressing', stepIndex: index, lastGoodWeight, attempts, stepStartedAt: now() },
       ...(gates ? { gates } : {}),
     });
-  };
 
   const judge = (view: RouteView): void => {
     const spec = view.rollout;
     if (!spec) return;
     const rt = runtime(view.id);
-    const p = rt.progress;
     const blocked = view.mode !== 'canary' || view.killSwitch || !view.active;
-
-    if (!p) {
-      if (blocked) return;
-      if (spec.steps[0]!.approve || !spec.autoAdvance) {
-        void change(view.id, 'await-approval', auto('rollout declared; first step needs approval'), {
-          progress: { phase: 'awaiting-approval', stepIndex: -1, lastGoodWeight: 0, attempts: 0, stepStartedAt: now() },
+    let report: GateReport | undefined;
+    if (rt.progress?.phase === 'progressing' && !blocked) {
+      report = evaluateGates(spec, rt.window.measurements());
+      rt.report = report;
+      if (report.dryRunFailed.length > 0 && !rt.dryRunReported) {
+        rt.dryRunReported = true;
+        void audit.record({
+          routeId: view.id,
+          action: 'dry-run-gate-failed',
+          actor: CONTROLLER_ACTOR,
+          reason: `dry-run gates would fail: ${report.dryRunFailed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`,
+          from: traffic(view, rt),
+          to: traffic(view, rt),
+          gates: report.results,
         });
-      } else {
-        void enterStep(view.id, spec, 0, 'rollout-start', auto('rollout declared in route file'), 0);
       }
-      return;
     }
-
-    if (p.phase === 'rolled-back') {
-      if (spec.onFailure.resume === 'auto' && now() >= (p.resumeAt ?? 0) && rt.window.newBreaker !== 'open' && !blocked) {
-        void enterStep(view.id, spec, Math.max(0, p.stepIndex), 'resume', auto(`retrying step after rollback (attempt ${p.attempts + 1} of ${spec.onFailure.maxAttempts})`), p.attempts);
-      }
-      return;
+    const d = decideRamp(spec, rt.progress, { now: now(), blocked, newBreaker: rt.window.newBreaker, report });
+    const who = auto(d.kind === 'hold' ? '' : d.reason);
+    switch (d.kind) {
+      case 'hold':
+        return;
+      case 'enter-step':
+        void enterStep(view.id, spec, d.index, d.action, who, d.attempts, d.lastGoodWeight, d.gates);
+        return;
+      case 'set-phase':
+        void change(view.id, d.action, who, { progress: d.progress, ...(d.gates ? { gates: d.gates } : {}) });
+        return;
+      case 'rollback':
+        void change(view.id, 'rollback', who, { override: { weight: d.weight }, progress: d.progress, gates: d.gates });
     }
-    if (p.phase !== 'progressing' || blocked) return;
-
-    const report = evaluateGates(spec, rt.window.measurements());
-    rt.report = report;
-    if (report.dryRunFailed.length > 0 && !rt.dryRunReported) {
-      rt.dryRunReported = true;
-      void audit.record({
-        routeId: view.id,
-        action: 'dry-run-gate-failed',
-        actor: CONTROLLER_ACTOR,
-        reason: `dry-run gates would fail: ${report.dryRunFailed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`,
-        from: traffic(view, rt),
-        to: traffic(view, rt),
-        gates: report.results,
-      });
-    }
-    if (report.failed.length > 0) {
-      rollBackAutomatically(view, spec, rt, p, report);
-      return;
-    }
-    if (now() - p.stepStartedAt < spec.intervalMs || !report.enoughTraffic) return;
-
-    // The step's gates held for a whole interval: its weight becomes the last good one.
-    const passed = spec.steps[p.stepIndex]!;
-    const gateText = report.results.map((g) => `${g.gate} ${g.verdict}`).join(', ');
-    if (p.stepIndex === spec.steps.length - 1) {
-      void change(view.id, 'complete', auto(`last step held: ${gateText}`), {
-        progress: { ...p, phase: 'completed', lastGoodWeight: passed.weight, attempts: 0 },
-        gates: report.results,
-      });
-      return;
-    }
-    const next = spec.steps[p.stepIndex + 1]!;
-    if (next.approve || !spec.autoAdvance) {
-      void change(view.id, 'await-approval', auto(`step ${passed.weight}% held (${gateText}); ${next.weight}% needs approval`), {
-        progress: { ...p, phase: 'awaiting-approval', lastGoodWeight: passed.weight, attempts: 0 },
-        gates: report.results,
-      });
-      return;
-    }
-    rt.progress = { ...p, lastGoodWeight: passed.weight };
-    void enterStep(view.id, spec, p.stepIndex + 1, 'step', auto(`step ${passed.weight}% held: ${gateText}`), 0, report.results).catch(() => undefined);
-  };
-
-  const rollBackAutomatically = (view: RouteView, spec: RolloutSpec, rt: Runtime, p: RolloutProgress, report: GateReport): void => {
-    const weight = spec.onFailure.rollbackTo === 'zero' ? 0 : p.lastGoodWeight;
-    const attempts = p.attempts + 1;
-    const giveUp = spec.onFailure.resume === 'manual' || attempts >= spec.onFailure.maxAttempts;
-    const failedText = report.failed.map((g) => `${g.gate}: ${g.detail}`).join('; ');
-    void change(view.id, 'rollback', auto(`gate failed at ${spec.steps[p.stepIndex]!.weight}%: ${failedText}${giveUp ? '; waiting for a human' : ''}`), {
-      override: { weight },
-      progress: {
-        ...p,
-        phase: giveUp ? 'failed' : 'rolled-back',
-        attempts,
-        stepStartedAt: now(),
-        ...(giveUp ? { resumeAt: undefined } : { resumeAt: now() + spec.onFailure.resumeAfterMs }),
-        reason: failedText,
-      },
-      gates: report.results,
-    });
   };
 
   const statusOf = (view: RouteView): RouteControlStatus => {
@@ -460,12 +403,12 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
         return result(routeId, change(routeId, 'resume', who, { progress: { ...p, phase: 'awaiting-approval', reason: undefined } }));
       }
       // A human resuming after `failed` grants a fresh set of attempts.
-      return result(routeId, enterStep(routeId, spec, Math.max(0, p.stepIndex), 'resume', who, p.phase === 'failed' ? 0 : p.attempts));
+      return result(routeId, enterStep(routeId, spec, Math.max(0, p.stepIndex), 'resume', who, p.phase === 'failed' ? 0 : p.attempts, p.lastGoodWeight));
     },
     async approve(routeId, who) {
       requireReason(who);
       const { spec, p } = rolloutOf(routeId, 'approve', new Set(['awaiting-approval']));
-      return result(routeId, enterStep(routeId, spec, p.stepIndex + 1, 'approve', who, 0));
+      return result(routeId, enterStep(routeId, spec, p.stepIndex + 1, 'approve', who, 0, p.lastGoodWeight));
     },
     async rollback(routeId, who, weight) {
       requireReason(who);
