@@ -43,6 +43,7 @@ export class DoubleByteCodePage implements DbcsCodePage {
   }
 
   decode(bytes: Uint8Array, start: number, end: number): string {
+    if (start < 0 || end > bytes.length) throw new RangeError(`decode range ${start}-${end} is outside the ${bytes.length}-byte buffer`);
     const pairs = (end - start) >> 1;
     const odd = (end - start) & 1;
     const out = scratch(2 * (pairs + odd));
@@ -59,6 +60,7 @@ export class DoubleByteCodePage implements DbcsCodePage {
   }
 
   encode(text: string, out: Uint8Array, start: number, length: number): void {
+    if (start < 0 || start + length > out.length) throw new RangeError(`encode range ${start}+${length} is outside the ${out.length}-byte buffer`);
     if (2 * text.length > length) throw new CodePageErrors.BANYAN_ERR_CODEPAGE_OVERFLOW(2 * text.length, this.name, length);
     let at = start;
     for (let i = 0; i < text.length; i++) {
@@ -110,6 +112,7 @@ export class MixedCodePage implements CodePage {
   }
 
   decode(bytes: Uint8Array, start: number, end: number): string {
+    if (start < 0 || end > bytes.length) throw new RangeError(`decode range ${start}-${end} is outside the ${bytes.length}-byte buffer`);
     const out = scratch(2 * (end - start));
     let n = 0;
     let shifted = false;
@@ -135,6 +138,7 @@ export class MixedCodePage implements CodePage {
   }
 
   encode(text: string, out: Uint8Array, start: number, length: number): void {
+    if (start < 0 || start + length > out.length) throw new RangeError(`encode range ${start}+${length} is outside the ${out.length}-byte buffer`);
     // First pass: the byte length with SO/SI, so an overflow leaves `out` untouched.
     let needed = 0;
     let shifted = false;

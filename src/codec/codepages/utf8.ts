@@ -21,10 +21,12 @@ export class Utf8CodePage implements CodePage {
 
   decode(bytes: Uint8Array, start: number, end: number): string {
     if (end <= start) return '';
+    if (start < 0 || end > bytes.length) throw new RangeError(`decode range ${start}-${end} is outside the ${bytes.length}-byte buffer`);
     return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
   }
 
   encode(text: string, out: Uint8Array, start: number, length: number): void {
+    if (start < 0 || start + length > out.length) throw new RangeError(`encode range ${start}+${length} is outside the ${out.length}-byte buffer`);
     for (let i = 0; i < text.length; i++) {
       const unit = text.charCodeAt(i);
       if (unit >= 0xd800 && unit <= 0xdfff) {
