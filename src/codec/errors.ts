@@ -79,6 +79,9 @@ export class DecodeError extends BanyanError {
   /** Human statement of the rule broken (DECODE_RULES[code]). */
   readonly rule: string;
 
+  /** Detail added to the message (the byte, the counter value...). */
+  readonly extra: string | undefined;
+
   constructor(code: DecodeRule, details: DecodeErrorDetails, extra?: string) {
     const rule = DECODE_RULES[code];
     super(
@@ -92,6 +95,18 @@ export class DecodeError extends BanyanError {
     this.byteOffset = details.byteOffset;
     this.hex = details.hex;
     this.rule = rule;
+    this.extra = extra;
+  }
+
+  /**
+   * The same error with the occurrence index of table `tablePath` in its field path
+   * (`R.T.V` -> `R.T[2].V`); indexes are 0-based like the decoded arrays.
+   */
+  atOccurrence(tablePath: string, index: number): DecodeError {
+    const p = this.fieldPath;
+    if (!p.startsWith(`${tablePath}.`)) return this;
+    const fieldPath = `${tablePath}[${index}]${p.slice(tablePath.length)}`;
+    return new DecodeError(this.code as DecodeRule, { recordNumber: this.recordNumber, fieldPath, byteOffset: this.byteOffset, hex: this.hex }, this.extra);
   }
 }
 

@@ -347,10 +347,18 @@ class PlanCompiler {
       }
       const arr: DecodedValue[] = new Array(n);
       let cursor = pos;
-      for (let i = 0; i < n; i++) {
-        arr[i] = decodeOne(bytes, variable ? cursor : pos + i * elementSize, ctx);
-        if (variable) cursor += ctx.size;
+      let i = 0;
+      const flagged = ctx.errors.length;
+      try {
+        for (; i < n; i++) {
+          arr[i] = decodeOne(bytes, variable ? cursor : pos + i * elementSize, ctx);
+          if (variable) cursor += ctx.size;
+        }
+      } catch (err) {
+        throw err instanceof DecodeError ? err.atOccurrence(path, i) : err;
       }
+      // Errors flagged inside the elements name the occurrence (A.B[2].C) for the dead-letter record.
+      if (ctx.errors.length > flagged) indexFlagged(ctx.errors, flagged, path, pos - ctx.start, elementSize, variable);
       ctx.size = variable ? cursor - pos : elementSize * max;
       return arr;
     };
@@ -509,6 +517,16 @@ class PlanCompiler {
     if (exact) return exact;
     const upper = ref.toUpperCase();
     return this.all.find((f) => f.path.toUpperCase().endsWith(`.${upper}`)) ?? this.all.find((f) => f.name.toUpperCase() === upper);
+  }
+}
+
+/** Adds the occurrence index to errors flagged inside a fixed-size table (positions tell which). */
+function indexFlagged(errors: DecodeError[], from: number, path: string, tableOffset: number, elementSize: number, variable: boolean): void {
+  if (variable || elementSize <= 0) return;
+  for (let k = from; k < errors.length; k++) {
+    const e = errors[k];
+    const i = Math.floor((e.byteOffset - tableOffset) / elementSize);
+    if (i >= 0) errors[k] = e.atOccurrence(path, i);
   }
 }
 

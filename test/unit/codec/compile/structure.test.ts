@@ -167,3 +167,12 @@ test('occursMappings turn a text DEPENDING ON value into an element count (Cobri
   assert.deepEqual(c.decode(bytes('F2', ebcdic('BYZW'))), { ID: 2, FIELD: 'B', DETAIL1: [{ VAL1: 'Y' }], DETAIL2: [{ VAL2: 'Z' }, { VAL2: 'W' }] });
   assert.throws(() => c.decode(bytes('F2', ebcdic('QYZW'))), { code: 'BANYAN_ERR_DECODE_ODO_BOUNDS' });
 });
+
+test('an error inside a table names the occurrence in its field path, in both error policies', () => {
+  const r = record('R', [group('T', [x('K', 1), packed('V', 3, { signed: true })], { occurs: { max: 3 } })]);
+  const data = bytes(ebcdic('A'), '001C', ebcdic('B'), '002C', ebcdic('C'), '00FF');
+  assert.throws(() => compileRecordCodec(r, { codePage: cp037 }).decode(data), (e: unknown) => e instanceof DecodeError && e.fieldPath === 'R.T[2].V' && e.byteOffset === 7);
+  const v = compileRecordCodec(r, { codePage: cp037, onError: 'null' }).decode(data);
+  assert.deepEqual(v, { T: [{ K: 'A', V: 1 }, { K: 'B', V: 2 }, { K: 'C', V: null }] });
+  assert.deepEqual(fieldErrors(v).map((e) => [e.fieldPath, e.byteOffset, e.code]), [['R.T[2].V', 7, 'BANYAN_ERR_DECODE_PACKED_NIBBLE']]);
+});
