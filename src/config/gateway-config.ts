@@ -52,7 +52,11 @@ export function resolveGatewayConfig(config: GatewayConfig, baseDir: string, red
       embedded: { ...config.kafka.embedded, data_dir: at(config.kafka.embedded.data_dir) },
     },
     log: { ...config.log, redact: [...redact] },
-    router: config.router && { ...config.router, routes_dir: at(config.router.routes_dir) },
+    router: config.router && {
+      ...config.router,
+      routes_dir: at(config.router.routes_dir),
+      admin: config.router.admin && { ...config.router.admin, state_file: at(config.router.admin.state_file) },
+    },
     paths: { bridges: at(config.paths.bridges), mappings: at(config.paths.mappings) },
   };
   return deepFreeze(resolved);

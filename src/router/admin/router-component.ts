@@ -1,0 +1,79 @@
+/**
+ * The strangler router as a gateway component (`buildGateway(config, { components })`): the data
+ * plane from banyan.yaml's `router` (host, port, routes_dir) and, when `router.admin` is set, its
+ * control plane (admin API + console, rollout controller, state file, audit topic on the gateway's
+ * Kafka). The control plane starts first, so persisted overrides (a kill switch, a weight) are in
+ * force before the router accepts its first request.
+ */
+import type { Logger } from 'pino';
+import type { GatewayComponent, GatewayContext } from '../../index.ts';
+import { createPublisher, type Publisher } from '../../connectors/kafka/publisher.ts';
+import { createRouter, type Router } from '../server.ts';
+import type { MismatchSink } from '../shadow/mismatch-sink.ts';
+import { createControlPlaneFromConfig, type ControlPlane } from './control-plane.ts';
+
+export interface RouterComponentOptions {
+  /** Builds the data plane's Kafka mismatch sink from the component's publisher (none: samples only). */
+  readonly createMismatchSink?: (publisher: Publisher, context: GatewayContext) => MismatchSink;
+}
+
+export interface RouterComponent extends GatewayComponent {
+  /** `http://host:port` of the router, once started. */
+  readonly routerUrl: string | undefined;
+  /** `http://host:port` of the admin API and console, once started (undefined without router.admin). */
+  readonly adminUrl: string | undefined;
+}
+
+export function createRouterComponent(options: RouterComponentOptions = {}): RouterComponent {
+  let router: Router | undefined;
+  let control: ControlPlane | undefined;
+  let publisher: Publisher | undefined;
+  let routerUrl: string | undefined;
+  let adminUrl: string | undefined;
+
+  return {
+    name: 'router',
+    get routerUrl() {
+      return routerUrl;
+    },
+    get adminUrl() {
+      return adminUrl;
+    },
+    async start(context) {
+      const settings = context.config.router;
+      if (!settings) return;
+      const logger: Logger = context.logger.child({ component: 'router' });
+      publisher = createPublisher({ kafka: context.kafka, logger });
+      router = createRouter({
+        routesDir: settings.routes_dir,
+        host: settings.host,
+        port: settings.port,
+        logger,
+        mismatchSink: options.createMismatchSink?.(publisher, context),
+      });
+      if (settings.admin) {
+        // The audit topic must exist before the first change; the publisher does not auto-create topics.
+        await context.topics.ensureTopics([{ topic: settings.admin.audit_topic }]).catch((err: unknown) => {
+          logger.error({ err, topic: settings.admin!.audit_topic }, 'audit topic could not be created; audit writes will fail until it exists');
+        });
+        control = createControlPlaneFromConfig(settings.admin, {
+          port: router.control,
+          publisher,
+          baseDir: process.cwd(),
+          routerRegistry: router.metrics,
+          logger,
+        });
+        adminUrl = (await control.start()).url;
+      }
+      routerUrl = (await router.listen()).url;
+    },
+    async stop() {
+      await router?.close();
+      await control?.stop();
+      await publisher?.close();
+      router = undefined;
+      control = undefined;
+      publisher = undefined;
+    },
+  };
+}
