@@ -2,7 +2,8 @@
  * Framing Cobrix's own data files (../shared/conformance/cobrix, see its README): every record
  * boundary must match the Record_Byte_Length / record order Cobrix reported, and the whole file must
  * be consumed with no framing error. Options are those of Cobrix's integration specs (TestNSpec.scala):
- * Cobrix RDWs exclude the 4-byte header; test 4 is little-endian, 5b and 13b big-endian.
+ * Cobrix RDWs exclude the 4-byte header (test 14 includes it: rdw_adjustment -4); test 4 is
+ * little-endian, 5b and 13b big-endian.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,6 +34,12 @@ describe('framing Cobrix conformance files', { skip: present ? false : `no confo
     ['test 4 (ASCII, little-endian RDW)', 'test4_data/COMP.DETAILS.SEP30.DATA.dat', 'test4_expected/test4.txt', { format: 'V', rdw: cobrixRdw('little') }],
     ['test 5 (EBCDIC, little-endian RDW)', 'test5_data/COMP.DETAILS.SEP30.DATA.dat', 'test5_expected/test5.txt', { format: 'V', rdw: cobrixRdw('little') }],
     ['test 5b (EBCDIC, big-endian RDW)', 'test5b_data/COMP.DETAILS.FEB02.DATA.RDW.BE.dat', 'test5_expected/test5b.txt', { format: 'V', rdw: cobrixRdw('big') }],
+    [
+      'test 14 (little-endian RDW counting its header: rdw_adjustment -4)',
+      'test14_data/COMP.DETAILS.JUL02.DATA.dat',
+      'test14_expected/test14.txt',
+      { format: 'V', rdw: { byteOrder: 'little', includesHeader: false, adjustment: -4 } },
+    ],
     [
       'test 13b (big-endian RDW, 100-byte header, 120-byte trailer)',
       'test13b_data/COMP.DETAILS.JUN02.DATA.RDW.BE.dat',
