@@ -16,6 +16,7 @@
 import { DESCRIPTOR_WORD_LENGTH, readBdw, readRdw, type WordReading } from './descriptor-words.ts';
 import { FramingError, hexOf, type FramingRule } from './errors.ts';
 import type { ResolvedFraming } from './options.ts';
+import { TrailerHoldback } from './trailer.ts';
 
 export interface FramedRecord {
   /** The record's data (RDW excluded). May be a view into an input chunk: copy it before mutating. */
@@ -62,13 +63,13 @@ export class RecordFramer {
   private readonly word = new Uint8Array(DESCRIPTOR_WORD_LENGTH);
   private readonly window = new Uint8Array(DESCRIPTOR_WORD_LENGTH);
   private windowLen = 0;
-  /** Trailer handling: the last fileEndOffset bytes seen so far, held back until more input comes. */
-  private tail: Uint8Array;
+  /** Holds back the file trailer (fileEndOffset bytes), if any. */
+  private readonly trailer: TrailerHoldback | undefined;
 
   constructor(framing: ResolvedFraming) {
     this.f = framing;
     this.skip = framing.fileStartOffset;
-    this.tail = new Uint8Array(0);
+    this.trailer = framing.fileEndOffset > 0 ? new TrailerHoldback(framing.fileEndOffset) : undefined;
     switch (framing.format) {
       case 'F':
         this.phase = Phase.Fixed;
@@ -104,30 +105,8 @@ export class RecordFramer {
    * is thrown once `out` holds every record before it; the framer must not be used after that.
    */
   push(chunk: Uint8Array, out: FramedRecord[]): void {
-    const trailer = this.f.fileEndOffset;
-    if (trailer === 0) {
-      this.frame(chunk, out);
-      return;
-    }
-    // Hold back the last `trailer` bytes: only the end of the input tells which bytes they are.
-    const total = this.tail.length + chunk.length;
-    const release = total - trailer;
-    if (release <= 0) {
-      const grown = new Uint8Array(total);
-      grown.set(this.tail);
-      grown.set(chunk, this.tail.length);
-      this.tail = grown;
-      return;
-    }
-    const fromTail = Math.min(release, this.tail.length);
-    const fromChunk = release - fromTail;
-    const nextTail = new Uint8Array(trailer);
-    nextTail.set(this.tail.subarray(fromTail));
-    nextTail.set(chunk.subarray(fromChunk), this.tail.length - fromTail);
-    const released = this.tail.subarray(0, fromTail);
-    this.tail = nextTail;
-    if (released.length > 0) this.frame(released, out);
-    if (fromChunk > 0) this.frame(chunk.subarray(0, fromChunk), out);
+    if (this.trailer) this.trailer.release(chunk, (bytes) => this.frame(bytes, out));
+    else this.frame(chunk, out);
   }
 
   /** Signals the end of the input: a record, header or block left incomplete is a framing error. */
@@ -135,13 +114,14 @@ export class RecordFramer {
     void out; // no record completes at the end; kept for symmetry with push
     const next = this.records + 1;
     const { fileStartOffset, fileEndOffset } = this.f;
-    if (this.offset === 0 && this.asmLen === 0 && this.skip === fileStartOffset && this.tail.length === 0) return; // empty input
+    const held = this.trailer?.held.length ?? 0;
+    if (this.offset === 0 && this.asmLen === 0 && this.skip === fileStartOffset && held === 0) return; // empty input
     if (this.skip > 0 && this.offset < fileStartOffset) {
       this.fail('BANYAN_ERR_FRAMING_TRUNCATED', next, this.offset, '', `input ends ${this.skip} bytes before the end of the ${fileStartOffset}-byte file header`);
       return;
     }
-    if (this.tail.length < fileEndOffset) {
-      this.fail('BANYAN_ERR_FRAMING_TRUNCATED', next, this.offset, hexOf(this.tail), `input ends inside the ${fileEndOffset}-byte file trailer`);
+    if (held < fileEndOffset) {
+      this.fail('BANYAN_ERR_FRAMING_TRUNCATED', next, this.offset, hexOf(this.trailer!.held), `input ends inside the ${fileEndOffset}-byte file trailer`);
       return;
     }
     switch (this.phase) {
