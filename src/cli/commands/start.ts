@@ -11,6 +11,7 @@ import { loadGatewayConfig } from '../../config/gateway-config.ts';
 import type { GatewayConfig } from '../../config/gateway-schema.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
 import { createRootLogger } from '../../observability/logger.ts';
+import { createRouterComponent } from '../../router/admin/router-component.ts';
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   return runStart(argv, io, { until: signalled(io) });
@@ -50,7 +51,8 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
   }
 
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
-  const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka });
+  // The router component does nothing unless banyan.yaml has a `router:` section.
+  const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components: [createRouterComponent()] });
   try {
     await gateway.start();
   } catch (err) {
