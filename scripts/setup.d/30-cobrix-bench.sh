@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# bench/codec.bench.ts runs Cobrix's decoder (za.co.absa.cobrix:cobol-parser_2.12 from Maven Central)
+# beside Banyan's. This step installs a JDK and Maven when missing and pre-fetches the artifact and its
+# dependencies into the bench's cache dir, so the benchmark itself needs no download. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/banyan/cobrix-bench"
+mkdir -p "$cache"
+if [ ! -s "$cache/classpath.txt" ]; then
+  (cd bench/cobrix-harness && mvn -q -B "-Dmaven.repo.local=$cache/m2" dependency:build-classpath "-Dmdep.outputFile=$cache/classpath.txt")
+fi
