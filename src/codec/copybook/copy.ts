@@ -212,12 +212,14 @@ function searchDirs(fromFile: string, ctx: CopyContext): string[] {
 
 function findMember(member: Token, library: string | undefined, fromFile: string, ctx: CopyContext): string | undefined {
   const names = [...new Set([member.text, member.text.toUpperCase(), member.text.toLowerCase()])];
-  for (const dir of searchDirs(fromFile, ctx)) {
+  // COPY 'path/to/member.cpy': a literal may name a file (absolute, or relative to the search dirs).
+  const dirs = member.kind === 'literal' && isAbsolute(member.text) ? [''] : searchDirs(fromFile, ctx);
+  for (const dir of dirs) {
     const bases = library ? [join(dir, library), join(dir, library.toLowerCase()), join(dir, library.toUpperCase()), dir] : [dir];
     for (const base of bases) {
       for (const name of names) {
         for (const ext of EXTENSIONS) {
-          const candidate = join(base, name + ext);
+          const candidate = base === '' ? name + ext : join(base, name + ext);
           if (existsSync(candidate) && statSync(candidate).isFile()) return resolve(candidate);
         }
       }

@@ -17,7 +17,8 @@
  *
  * Leniency kept from Cobrix, because real copybooks rely on it: a character other than an indicator
  * in column 7 starts the code there (copybooks shifted one column left); tabs and non-breaking spaces
- * are spaces; a line whose code starts with '*' is a comment. In both formats `*>` starts an inline
+ * are spaces; a line whose code starts with '*' is a comment; a DOS end-of-file mark (Ctrl-Z)
+ * ends the text. In both formats `*>` starts an inline
  * comment outside literals.
  */
 
@@ -40,7 +41,10 @@ export interface SourceOptions {
 }
 
 export function toLogicalSource(file: string, raw: string, options: SourceOptions): LogicalSource {
-  const physical = raw.replace(/\r\n?/g, '\n').replace(/[\t\u00a0\f]/g, ' ').split('\n');
+  // Control-Z (0x1A) marks the end of a DOS text file; nothing after it is source.
+  const eof = raw.indexOf('\u001a');
+  const text = eof >= 0 ? raw.slice(0, eof) : raw;
+  const physical = text.replace(/\r\n?/g, '\n').replace(/[\t\u00a0\f]/g, ' ').split('\n');
   if (physical.length > 0 && physical[0].charCodeAt(0) === 0xfeff) physical[0] = physical[0].slice(1);
   const format = options.format === 'auto' ? detectFormat(physical) : options.format;
   let current = format;

@@ -87,12 +87,13 @@ test('example CUSTMAST: 250-byte customer master with REDEFINES, OCCURS and grou
   assert.deepEqual(fieldAt(r, 'CUSTOMER-MASTER.CM-STATUS').conditions?.map((c) => c.name), ['CM-ACTIVE', 'CM-CLOSED', 'CM-DORMANT']);
 });
 
-test('example TRANREC: variable line items (1 TO 50 DEPENDING ON) and a trailer redefining the body', () => {
-  const r = loadCopybook(`${mappings}TRANREC.cpy`).records[0];
-  const item = fieldAt(r, 'TRAN-RECORD.TR-BODY.TR-ITEM');
-  assert.deepEqual([item.offset, item.length, item.occurs], [57, 22, { min: 1, max: 50, dependingOn: 'TRAN-RECORD.TR-BODY.TR-ITEM-COUNT', indexedBy: ['TR-IX'] }]);
-  assert.equal(r.length, 1 + 56 + 22 * 50);
-  assert.deepEqual(span(r, 'TRAN-RECORD.TR-TRAILER.TR-BATCH-TOTAL'), [5, 8]);
-  const discount = fieldAt(r, 'TRAN-RECORD.TR-BODY.TR-ITEM.TR-ITEM-DISCOUNT');
+test('example TRANREC: variable line items (1 TO 50 DEPENDING ON) and a trailer record over the same area', () => {
+  const [detail, trailer] = loadCopybook(`${mappings}TRANREC.cpy`).records;
+  const item = fieldAt(detail, 'TRAN-RECORD.TR-ITEM');
+  assert.deepEqual([item.offset, item.length, item.occurs], [57, 22, { min: 1, max: 50, dependingOn: 'TRAN-RECORD.TR-ITEM-COUNT', indexedBy: ['TR-IX'] }]);
+  assert.equal(detail.length, 57 + 22 * 50);
+  assert.deepEqual(span(detail, 'TRAN-RECORD.TR-TRAN-TS-X'), [32, 14]);
+  const discount = fieldAt(detail, 'TRAN-RECORD.TR-ITEM.TR-ITEM-DISCOUNT');
   assert.ok(discount.kind === 'packed' && discount.digits === 3 && discount.scale === 3 && discount.length === 2);
+  assert.deepEqual([trailer.name, trailer.length, span(trailer, 'TRAN-TRAILER.TT-BATCH-TOTAL')], ['TRAN-TRAILER', 33, [5, 8]]);
 });

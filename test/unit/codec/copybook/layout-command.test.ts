@@ -30,10 +30,11 @@ test('banyan layout prints a compiler-listing table with 1-based START and END',
   assert.ok(lines.some((l) => /^RECORD TRAN-RECORD {2}length 1157$/.test(l)));
   assert.match(out, /LVL NAME +PICTURE +USAGE +START +END +LENGTH +TYPE +DIGITS +SCALE +SIGN +NOTES/);
   const total = lines.find((l) => l.includes('TR-TOTAL-AMOUNT'));
-  assert.match(total ?? '', /10 TR-TOTAL-AMOUNT +S9\(9\)V99 +packed +50 +55 +6 +packed +11 +2 +signed/);
+  assert.match(total ?? '', /05 TR-TOTAL-AMOUNT +S9\(9\)V99 +packed +50 +55 +6 +packed +11 +2 +signed/);
   const item = lines.find((l) => l.includes(' TR-ITEM ')) ?? '';
-  assert.match(item, /58 +1157 +22 +group +OCCURS 1 TO 50 DEPENDING ON TRAN-RECORD\.TR-BODY\.TR-ITEM-COUNT/);
-  assert.match(out, /REDEFINES TRAN-RECORD\.TR-BODY/);
+  assert.match(item, /58 +1157 +22 +group +OCCURS 1 TO 50 DEPENDING ON TRAN-RECORD\.TR-ITEM-COUNT/);
+  assert.match(out, /REDEFINES TRAN-RECORD\.TR-TRAN-TS/);
+  assert.ok(lines.some((l) => /^RECORD TRAN-TRAILER {2}length 33$/.test(l)));
 });
 
 test('banyan layout --json prints the CopybookLayout with 0-based offsets', async () => {

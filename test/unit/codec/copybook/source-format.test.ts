@@ -91,3 +91,8 @@ test('>>SOURCE FORMAT switches between fixed and free format; other directives a
   assert.deepEqual([span(r, 'R.A'), span(r, 'R.B')], [[0, 2], [2, 1]]);
   assert.throws(() => parseCopybook('       >>IF X DEFINED\n       01 R PIC X.'), { code: 'BANYAN_ERR_COPYBOOK_UNSUPPORTED' });
 });
+
+test('a DOS end-of-file mark (Ctrl-Z) ends the copybook in either format', () => {
+  assert.equal(parseCopybook('01 R.\n  05 A PIC X(2).\n\u001a', { format: 'free' }).records[0].length, 2);
+  assert.equal(parseCopybook(fixed('01 R.', '   05 A PIC X(2).') + '\n\u001a\n', { format: 'fixed' }).records[0].length, 2);
+});
