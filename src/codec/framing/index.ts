@@ -8,6 +8,7 @@
  *   readRecordBatches(input, framing)  AsyncIterable<FramedRecord[]>, the records of each input chunk
  *   readRecordsSync(bytes, framing)    Iterable<FramedRecord> over a buffer (an MQ message, a test)
  *   writeRecords(records, out, framing) / writeRecordsSync(records, framing)
+ *   detectFraming(sample)              which V/VB/F framings fit the first bytes of a file
  *
  * Options are validated when these are called (BANYAN_ERR_FRAMING_OPTION), before any byte is read.
  */
@@ -31,6 +32,7 @@ export { resolveFraming } from './options.ts';
 export { FramingError, FRAMING_RULES, type FramingRule } from './errors.ts';
 export { readRdw, readBdw, writeRdw, writeBdw } from './descriptor-words.ts';
 export { writeRecords, writeRecordsSync, RecordWriter, type WriteOptions } from './writer.ts';
+export { detectFraming, type DetectOptions, type FramingGuess } from './detect.ts';
 
 export type FramingInput = AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
 
