@@ -6,7 +6,7 @@
  *   /admin/*     the admin API, bearer token required (401 without a valid one)
  *   /metrics     Prometheus text, bearer token required
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { BanyanError } from '../../core/errors.ts';
@@ -49,9 +49,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const verifier = createTokenVerifier(options.tokens);
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 
-  app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
-    if (!path.startsWith('/admin/') && path !== '/metrics') return;
+  // Attached to the routes themselves (the /admin plugin scope and /metrics), not matched on the
+  // raw URL, so no spelling of a path (percent-encoding, double slashes) can reach them unchecked.
+  const requireToken = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const name = verifier.verify(req.headers.authorization);
     if (!name) {
       const err = new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNAUTHORIZED();
@@ -61,7 +61,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
         .send({ code: err.code, message: err.message });
     }
     req.adminTokenName = name;
-  });
+  };
 
   app.setErrorHandler((err: FastifyError | BanyanError, req, reply) => {
     const code = err.code ?? 'BANYAN_ERR_ROUTERCTL_INTERNAL';
@@ -70,9 +70,13 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     void reply.code(status).send({ code, message: err.message });
   });
 
-  app.register((scope, _opts, done) => {
-    adminApiRoutes(scope, options).then(() => done(), done);
-  }, { prefix: '/admin' });
+  app.register(
+    async (scope) => {
+      scope.addHook('onRequest', requireToken);
+      await adminApiRoutes(scope, options);
+    },
+    { prefix: '/admin' },
+  );
 
   // 200 even after a failed reload: the previous routes are still served; `ok: false` and the
   // file:line:col issues tell the operator what to fix.
@@ -80,7 +84,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     const routes = options.port.status();
     return { ok: routes.ok, routes };
   });
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { onRequest: requireToken }, async (_req, reply) => {
     const texts = await Promise.all((options.registries ?? []).map((r) => r.metrics()));
     return reply.type('text/plain; version=0.0.4').send(texts.join('\n'));
   });

@@ -48,6 +48,10 @@ test('every admin endpoint and /metrics refuse a request without a valid bearer 
   const put = await server.app.inject({ method: 'PUT', url: '/admin/routes/accounts/weight', payload: { weight: 100, reason: 'x' } });
   assert.equal(put.statusCode, 401);
   assert.equal((await server.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
+  for (const url of ['/%61dmin/routes', '//admin/routes', '/admin//routes', '/ADMIN/routes', '/admin/routes/', '/metrics?x=1']) {
+    const sneaky = await server.app.inject({ method: 'GET', url });
+    assert.ok(sneaky.statusCode === 401 || sneaky.statusCode === 404, `${url} answered ${sneaky.statusCode}`);
+  }
   assert.equal((await server.app.inject({ method: 'GET', url: '/metrics', headers: auth })).statusCode, 200);
 });
 
