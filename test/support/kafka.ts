@@ -59,16 +59,24 @@ export async function consumeAll(topic: string, count: number, timeoutMs: number
     fail = reject;
   });
   const reachedTarget = () => target !== undefined && [...target].every(([p, end]) => (next.get(p) ?? 0n) >= end);
+  // eachBatch runs for several partitions at once: a check that arrives while another is
+  // awaiting the end offsets marks itself pending, and the running check goes round again.
   let checking = false;
+  let pending = false;
   const check = async () => {
-    if (checking || records.length < count) return;
+    pending = true;
+    if (checking) return;
     checking = true;
     try {
-      if (target === undefined) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        target = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+      while (pending) {
+        pending = false;
+        if (records.length < count) continue;
+        if (target === undefined) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          target = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+        }
+        if (reachedTarget()) settle?.();
       }
-      if (reachedTarget()) settle?.();
     } finally {
       checking = false;
     }

@@ -30,7 +30,11 @@ export async function publishUntilAcknowledged(
     } catch (err) {
       if (!(err instanceof BanyanError) || !err.retriable) throw err;
       policy.onRetry?.(err, attempt);
-      await sleep(backoff, undefined, { signal: policy.signal });
+      // timers/promises rejects with a generic AbortError; give the caller its own reason.
+      await sleep(backoff, undefined, { signal: policy.signal }).catch((e: unknown) => {
+        policy.signal?.throwIfAborted();
+        throw e;
+      });
       backoff = Math.min(backoff * 2, maxBackoff);
     }
   }

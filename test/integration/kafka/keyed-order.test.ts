@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { createPublisher, type PublishRecord } from '../../../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
 import { javaPartitions, kafkaClientsClasspath } from '../../fixtures/kafka/java-partitioner.ts';
-import { consumeAll, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
+import { consumeAll, testKafkaClient, testKafkaVersion, uniqueTopic } from '../../support/kafka.ts';
 
 const EVENTS = 10_000;
 const KEYS = 1_000;
@@ -47,7 +47,7 @@ describe('entity-keyed publishing', () => {
     assert.equal(records.length, EVENTS, 'exactly the published events, no duplicates');
 
     const keys = Array.from({ length: KEYS }, (_, k) => keyOf(k));
-    const java = javaPartitions(await kafkaClientsClasspath(), keys.map((k) => Buffer.from(k, 'utf8')), [PARTITIONS]);
+    const java = javaPartitions(await kafkaClientsClasspath(testKafkaVersion()), keys.map((k) => Buffer.from(k, 'utf8')), [PARTITIONS]);
     const javaPartition = new Map(keys.map((k, i) => [k, java[i].partitions[0]]));
 
     const partitionOfKey = new Map<string, number>();

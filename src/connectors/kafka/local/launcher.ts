@@ -38,7 +38,7 @@ export interface LocalKafkaOptions {
   port?: number;
   /** KRaft controller port; same defaulting as `port`. */
   controllerPort?: number;
-  /** How long to wait for describeCluster to answer (default 90 s: a cold JVM on a slow CI box). */
+  /** How long to wait for describeCluster to answer (default 120 s: a cold JVM on a busy 2-core CI box took 44 s). */
   startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 30 s). */
   stopTimeoutMs?: number;
@@ -103,7 +103,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
 
   const brokers = [`127.0.0.1:${state.port}`];
   logger.info({ pid, brokers, version, dataDir }, 'local Kafka starting');
-  const startTimeoutMs = options.startTimeoutMs ?? 90_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const ready = await waitUntilReady(brokers, exited, startTimeoutMs);
   if (ready !== true) {
     child.kill('SIGKILL');

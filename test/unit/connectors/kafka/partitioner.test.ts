@@ -45,7 +45,8 @@ describe('partitionForKey', () => {
       ...generated.map((k) => (typeof k === 'string' ? Buffer.from(k, 'utf8') : Buffer.from(k))),
     ];
     const counts = [1, 2, 3, 7, 12, 32, 100, 1000];
-    const java = javaPartitions(await kafkaClientsClasspath(), keys, counts);
+    // The kafka-clients of the broker version under test (BANYAN_TEST_KAFKA_VERSION), else the default.
+    const java = javaPartitions(await kafkaClientsClasspath(process.env.BANYAN_TEST_KAFKA_VERSION || undefined), keys, counts);
     assert.equal(java.length, keys.length);
     for (const [i, key] of keys.entries()) {
       for (const [j, p] of counts.entries()) {
