@@ -36,7 +36,7 @@ export type RouteTableResult = { ok: true; table: RouteTableSpec } | { ok: false
 export function checkRouteFile(file: string, text: string, env?: NodeJS.ProcessEnv): ConfigIssue[] {
   const r = checkConfigText(file, text, RouteFileSchema, { env });
   if (!r.ok) return r.issues;
-  return fileRuleIssues(r.config.value, r.config.source);
+  return fileRuleIssues(r.config.value, r.config.source).sort(byPosition);
 }
 
 /** Route files of a directory, `*.yaml` / `*.yml`, in name order. */
@@ -118,30 +118,12 @@ function fileRuleIssues(value: RouteFile, source: YamlSource): ConfigIssue[] {
     if (r.cohort.name && (r.cohort.salt || r.cohort.buckets)) {
       out.push(source.issueAt(['routes', i, 'cohort', 'name'], 'cohort-conflict', 'a named cohort brings its own salt and buckets; drop "salt"/"buckets"'));
     }
-    for (const where of ['headers', 'query'] as const) {
-      for (const [k, v] of Object.entries(r.match[where])) {
-        if (typeof v === 'object' && 'regex' in v) pushRegexIssue(out, source, v.regex, ['routes', i, 'match', where, k, 'regex']);
-      }
-    }
-    if (r.shadow) {
-      r.shadow.compare.rules.forEach((rule, j) => {
-        if ('replace' in rule) pushRegexIssue(out, source, rule.replace.pattern, ['routes', i, 'shadow', 'compare', 'rules', j, 'replace', 'pattern']);
-      });
-    }
     const segments = r.match.path.split('/');
     segments.forEach((seg, j) => {
       if (seg === '*' && j !== segments.length - 1) out.push(source.issueAt(['routes', i, 'match', 'path'], 'path-pattern', '"*" may only be the last segment'));
     });
   });
   return out;
-}
-
-function pushRegexIssue(out: ConfigIssue[], source: YamlSource, pattern: string, path: Array<string | number>): void {
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    out.push(source.issueAt(path, 'regex', (err as Error).message));
-  }
 }
 
 function byPosition(a: ConfigIssue, b: ConfigIssue): number {

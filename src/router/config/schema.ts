@@ -70,10 +70,19 @@ export const RouteCohortSchema = z.strictObject({
 
 const fieldPath = z.string().min(1);
 
+/** A JavaScript regular expression source, compiled once here so a bad one is a config error. */
+const regexSource = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
 export const CompareRuleSchema = z.union([
   z.strictObject({ path: fieldPath, tolerance: z.number().min(0) }),
   z.strictObject({ path: fieldPath, sortBy: z.string().min(1) }),
-  z.strictObject({ path: fieldPath, replace: z.strictObject({ pattern: z.string().min(1), with: z.string().default('') }) }),
+  z.strictObject({ path: fieldPath, replace: z.strictObject({ pattern: regexSource, with: z.string().default('') }) }),
 ]);
 
 export const CompareSchema = z.strictObject({
@@ -114,14 +123,16 @@ const method = z
   .regex(/^[A-Za-z]+$/, 'must be an HTTP method')
   .transform((m) => m.toUpperCase());
 
+const valueMatch = z.union([z.string(), z.strictObject({ regex: regexSource }), z.strictObject({ present: z.boolean() })]);
+
 export const MatchSchema = z.strictObject({
   /** Any method when omitted. */
   method: z.union([method, z.array(method).min(1)]).optional(),
   /** `/accounts/:id`, `/static/*` (the rest of the path), exact otherwise. */
   path: z.string().regex(/^\//, 'must start with /'),
   /** Exact values, or `{ regex: ... }`, or `{ present: true|false }`. */
-  headers: z.record(headerName, z.union([z.string(), z.strictObject({ regex: z.string() }), z.strictObject({ present: z.boolean() })])).default({}),
-  query: z.record(z.string(), z.union([z.string(), z.strictObject({ regex: z.string() }), z.strictObject({ present: z.boolean() })])).default({}),
+  headers: z.record(headerName, valueMatch).default({}),
+  query: z.record(z.string(), valueMatch).default({}),
 });
 
 export const RouteSchema = z.strictObject({
