@@ -84,17 +84,13 @@ function nest(entries: readonly RawEntry[], options: ResolvedParseOptions): Reco
     if (parent.entry.level === 77) {
       throw copybookError('BANYAN_ERR_COPYBOOK_SYNTAX', e.levelToken, e.levelToken.text, 'a level-77 item cannot have subordinate items');
     }
-    if (parent.entry.level >= e.level) {
-      // Only possible for the record root: a level number lower than the first one after an 01.
-      throw copybookError('BANYAN_ERR_COPYBOOK_SYNTAX', e.levelToken, e.levelToken.text, `level ${e.level} cannot follow level ${parent.entry.level}`);
-    }
     const node = newNode(e, parent, parent.record);
     parent.children.push(node);
     stack.push(node);
     last = node;
   }
   if (records.length === 0) {
-    throw copybookError('BANYAN_ERR_COPYBOOK_EMPTY', { file: '', line: 1, column: 1 }, '', 'the copybook has no data description entries');
+    throw copybookError('BANYAN_ERR_COPYBOOK_EMPTY', { file: options.source, line: 1, column: 1 }, '', 'the copybook has no data description entries');
   }
   return records;
 }
@@ -272,7 +268,7 @@ function toField(node: Node, options: ResolvedParseOptions): Field {
     ...(value && !('from' in value) ? { value: value.text, valueKind: value.kind, ...(value.all ? { valueAll: true } : {}) } : {}),
     ...(e.blankWhenZero ? { blankWhenZero: true } : {}),
     ...(e.justifiedRight ? { justifiedRight: true } : {}),
-    ...(e.sync ? { sync: true } : {}),
+    ...(e.sync || node.record.root.entry.sync ? { sync: true } : {}),
     usage: toUsage(node.usage ?? 'display'),
   };
   return { ...base, ...extra, ...node.shape.field } as ElementaryField;

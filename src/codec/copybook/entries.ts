@@ -97,7 +97,7 @@ class EntryParser {
     let isFiller = true;
     let nameToken = levelToken;
     const t = this.peek();
-    if (t && t.kind === 'word' && (t.upper === 'FILLER' || !CLAUSE_WORDS.has(t.upper))) {
+    if (t && t.kind === 'word' && (t.upper === 'FILLER' || !CLAUSE_WORDS.has(t.upper) || this.reservedWordAsName(t))) {
       this.i++;
       nameToken = t;
       if (t.upper !== 'FILLER') {
@@ -122,6 +122,19 @@ class EntryParser {
     if (level === 66 && !e.renames) throw this.error(levelToken, 'a level-66 entry needs a RENAMES clause');
     if (level === 88 && !e.values) throw this.error(levelToken, 'a level-88 condition name needs a VALUE clause');
     return e;
+  }
+
+  /**
+   * Copybooks written for other tools use reserved words as names (`05 DATE PIC X(8).`, Cobrix
+   * accepts them). A clause word that is not a USAGE and is directly followed by PIC, REDEFINES,
+   * OCCURS, VALUE or '.' cannot be starting its own clause, so it is the item's name.
+   */
+  private reservedWordAsName(t: Token): boolean {
+    if (USAGE_WORDS[t.upper]) return false;
+    const next = this.tokens[this.i + 1];
+    if (!next) return true;
+    if (next.kind === 'period') return true;
+    return next.kind === 'word' && ['PIC', 'PICTURE', 'REDEFINES', 'OCCURS', 'VALUE', 'VALUES'].includes(next.upper);
   }
 
   private clause(e: RawEntry, level: number): void {
@@ -234,7 +247,6 @@ class EntryParser {
           e.usage = { usage, token: t };
           return;
         }
-        if (w === 'OCCURS' || w === 'UNBOUNDED') throw this.error(t, 'OCCURS UNBOUNDED is not supported');
         throw this.error(t, `expected a clause or "." but found ${describe(t)}`);
       }
     }

@@ -245,3 +245,8 @@ test('names are upper-cased: COBOL words are case-insensitive', () => {
   assert.equal(r.name, 'CUST-REC');
   assert.equal(fieldAt(r, 'CUST-REC.NAME').redefines, 'CUST-REC.CUST-ID');
 });
+
+test('reserved words used as names (as Cobrix copybooks do) are names when no clause can start there', () => {
+  const r = firstRecord(fixed('01 R.', '   05 DATE PIC X(8).', '   05 SIGN PIC X.', '   05 VALUE.', '      10 V1 PIC 9.', '   05 D2 DATE FORMAT YYYYMMDD PIC X(8).'));
+  assert.deepEqual([span(r, 'R.DATE'), span(r, 'R.SIGN'), span(r, 'R.VALUE.V1'), span(r, 'R.D2')], [[0, 8], [8, 1], [9, 1], [10, 8]]);
+});
