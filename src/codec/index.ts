@@ -43,7 +43,7 @@ export type { BoundMapping } from './mapping/check.ts';
 export type { CodecOptions } from './compile/options.ts';
 export type { DecodedRecord, DecodedValue, RecordCodec } from './compile/types.ts';
 export type { FramingOptions } from './framing/options.ts';
-export type { DeadLetter, DecodeOutcome, RecordEvent } from './mapping/record-codec.ts';
+export type { DeadLetter, DecodeOutcome, NulledField, RecordEvent } from './mapping/record-codec.ts';
 export type { CopybookLayout, RecordLayout } from './layout.ts';
 
 /** Open from a mapping file (or an already loaded one). Options given here win over the file. */
@@ -77,6 +77,8 @@ export interface OpenedRecordCodec {
   encode(value: DecodedRecord): Uint8Array;
   /** Frames and decodes a byte stream in constant memory. */
   decodeStream(input: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): AsyncIterable<DecodeOutcome>;
+  /** Encodes event values and writes them framed to `output` (not ended). Rejects with the first EncodeError. */
+  encodeStream(values: AsyncIterable<DecodedRecord> | Iterable<DecodedRecord>, output: NodeJS.WritableStream): Promise<void>;
 }
 
 export function openRecordCodec(spec: OpenFromMapping | OpenFromCopybook): OpenedRecordCodec {
@@ -121,6 +123,12 @@ export function openRecordCodec(spec: OpenFromMapping | OpenFromCopybook): Opene
         const out = bound.decode(framed.bytes, framed.recordNumber);
         if (out) yield out;
       }
+    },
+    async encodeStream(values, output) {
+      async function* encoded(): AsyncGenerator<Uint8Array> {
+        for await (const value of values) yield bound.encode(value);
+      }
+      await writeRecords(encoded(), output, framing);
     },
   };
 }

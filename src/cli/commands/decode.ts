@@ -7,7 +7,7 @@
  * --on-error: `dlq` (default) writes each undecodable record to stderr (or --dlq FILE) as JSON with
  * its raw bytes (base64 and hex), the code and the reason, and exits 1 at the end if there was any;
  * `fail` stops at the first with a message naming record, field, offset and rule; `null` nulls the
- * bad field and keeps the record.
+ * bad field, keeps the record and flags it on stderr (or --dlq FILE) as `{recordNumber, nulled: [...]}`.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -31,6 +31,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     for await (const out of codec.decodeStream(source)) {
       if (out.kind === 'event') {
         await writeLine(io.stdout, JSON.stringify(out.value, jsonValue));
+        // --on-error null: the record is kept and each nulled field is flagged on stderr.
+        if (out.nulledFields) await writeLine(dlqOut ?? io.stderr, JSON.stringify({ recordNumber: out.recordNumber, nulled: out.nulledFields }));
         continue;
       }
       dead++;

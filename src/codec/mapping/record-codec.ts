@@ -12,7 +12,7 @@
  * A DecodeError at any step becomes a DeadLetter carrying the raw bytes, the rule's code, the field
  * path and the byte offset (the issue's dead-letter contract).
  */
-import { compileRecordCodec } from '../compile/index.ts';
+import { compileRecordCodec, fieldErrors } from '../compile/index.ts';
 import type { CodecOptions, RedefinesRule } from '../compile/options.ts';
 import type { DecodedRecord, DecodedValue, RecordCodec } from '../compile/types.ts';
 import { getCodePage } from '../codepages/index.ts';
@@ -36,6 +36,16 @@ export interface RecordEvent {
   readonly segment?: string;
   readonly raw: Uint8Array;
   readonly recordNumber: number;
+  /** With the `null` error policy: the fields that were nulled because their bytes broke a rule. */
+  readonly nulledFields?: readonly NulledField[];
+}
+
+/** A field nulled under the `null` error policy, flagged on its event. */
+export interface NulledField {
+  readonly fieldPath: string;
+  readonly code: string;
+  readonly offset: number;
+  readonly hex: string;
 }
 
 /** A record that could not be decoded: everything a dead-letter topic entry needs. */
@@ -179,7 +189,9 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
             }
           }
         }
-        return { kind: 'event', key: key(value), value: currentShape.toEvent(value), topic, segment, raw, recordNumber };
+        const errors = fieldErrors(value);
+        const nulledFields = errors.length === 0 ? undefined : errors.map((e) => ({ fieldPath: e.fieldPath, code: e.code, offset: e.byteOffset, hex: e.hex }));
+        return { kind: 'event', key: key(value), value: currentShape.toEvent(value), topic, segment, raw, recordNumber, nulledFields };
       } catch (err) {
         if (err instanceof DecodeError) {
           return {

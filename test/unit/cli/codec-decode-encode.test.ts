@@ -86,10 +86,14 @@ test('--on-error fail stops at the first bad record naming record, field, offset
   assert.match(r.stderr, /BANYAN_ERR_DECODE_PACKED_NIBBLE: record 2, field ACCOUNT\.BALANCE at byte 8 \[00123A456C\]: packed decimal digit nibble must be 0-9/);
 });
 
-test('--on-error null keeps the record with the bad field null', async () => {
+test('--on-error null keeps the record with the bad field null and flags the field on stderr', async () => {
   const r = await banyan(['decode', '--copybook', 'accounts.cpy', '--on-error', 'null', 'accounts.f.bin']);
   assert.equal(r.code, 0);
   assert.deepEqual(JSON.parse(lines(r.stdout)[1]!), { 'ACCOUNT-NO': 'ACC00002', BALANCE: null, BRANCH: 43, 'STATUS-CODE': 'OPN' });
+  assert.deepEqual(JSON.parse(r.stderr.split('\n')[0]!), {
+    recordNumber: 2,
+    nulled: [{ fieldPath: 'ACCOUNT.BALANCE', code: 'BANYAN_ERR_DECODE_PACKED_NIBBLE', offset: 8, hex: '00123A456C' }],
+  });
 });
 
 test('encode writes V records with IBM RDWs that decode back to the same JSON Lines', async () => {
