@@ -16,6 +16,22 @@ export type NumberOutput = 'number' | 'string';
  * zeros ("0" for zero). Zero never gets a minus sign.
  */
 export function formatDecimal(negative: boolean, abs: number | string, scale: number): string {
+  if (typeof abs === 'number' && scale > 0 && scale <= 15) {
+    if (abs === 0) return ZERO[scale];
+    // Safe integers: integer part and remainder exactly, the fraction's digits from a table.
+    const p = POW10[scale];
+    let ip = Math.floor(abs / p);
+    let r = abs - ip * p;
+    if (r < 0) {
+      ip--;
+      r += p;
+    } else if (r >= p) {
+      ip++;
+      r -= p;
+    }
+    const frac = scale <= 3 ? FRACTIONS[scale][r] : `.${String(r + p).slice(1)}`;
+    return negative ? `-${ip}${frac}` : `${ip}${frac}`;
+  }
   let digits = typeof abs === 'number' ? String(abs) : abs;
   if (digits === '0') negative = false;
   if (scale > 0) {
@@ -27,6 +43,14 @@ export function formatDecimal(negative: boolean, abs: number | string, scale: nu
   }
   return negative ? `-${digits}` : digits;
 }
+
+const POW10: readonly number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const ZERO: readonly string[] = Array.from({ length: 16 }, (_, i) => (i === 0 ? '0' : `0.${'0'.repeat(i)}`));
+/** FRACTIONS[scale][r] = "." + r zero-padded to scale digits, for scales 1-3. */
+const FRACTIONS: ReadonlyArray<readonly string[]> = [
+  [],
+  ...[1, 2, 3].map((scale) => Array.from({ length: 10 ** scale }, (_, r) => `.${String(r).padStart(scale, '0')}`)),
+];
 
 /** An exact number to encode: sign and unscaled magnitude digits (no leading zeros, "0" for zero). */
 export interface UnscaledValue {

@@ -120,11 +120,11 @@ class PlanCompiler {
         ctx.start = start;
         ctx.end = end;
         ctx.recordNumber = recordNumber;
-        const errors: DecodeError[] = [];
-        ctx.errors = errors;
+        if (ctx.errors.length > 0) ctx.errors = [];
         if (slotCount > 0) ctx.slots.fill(undefined);
         const value = rootNode.decode(bytes, start, ctx) as DecodedRecord;
-        return { value, errors };
+        // The errors array is handed over only when a field failed; a clean record allocates nothing.
+        return { value, errors: ctx.errors.length > 0 ? ctx.errors : NO_ERRORS };
       },
       encode(value) {
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -553,6 +553,8 @@ function withPolicy(decode: LeafCodec['decode'], policy: 'fail' | 'flag' | 'leni
     }
   };
 }
+
+const NO_ERRORS: DecodeError[] = [];
 
 function collect(field: Field, out: Field[]): void {
   out.push(field);

@@ -18,12 +18,29 @@ import type { DecodeContext, LeafCodec } from './leaf.ts';
 export function alphanumericCodec(field: AlphanumericField | AlphanumericEditedField, codePage: CodePage, options: ResolvedOptions): LeafCodec {
   const size = field.length;
   const path = field.path;
-  const trim = trimmer(options.stringTrimming);
   const right = field.justifiedRight === true;
   const space = codePage.spaceByte;
+  // Trim on the bytes, before decoding: the code page then builds only the kept characters.
+  const blank = blankBytes(codePage);
+  const codes = charCodes(codePage);
+  const policy = options.stringTrimming;
+  const trimStart = policy === 'both' || policy === 'left';
+  const trimEnd = policy === 'both' || policy === 'right';
 
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string {
-    return trim(codePage.decode(bytes, pos, Math.min(pos + size, ctx.end)));
+    let s = pos;
+    let e = pos + size;
+    if (e > ctx.end) e = ctx.end;
+    if (trimStart) while (s < e && blank[bytes[s]] === 1) s++;
+    if (trimEnd) while (e > s && blank[bytes[e - 1]] === 1) e--;
+    const n = e - s;
+    if (n === 0) return '';
+    if (codes === undefined || n > MAX_SHORT) return codePage.decode(bytes, s, e);
+    // Short text: String.fromCharCode over a reused array measured 2-3x faster than a Buffer
+    // round trip for 8-40 byte fields (the common PIC X sizes); same characters as byteToChar.
+    const chars = SHORT_ARRAYS[n];
+    for (let i = 0; i < n; i++) chars[i] = codes[bytes[s + i]];
+    return String.fromCharCode.apply(null, chars);
   }
 
   function encode(value: unknown, out: Uint8Array, pos: number): void {
@@ -97,6 +114,44 @@ export function dbcsCodec(field: DbcsField, codePage: DbcsCodePage, options: Res
     },
   };
 }
+
+/** 1 for bytes that decode to a character <= U+0020 (what Java's String.trim removes). */
+function blankBytes(codePage: CodePage): Uint8Array {
+  let table = blankTables.get(codePage);
+  if (!table) {
+    table = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) {
+      const c = codePage.byteToChar[b];
+      table[b] = c !== undefined && c.length === 1 && c.charCodeAt(0) <= 0x20 ? 1 : 0;
+    }
+    blankTables.set(codePage, table);
+  }
+  return table;
+}
+
+const blankTables = new WeakMap<CodePage, Uint8Array>();
+
+/** UTF-16 code of each byte's character for single-byte pages; undefined for UTF-8 and the like. */
+function charCodes(codePage: CodePage): Uint16Array | undefined {
+  if ((codePage as { singleByte?: boolean }).singleByte === false) return undefined;
+  if (codeTables.has(codePage)) return codeTables.get(codePage);
+  let table: Uint16Array | undefined = new Uint16Array(256);
+  for (let b = 0; b < 256; b++) {
+    const c = codePage.byteToChar[b];
+    if (c === undefined || c.length !== 1) {
+      table = undefined;
+      break;
+    }
+    table[b] = c.charCodeAt(0);
+  }
+  codeTables.set(codePage, table);
+  return table;
+}
+
+const codeTables = new WeakMap<CodePage, Uint16Array | undefined>();
+const MAX_SHORT = 64;
+/** One reusable array per length: decoding is synchronous, so a field's array is free again at once. */
+const SHORT_ARRAYS: number[][] = Array.from({ length: MAX_SHORT + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 export type Trimmer = (s: string) => string;
 
