@@ -82,8 +82,6 @@ export interface CobrixCase {
   readonly naFillZero?: boolean;
   /** Deliberate differences (DIFFERENCES.md): comparison results matching `at` are expected, for `why`. */
   readonly differences?: readonly KnownDifference[];
-  /** Set when Banyan cannot run the case yet; the test is marked todo with this reason. */
-  readonly unsupported?: string;
 }
 
 export interface KnownDifference {
@@ -384,6 +382,5 @@ export const CASES: readonly CobrixCase[] = [
       occursMappings: { DETAIL1: { A: 0, B: 1 }, DETAIL2: { A: 1, B: 2 } },
     },
     take: 60,
-    unsupported: 'the codec has no occurs_mappings option yet (OCCURS DEPENDING ON a PIC X field mapped through a value -> count table)',
   },
 ];

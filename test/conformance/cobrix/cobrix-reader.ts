@@ -102,6 +102,7 @@ function codecOptions(record: RecordLayout, o: CobrixOptions): CodecOptions {
     stringTrimming: o.stringTrimming ?? 'both',
     floatFormat: o.floatingPointFormat === 'IEEE754' ? 'ieee754' : 'ibm-hex',
     variableSizeOccurs: o.variableSizeOccurs ?? false,
+    occursMappings: o.occursMappings ?? {},
     fillers: keepFillers ? 'keep' : 'drop',
     // Cobrix turns a field it cannot decode, or that lies past the end of a short record, into null.
     onError: 'null',
