@@ -51,7 +51,30 @@ export function zonedCodec(field: ZonedDecimalField, options: ResolvedOptions, c
   const digitCount = separate ? size - 1 : size;
   const { plain, signed: over, plus, minus, space } = t;
 
+  // Common case first: trailing overpunch (or unsigned), every byte a digit, no spaces.
+  const fastPath = overpunch && !leading && small;
+  const last = size - 1;
+
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string | number | null {
+    if (fastPath) {
+      let acc = 0;
+      const end = pos + last;
+      let k = pos;
+      for (; k < end; k++) {
+        const d = plain[bytes[k]];
+        if (d < 0) break;
+        acc = acc * 10 + d;
+      }
+      if (k === end) {
+        const v = over[bytes[end]];
+        if (v > 0) return emit(false, acc * 10 + v - 1);
+        if (v < 0) return emit(true, acc * 10 - v - 1);
+      }
+    }
+    return general(bytes, pos, ctx);
+  }
+
+  function general(bytes: Uint8Array, pos: number, ctx: DecodeContext): string | number | null {
     let i = pos;
     let j = pos + size;
     while (i < j && bytes[i] === space) i++;
