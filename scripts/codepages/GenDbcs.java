@@ -37,9 +37,11 @@ public class GenDbcs {
         for (String[] page : PAGES) {
             Charset cs = Charset.forName(page[1]);
             boolean mixed = page[2].equals("mixed");
+            // REPLACE, not REPORT: an exception per unmapped code (most of the 65,536) is slow. The
+            // replacement U+FFFD marks "unmapped"; generate.ts rejects a table that maps a code to it.
             CharsetDecoder dec = cs.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
             int[] dbcs = new int[SIZE * SIZE];
             for (int lead = 0; lead < 256; lead++) {
                 for (int trail = 0; trail < 256; trail++) {
@@ -77,7 +79,7 @@ public class GenDbcs {
     static int decodeOne(CharsetDecoder dec, byte[] bytes) {
         try {
             CharBuffer chars = dec.reset().decode(ByteBuffer.wrap(bytes));
-            return chars.length() == 1 ? chars.charAt(0) : -1;
+            return chars.length() == 1 && chars.charAt(0) != '\uFFFD' ? chars.charAt(0) : -1;
         } catch (CharacterCodingException e) {
             return -1;
         }
@@ -109,6 +111,10 @@ public class GenDbcs {
         for (int c = 0; c < 65536; c++) {
             if (c >= 0xD800 && c <= 0xDFFF) continue;
             int code = -1;
+            if (!enc.reset().canEncode((char) c)) {
+                if (inverse[c] != -1) out.add(new int[] {c, -1});
+                continue;
+            }
             try {
                 ByteBuffer b = enc.reset().encode(CharBuffer.wrap(new char[] {(char) c}));
                 int n = b.remaining();
