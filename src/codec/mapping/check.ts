@@ -10,6 +10,7 @@
  * - `key-not-elementary`: an entity key field is a group or sits inside an OCCURS table.
  * - `not-a-redefines`: a segment `branch` or a `redefines` case names a field that is not part of a REDEFINES.
  * - `unknown-codepage`: a code page name the codec does not know.
+ * - `not-a-variable-table`: an `occurs_mappings` entry names a field without OCCURS DEPENDING ON.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -167,6 +168,11 @@ function bind(file: string, text: string, options: CheckOptions): { mapping?: Bo
   for (const [ref, mask] of Object.entries(config.mask)) {
     const f = field(ref, ['mask', ref], true);
     if (f) masks.set(f.path, mask);
+  }
+
+  for (const table of Object.keys(config.occurs_mappings)) {
+    const f = field(table, ['occurs_mappings', table], true);
+    if (f && !f.occurs?.dependingOn) at(['occurs_mappings', table], 'not-a-variable-table', `${f.path} has no OCCURS DEPENDING ON`, true);
   }
 
   let segments: BoundSegments | undefined;

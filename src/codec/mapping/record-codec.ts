@@ -126,6 +126,7 @@ export function bindingFromMapping(mapping: BoundMapping, overrides: Partial<Cod
       decimals: c.decimals,
       redefines,
       variableSizeOccurs: c.variable_occurs,
+      occursMappings: Object.fromEntries(Object.entries(c.occurs_mappings).map(([table, map]) => [lastName(table), map])),
       fillers: c.fillers,
       onError: c.on_error === 'null' ? 'null' : 'fail',
       ...overrides,

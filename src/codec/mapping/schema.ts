@@ -153,6 +153,11 @@ export const recordMappingSchema = z
     float_format: z.enum(['ibm-hex', 'ieee754']).default('ibm-hex'),
     /** Tables after OCCURS DEPENDING ON are physically variable (Cobrix `variable_size_occurs`). */
     variable_occurs: z.boolean().default(false),
+    /**
+     * OCCURS DEPENDING ON a text field: per table, counter value -> element count (Cobrix
+     * `occurs_mappings`), e.g. `{ DETAIL1: { A: 0, B: 1 } }`.
+     */
+    occurs_mappings: z.record(fieldRef, z.record(z.string(), z.preprocess(intFromString, z.number().int().min(0)))).default({}),
   })
   .superRefine((m, ctx) => {
     if (m.segments) {

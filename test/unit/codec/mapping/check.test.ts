@@ -98,6 +98,12 @@ test('schema rules: framing options that do not fit the format, unknown keys, ba
   assert.match(issues(`${base}mask: { COMPANY-ID: { keep_last: 0 } }\n`)[0]!, /^m\.yaml:2:/);
 });
 
+test('occurs_mappings must name a table with OCCURS DEPENDING ON', () => {
+  assert.deepEqual(issues(`${base}occurs_mappings: { COMPANY-ID: { A: 1 } }\n`), [
+    'm.yaml:2:20: not-a-variable-table: COMPANY-DETAILS.COMPANY-ID has no OCCURS DEPENDING ON (at occurs_mappings.COMPANY-ID)',
+  ]);
+});
+
 test('loadRecordMapping throws a ConfigError listing every issue', () => {
   assert.throws(
     () => loadRecordMapping('/nonexistent/m.yaml'),
