@@ -114,14 +114,20 @@ class LogicalBuilder {
       return;
     }
     const first = code.search(/\S/);
-    if (first < 0 || code[first] === '*') return;
+    if (first < 0 || (code[first] === '*' && !this.expectsPicture())) return;
     this.newLine(lineNo);
     this.append(code, lineNo, start);
   }
 
+  /** A check-protection PICTURE (`***,**9.99`) may start the line after `PIC`: that is not a comment. */
+  private expectsPicture(): boolean {
+    const tail = this.chars.slice(-16).join('');
+    return /\bPIC(TURE)?(\s+IS)?\s*$/i.test(tail);
+  }
+
   addFreeLine(line: string, lineNo: number): void {
     const first = line.search(/\S/);
-    if (first < 0 || line[first] === '*') return;
+    if (first < 0 || (line[first] === '*' && !this.expectsPicture())) return;
     this.newLine(lineNo);
     this.append(line, lineNo, 0);
   }

@@ -96,3 +96,8 @@ test('a DOS end-of-file mark (Ctrl-Z) ends the copybook in either format', () =>
   assert.equal(parseCopybook('01 R.\n  05 A PIC X(2).\n\u001a', { format: 'free' }).records[0].length, 2);
   assert.equal(parseCopybook(fixed('01 R.', '   05 A PIC X(2).') + '\n\u001a\n', { format: 'fixed' }).records[0].length, 2);
 });
+
+test('a check-protection PICTURE starting a line after PIC is code, not a comment', () => {
+  const f = fieldAt(firstRecord(fixed('01 R.', '   05 A PIC', '      ***,**9.99.', '   * a comment', '   05 B PIC X.')), 'R.A');
+  assert.ok(f.kind === 'numeric-edited' && f.length === 10);
+});
