@@ -8,7 +8,7 @@
  */
 import type { Endianness } from '../layout.ts';
 import { CodecCompileErrors } from '../errors.ts';
-import { getCodePage } from '../codepages/index.ts';
+import { getCodePage, getDbcsCodePage } from '../codepages/index.ts';
 import type { CodePage, DbcsCodePage } from './types.ts';
 
 export type StringTrimming = 'both' | 'none' | 'left' | 'right' | 'keep_all';
@@ -29,8 +29,12 @@ export interface CodecOptions {
   readonly codePage?: CodePage;
   /** Resolves per-field `codePage` overrides; default getCodePage of src/codec/codepages. */
   readonly resolveCodePage?: (name: string) => CodePage;
-  /** For PIC G / DISPLAY-1 fields. */
-  readonly dbcsCodePage?: DbcsCodePage;
+  /**
+   * For PIC G / DISPLAY-1 fields: a DBCS page or its name (`cp300`, `cp834`, or a mixed page such
+   * as `cp930` for its double-byte side). Default: the double-byte side of `codePage` when it is a
+   * mixed page; a layout with DBCS fields and no such page does not compile.
+   */
+  readonly dbcsCodePage?: DbcsCodePage | string;
   /** COMP-1/COMP-2 format; default: as the layout says (IBM hexadecimal float on z/OS). */
   readonly floatFormat?: 'ibm-hex' | 'ieee754';
   readonly floatEndianness?: Endianness;
@@ -118,7 +122,7 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
   return Object.freeze({
     codePage,
     resolveCodePage,
-    dbcsCodePage: options.dbcsCodePage,
+    dbcsCodePage: resolveDbcs(options.dbcsCodePage, codePage),
     floatFormat: options.floatFormat,
     floatEndianness: options.floatEndianness,
     binaryEndianness: options.binaryEndianness,
@@ -135,6 +139,16 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
     onOverflow: options.onOverflow ?? 'error',
     ascii: codePage.spaceByte === 0x20,
   });
+}
+
+function resolveDbcs(given: DbcsCodePage | string | undefined, codePage: CodePage): DbcsCodePage | undefined {
+  if (typeof given === 'string') return getDbcsCodePage(given);
+  if (given) return given;
+  try {
+    return getDbcsCodePage(codePage.name);
+  } catch {
+    return undefined; // not a mixed page: PIC G fields will ask for the option when compiled
+  }
 }
 
 /** A stable cache key for the options (functions and code pages by identity/name). */

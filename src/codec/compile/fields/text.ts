@@ -27,10 +27,15 @@ export function alphanumericCodec(field: AlphanumericField | AlphanumericEditedF
   const trimStart = policy === 'both' || policy === 'left';
   const trimEnd = policy === 'both' || policy === 'right';
 
+  const multiByte = (codePage as { singleByte?: boolean }).singleByte === false;
+  const trimText = trimmer(policy);
+
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string {
     let s = pos;
     let e = pos + size;
     if (e > ctx.end) e = ctx.end;
+    // UTF-8 and SO/SI mixed pages: a 0x40 byte may be half of a character, so trim the text.
+    if (multiByte) return trimText(codePage.decode(bytes, s, e));
     if (trimStart) while (s < e && blank[bytes[s]] === 1) s++;
     if (trimEnd) while (e > s && blank[bytes[e - 1]] === 1) e--;
     const n = e - s;
@@ -98,7 +103,8 @@ export function nationalCodec(field: NationalField, options: ResolvedOptions): L
 export function dbcsCodec(field: DbcsField, codePage: DbcsCodePage, options: ResolvedOptions): LeafCodec {
   const size = field.length;
   const path = field.path;
-  const trim = trimmer(options.stringTrimming);
+  // The DBCS space 0x4040 decodes to U+3000 IDEOGRAPHIC SPACE: trimmed like a space.
+  const trim = trimmer(options.stringTrimming, true);
   return {
     size,
     numeric: false,
@@ -155,35 +161,16 @@ const SHORT_ARRAYS: number[][] = Array.from({ length: MAX_SHORT + 1 }, (_, n) =>
 
 export type Trimmer = (s: string) => string;
 
-export function trimmer(policy: StringTrimming): Trimmer {
-  switch (policy) {
-    case 'both':
-      return trimBoth;
-    case 'left':
-      return trimLeft;
-    case 'right':
-      return trimRight;
-    default:
-      return (s) => s;
-  }
-}
-
-function trimBoth(s: string): string {
-  let i = 0;
-  let j = s.length;
-  while (i < j && s.charCodeAt(i) <= 0x20) i++;
-  while (j > i && s.charCodeAt(j - 1) <= 0x20) j--;
-  return i === 0 && j === s.length ? s : s.slice(i, j);
-}
-
-function trimLeft(s: string): string {
-  let i = 0;
-  while (i < s.length && s.charCodeAt(i) <= 0x20) i++;
-  return i === 0 ? s : s.slice(i);
-}
-
-function trimRight(s: string): string {
-  let j = s.length;
-  while (j > 0 && s.charCodeAt(j - 1) <= 0x20) j--;
-  return j === s.length ? s : s.slice(0, j);
+export function trimmer(policy: StringTrimming, ideographic = false): Trimmer {
+  const isBlank = ideographic ? (c: number) => c <= 0x20 || c === 0x3000 : (c: number) => c <= 0x20;
+  const left = policy === 'both' || policy === 'left';
+  const right = policy === 'both' || policy === 'right';
+  if (!left && !right) return (s) => s;
+  return (s) => {
+    let i = 0;
+    let j = s.length;
+    if (left) while (i < j && isBlank(s.charCodeAt(i))) i++;
+    if (right) while (j > i && isBlank(s.charCodeAt(j - 1))) j--;
+    return i === 0 && j === s.length ? s : s.slice(i, j);
+  };
 }

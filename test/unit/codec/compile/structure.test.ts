@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRecordCodec, compileSegmentedCodec, DecodeError, fieldErrors, getRecordCodec } from '../../../../src/codec/compile/index.ts';
 import type { CopybookLayout } from '../../../../src/codec/layout.ts';
-import { binary, cp037, ebcdic, group, hex, national, packed, record, toHexString, x, zoned } from './support.ts';
+import { binary, cp037, ebcdic, graphic, group, hex, national, packed, record, toHexString, x, zoned } from './support.ts';
 
 const accounts = record('REC', [
   packed('N', 3),
@@ -175,4 +175,15 @@ test('an error inside a table names the occurrence in its field path, in both er
   const v = compileRecordCodec(r, { codePage: cp037, onError: 'null' }).decode(data);
   assert.deepEqual(v, { T: [{ K: 'A', V: 1 }, { K: 'B', V: 2 }, { K: 'C', V: null }] });
   assert.deepEqual(fieldErrors(v).map((e) => [e.fieldPath, e.byteOffset, e.code]), [['R.T[2].V', 7, 'BANYAN_ERR_DECODE_PACKED_NIBBLE']]);
+});
+
+test('PIC G / DISPLAY-1 fields decode and encode through a DBCS code page (cp300, or a mixed page name)', () => {
+  const r = record('R', [graphic('G', 3)]);
+  const c = compileRecordCodec(r, { codePage: cp037, dbcsCodePage: 'cp300' });
+  const bytes = c.encode({ G: '日本' });
+  assert.equal(bytes.length, 6);
+  assert.equal(toHexString(bytes.subarray(4)), '4040');
+  assert.equal(c.decode(bytes).G, '日本');
+  assert.equal(compileRecordCodec(r, { codePage: cp037, dbcsCodePage: 'cp930' }).decode(bytes).G, '日本');
+  assert.throws(() => compileRecordCodec(r, { codePage: cp037 }), { code: 'BANYAN_ERR_CODEC_UNSUPPORTED' });
 });

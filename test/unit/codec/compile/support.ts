@@ -6,6 +6,7 @@
 import type {
   AlphanumericField,
   BinaryField,
+  DbcsField,
   ElementaryField,
   Field,
   FloatField,
@@ -113,6 +114,9 @@ export const x = (name: string, length: number, o: Common & { justifiedRight?: b
 
 export const national = (name: string, characters: number, o: Common = {}): Spec =>
   leaf<NationalField>(name, o, (b) => ({ ...b, kind: 'national', characters, length: characters * 2, picture: `N(${characters})` }));
+
+export const graphic = (name: string, characters: number, o: Common = {}): Spec =>
+  leaf<DbcsField>(name, o, (b) => ({ ...b, kind: 'dbcs', characters, length: characters * 2, picture: `G(${characters})` }));
 
 export interface NumOpts extends Common {
   scale?: number;
