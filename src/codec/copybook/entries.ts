@@ -80,9 +80,20 @@ class EntryParser {
         this.i++; // EJECT, SKIP1..3: listing control, no data
         continue;
       }
+      if (t?.kind === 'word' && (t.upper === 'EXEC' || t.upper === 'EXECUTE')) {
+        this.skipExec(t); // DCLGEN members start with EXEC SQL DECLARE ... END-EXEC: no storage
+        continue;
+      }
       out.push(this.entry());
     }
     return out;
+  }
+
+  /** Skips `EXEC ... END-EXEC [.]` (embedded SQL/CICS in DCLGEN and similar members). */
+  private skipExec(start: Token): void {
+    while (this.i < this.tokens.length && !(this.tokens[this.i].kind === 'word' && this.tokens[this.i].upper === 'END-EXEC')) this.i++;
+    if (this.i >= this.tokens.length) throw this.error(start, 'EXEC without END-EXEC');
+    this.i++;
   }
 
   private entry(): RawEntry {

@@ -250,3 +250,15 @@ test('reserved words used as names (as Cobrix copybooks do) are names when no cl
   const r = firstRecord(fixed('01 R.', '   05 DATE PIC X(8).', '   05 SIGN PIC X.', '   05 VALUE.', '      10 V1 PIC 9.', '   05 D2 DATE FORMAT YYYYMMDD PIC X(8).'));
   assert.deepEqual([span(r, 'R.DATE'), span(r, 'R.SIGN'), span(r, 'R.VALUE.V1'), span(r, 'R.D2')], [[0, 8], [8, 1], [9, 1], [10, 8]]);
 });
+
+test('EXEC SQL ... END-EXEC in a Db2 DCLGEN member is skipped; its 01 structures are laid out', async () => {
+  const { loadCopybook } = await import('../../../../src/codec/copybook/index.ts');
+  const file = new URL('../../../fixtures/copybooks/DCLEMP.cpy', import.meta.url).pathname;
+  const [emp, ind] = loadCopybook(file).records;
+  assert.equal(emp.name, 'DCLEMP');
+  assert.deepEqual(span(emp, 'DCLEMP.LASTNAME.LASTNAME-TEXT'), [23, 15]);
+  assert.deepEqual(span(emp, 'DCLEMP.BONUS'), [56, 5]);
+  assert.equal(emp.length, 61);
+  assert.deepEqual([ind.name, ind.length], ['IEMP', 16]);
+  assert.throws(() => parseCopybook(fixed('EXEC SQL INCLUDE SQLCA', '01 R PIC X.')), { code: 'BANYAN_ERR_COPYBOOK_SYNTAX' });
+});
