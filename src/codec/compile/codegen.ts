@@ -43,7 +43,7 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
         const members = e.kind === 'node' ? [e.member] : e.members;
         for (const m of members) {
           if (m.key === null) (ordered ? pre : post).push(`${call(m)};`);
-          else if (ordered) literal.push(`${JSON.stringify(m.key)}: ${call(m)}`);
+          else if (ordered) literal.push(`${literalKey(m.key)}: ${call(m)}`);
           else post.push(`o[${JSON.stringify(m.key)}] = ${call(m)};`);
         }
         return;
@@ -73,4 +73,9 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
   // eslint-disable-next-line no-new-func -- specialised decoder, see the file comment
   const factory = new Function('F', body) as (f: ReadonlyArray<ChildDecode | BranchChooser>) => (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord;
   return factory(fns);
+}
+
+/** A quoted key; `__proto__` computed so the literal defines an own property, not the prototype. */
+function literalKey(key: string): string {
+  return key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key);
 }

@@ -68,6 +68,11 @@ const DECIMAL_TEXT = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
  * places than the field (never rounds: rounding is a business decision).
  */
 export function toUnscaled(value: unknown, scale: number): UnscaledResult {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && scale >= 0) {
+    const abs = value < 0 ? -value : value;
+    const digits = abs === 0 ? '0' : scale === 0 ? String(abs) : String(abs) + '0'.repeat(scale);
+    return { negative: value < 0, digits };
+  }
   let text: string;
   if (typeof value === 'bigint') text = value.toString();
   else if (typeof value === 'number') {

@@ -472,6 +472,7 @@ class PlanCompiler {
 
   private keyFor(field: Field, emitted: boolean): string | null {
     if (!emitted) return null;
+    if (field.name === '__proto__') throw new CodecCompileErrors.BANYAN_ERR_CODEC_UNSUPPORTED(field.path, 'a field named __proto__ cannot be a JS object key');
     if (!field.isFiller) return field.name;
     if (this.options.fillers === 'drop') return null;
     return field.kind === 'group' ? `FILLER_${++this.fillerGroups}` : `FILLER_P${++this.fillerValues}`;
