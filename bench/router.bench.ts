@@ -19,7 +19,7 @@
  * Writes bench/results/router.json and .md. Run: npm run bench -- router
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PEAK_CONNECTIONS = 50;
 /** Per-connection pause in the fixed-rate runs; connections = rate x pause. */
 const PACE_MS = 5;
+/** Interleaved rounds per measurement (BENCH_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const resultsDir = new URL('./results/', import.meta.url);
 const self = fileURLToPath(import.meta.url);
 
@@ -41,6 +43,9 @@ interface WrkResult {
   readonly p99Us: number;
   readonly maxUs: number;
   readonly errors: number;
+  /** CPU time (user + system) the proxy process(es) / the upstream spent per request; peak runs only. */
+  readonly proxyCpuUsPerRequest?: number;
+  readonly upstreamCpuUsPerRequest?: number;
 }
 
 type Target = 'direct' | 'nginx' | 'banyan';
@@ -50,7 +55,7 @@ if (process.argv[2]?.startsWith('--serve-')) {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(0));
 }
 if (process.argv[2] === '--serve-upstream') await serveUpstream();
-else if (process.argv[2] === '--serve-banyan') await serveBanyan(process.argv[3]!);
+else if (process.argv[2] === '--serve-banyan') await serveBanyan(process.argv[3]!, process.argv[4]!);
 else await main();
 
 async function main(): Promise<void> {
@@ -64,7 +69,9 @@ async function main(): Promise<void> {
   try {
     const upstream = await startChild(['--serve-upstream'], children);
     const upstreamUrl = `http://127.0.0.1:${upstream}`;
-    const banyan = await startChild(['--serve-banyan', upstreamUrl], children);
+    // Banyan logs to a file: a pipe to this process would fill while spawnSync(wrk) blocks it.
+    const banyanLog = join(work, 'banyan.log');
+    const banyan = await startChild(['--serve-banyan', upstreamUrl, banyanLog], children);
     const nginxPort = await freePort();
     await startNginx(work, upstream, nginxPort, children);
     const urls: Record<Target, string> = {
@@ -77,20 +84,42 @@ async function main(): Promise<void> {
 
     const targets: Target[] = ['direct', 'nginx', 'banyan'];
     for (const t of targets) wrk(urls[t], luaFile, 10, 1, 0); // warm-up: JIT, keep-alive pools
-    const peak = {} as Record<Target, WrkResult>;
-    for (const t of targets) peak[t] = wrk(urls[t], luaFile, PEAK_CONNECTIONS, SECONDS, 0);
+    // Interleaved rounds so a burst of other load on the machine hits every target alike; the
+    // peak is the best round, the fixed-rate figures come from the round with the median p99.
+    const proxyPids: Record<Target, () => number[]> = {
+      direct: () => [],
+      banyan: () => [children[1]!.pid!],
+      nginx: () => [children[2]!.pid!, ...childPids(children[2]!.pid!)],
+    };
+    const upstreamPid = children[0]!.pid!;
+    const peakRuns = rounds(targets, (t) => {
+      const pids = proxyPids[t]();
+      const [proxyBefore, upBefore] = [cpuMs(pids), cpuMs([upstreamPid])];
+      const r = wrk(urls[t], luaFile, PEAK_CONNECTIONS, SECONDS, 0);
+      return {
+        ...r,
+        proxyCpuUsPerRequest: ((cpuMs(pids) - proxyBefore) * 1000) / r.requests,
+        upstreamCpuUsPerRequest: ((cpuMs([upstreamPid]) - upBefore) * 1000) / r.requests,
+      };
+    });
+    const peak = mapTargets(targets, (t) => peakRuns[t].reduce((a, b) => (b.rps > a.rps ? b : a)));
 
     const rate = Math.max(100, Math.round(peak.banyan.rps / 2));
     const connections = Math.max(1, Math.round((rate * PACE_MS) / 1000));
-    const paced = {} as Record<Target, WrkResult>;
-    for (const t of targets) paced[t] = wrk(urls[t], luaFile, connections, SECONDS, PACE_MS);
+    const pacedRuns = rounds(targets, (t) => wrk(urls[t], luaFile, connections, SECONDS, PACE_MS));
+    const paced = mapTargets(targets, (t) => [...pacedRuns[t]].sort((a, b) => a.p99Us - b.p99Us)[Math.floor(ROUNDS / 2)]!);
 
+    const banyanWarnings = readFileSync(banyanLog, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const result = {
       when: new Date().toISOString(),
       machine: `${cpus()[0]?.model.trim() ?? 'unknown'} · ${cpus().length} cores · Node ${process.version}`,
       loadGenerator: 'wrk 1 thread',
       seconds: SECONDS,
+      rounds: ROUNDS,
       peakConnections: PEAK_CONNECTIONS,
+      allRuns: { peak: peakRuns, halfRate: pacedRuns },
+      /** Log lines Banyan wrote at warn or above (requests wrk abandoned at the end of each run). */
+      banyanWarnings,
       peak,
       halfRate: { offeredRps: rate, connections, paceMs: PACE_MS, results: paced },
       addedUs: {
@@ -108,8 +137,46 @@ async function main(): Promise<void> {
     writeFileSync(new URL('router.md', resultsDir), markdown(result));
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    rmSync(work, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP === '1') console.error(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
+}
+
+function rounds(targets: Target[], run: (t: Target) => WrkResult): Record<Target, WrkResult[]> {
+  const out = mapTargets(targets, () => [] as WrkResult[]);
+  for (let i = 0; i < ROUNDS; i++) for (const t of targets) out[t].push(run(t));
+  return out;
+}
+
+/** utime + stime of the processes, in ms (Linux /proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = statFields(pid);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+}
+
+function childPids(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => statFields(pid)?.[1] === String(parent));
+}
+
+/** Fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, ... [11] utime, [12] stime. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+function mapTargets<T>(targets: Target[], f: (t: Target) => T): Record<Target, T> {
+  return Object.fromEntries(targets.map((t) => [t, f(t)])) as Record<Target, T>;
 }
 
 /** Runs wrk once; `paceMs` > 0 makes each connection wait that long between requests. */
@@ -151,14 +218,15 @@ function markdown(r: {
     const p = r.peak[t];
     const h = r.halfRate.results[t];
     const added = t === 'direct' ? '–' : `${ms(r.addedUs[t].p50)} / ${ms(r.addedUs[t].p99)}`;
-    return `| ${t} | ${p.rps.toFixed(0)} | ${p.errors} | ${h.rps.toFixed(0)} | ${ms(h.p50Us)} / ${ms(h.p99Us)} | ${added} |`;
+    const cpu = t === 'direct' ? '–' : (p.proxyCpuUsPerRequest ?? 0).toFixed(0);
+    return `| ${t} | ${p.rps.toFixed(0)} | ${p.errors} | ${cpu} | ${(p.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | ${h.rps.toFixed(0)} | ${ms(h.p50Us)} / ${ms(h.p99Us)} | ${added} |`;
   });
   return `# router
 
-${r.when} · ${r.machine} · wrk (1 thread) for all three · ${r.seconds} s per run · loopback
+${r.when} · ${r.machine} · wrk (1 thread) for all three · ${r.seconds} s per run, ${ROUNDS} interleaved rounds (peak: best round; latency: median-p99 round) · loopback
 
-| target | peak req/s (${PEAK_CONNECTIONS} conns) | errors | req/s at half Banyan's peak | p50 / p99 (ms) | added p50 / p99 vs direct (ms) |
-|---|---:|---:|---:|---:|---:|
+| target | peak req/s (${PEAK_CONNECTIONS} conns) | errors | proxy CPU µs/req | upstream CPU µs/req | req/s at half Banyan's peak | p50 / p99 (ms) | added p50 / p99 vs direct (ms) |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 Fixed-rate runs: ${r.halfRate.connections} connections, each pausing ${r.halfRate.paceMs} ms between requests (offered ~${r.halfRate.offeredRps} req/s).
@@ -168,7 +236,8 @@ Fixed-rate runs: ${r.halfRate.connections} connections, each pausing ${r.halfRat
 
 Banyan runs with its control plane attached (stats, rollout controller, decommission tracker), a canary route
 with a path cohort key, breakers, trace context and the x-banyan-upstream header on. Upstream, Banyan, nginx
-(1 worker) and wrk share the machine's cores, so the figures are relative to each other, not absolute.
+(1 worker) and wrk share the machine's cores, so the figures are relative to each other, not absolute;
+the CPU time per request (from /proc, during the peak runs) does not depend on how busy the machine is.
 `;
 }
 
@@ -265,7 +334,7 @@ async function serveUpstream(): Promise<void> {
 }
 
 /** Banyan as deployed: the data plane's router plus the control plane listening to its events. */
-async function serveBanyan(upstreamUrl: string): Promise<void> {
+async function serveBanyan(upstreamUrl: string, logFile: string): Promise<void> {
   const { default: pino } = await import('pino');
   const { createRouter } = await import('../src/router/server.ts');
   const { createControlPlane } = await import('../src/router/admin/control-plane.ts');
@@ -284,17 +353,22 @@ async function serveBanyan(upstreamUrl: string): Promise<void> {
     cohort: { key: { from: path, name: id } }
 `,
   );
-  const logger = pino({ level: 'warn' });
+  const logger = pino({ level: 'warn' }, pino.destination({ dest: logFile, sync: false }));
   const router = createRouter({ routesDir: routes, watch: false, logger });
-  const control = createControlPlane({
-    port: router.control,
-    tokens: [{ name: 'bench', token: 'bench-token-0123456789' }],
-    store: new MemoryRouteStateStore(),
-    auditSink: new MemoryAuditSink(),
-    routerRegistry: router.metrics,
-    logger,
-  });
-  await control.start();
+  // BENCH_DATA_PLANE_ONLY=1 measures the data plane without the control plane's listeners.
+  if (process.env.BENCH_DATA_PLANE_ONLY !== '1') await startControlPlane();
   const { port } = await router.listen();
   process.stdout.write(`LISTENING ${port}\n`);
+
+  async function startControlPlane(): Promise<void> {
+    const control = createControlPlane({
+      port: router.control,
+      tokens: [{ name: 'bench', token: 'bench-token-0123456789' }],
+      store: new MemoryRouteStateStore(),
+      auditSink: new MemoryAuditSink(),
+      routerRegistry: router.metrics,
+      logger,
+    });
+    await control.start();
+  }
 }
