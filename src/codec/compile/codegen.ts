@@ -79,3 +79,45 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
 function literalKey(key: string): string {
   return key === '__proto__' ? `[${JSON.stringify(key)}]` : JSON.stringify(key);
 }
+
+export type ChildEncode = (value: unknown, out: Uint8Array, pos: number, ctx: never) => number;
+/** Writes one REDEFINES cluster of the group object `obj` (the cluster picks its branch). */
+export type ClusterEncode = (obj: DecodedRecord, out: Uint8Array, pos: number, ctx: never) => void;
+
+export type GenEncodeEntry =
+  | { readonly kind: 'node'; readonly key: string | null; readonly rel: number; readonly encode: ChildEncode }
+  | { readonly kind: 'cluster'; readonly encode: ClusterEncode };
+
+/**
+ * The fixed-position group encoder: each child's value read by a constant key (a named property
+ * load instead of a megamorphic keyed one) and written at a constant offset.
+ */
+export function generateGroupEncoder<C>(
+  entries: readonly GenEncodeEntry[],
+  size: number,
+  notAnObject: () => never,
+): (value: unknown, out: Uint8Array, pos: number, ctx: C) => number {
+  const fns: Array<ChildEncode | ClusterEncode | (() => never)> = [notAnObject];
+  const ref = (f: ChildEncode | ClusterEncode): string => {
+    fns.push(f);
+    return `f${fns.length - 1}`;
+  };
+  const lines = entries.map((e) => {
+    if (e.kind === 'cluster') return `${ref(e.encode)}(v, out, p, c);`;
+    const value = e.key === null ? 'undefined' : `v[${JSON.stringify(e.key)}]`;
+    return `${ref(e.encode)}(${value}, out, p + ${e.rel}, c);`;
+  });
+  const body = [
+    ...fns.map((_, i) => `const f${i} = F[${i}];`),
+    'const EMPTY = Object.freeze({});',
+    'return function encodeGroup(v, out, p, c) {',
+    'if (v === undefined || v === null) v = EMPTY;',
+    'else if (typeof v !== "object" || Array.isArray(v)) f0();',
+    ...lines,
+    `return ${size};`,
+    '};',
+  ].join('\n');
+  // eslint-disable-next-line no-new-func -- specialised encoder, see the file comment
+  const factory = new Function('F', body) as (f: readonly unknown[]) => (value: unknown, out: Uint8Array, pos: number, ctx: C) => number;
+  return factory(fns);
+}

@@ -19,7 +19,7 @@ import { packedCodec } from './fields/packed.ts';
 import { binaryCodec } from './fields/binary.ts';
 import { floatCodec } from './fields/float.ts';
 import { editedCodec } from './fields/edited.ts';
-import { generateGroupDecoder, type GenEntry } from './codegen.ts';
+import { generateGroupDecoder, generateGroupEncoder, type ChildEncode, type ClusterEncode, type GenEncodeEntry, type GenEntry } from './codegen.ts';
 
 export interface CompiledPlan {
   decode(bytes: Uint8Array, start: number, end: number, recordNumber: number): { value: DecodedRecord; errors: DecodeError[] };
@@ -234,10 +234,33 @@ class PlanCompiler {
       size,
     );
 
-    const encode: EncodeFn = (value, out, pos, ctx) => {
-      if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-        throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', field.path, 'a group needs an object');
+    const notAnObject = (): never => {
+      throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', field.path, 'a group needs an object');
+    };
+    const encodeCluster = (cluster: Cluster, obj: DecodedRecord, out: Uint8Array, at: number, pos: number, ctx: EncodeContext): number => {
+      const { members, rule } = cluster;
+      let index = rule ? chooseForEncode(rule, ctx.root) : -1;
+      if (index === -1) index = members.findIndex((m) => m.key !== null && hasContent(obj[m.key]));
+      let used = 0;
+      if (index >= 0) {
+        const n = members[index];
+        used = n.encode(n.key === null ? undefined : obj[n.key], out, variable ? at : pos + n.rel, ctx);
       }
+      for (const n of members) if (!n.variable) used = Math.max(used, n.size);
+      return used;
+    };
+    const encode: EncodeFn = !variable
+      ? generateGroupEncoder<EncodeContext>(
+          entries.map((e): GenEncodeEntry => {
+            if ('node' in e) return { kind: 'node', key: e.node.key, rel: e.node.rel, encode: e.node.encode as ChildEncode };
+            const cluster = e.cluster;
+            return { kind: 'cluster', encode: ((obj: DecodedRecord, out: Uint8Array, pos: number, ctx: EncodeContext) => encodeCluster(cluster, obj, out, pos + cluster.members[0].rel, pos, ctx)) as ClusterEncode };
+          }),
+          size,
+          notAnObject,
+        )
+      : (value, out, pos, ctx) => {
+      if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) notAnObject();
       const obj = (value ?? {}) as DecodedRecord;
       let cursor = pos;
       for (const e of entries) {
@@ -247,17 +270,8 @@ class PlanCompiler {
           cursor += used;
           continue;
         }
-        const { members, rule } = e.cluster;
-        const at = variable ? cursor : pos + members[0].rel;
-        let index = rule ? chooseForEncode(rule, ctx.root) : -1;
-        if (index === -1) index = members.findIndex((m) => m.key !== null && hasContent(obj[m.key]));
-        let used = 0;
-        if (index >= 0) {
-          const n = members[index];
-          used = n.encode(n.key === null ? undefined : obj[n.key], out, variable ? at : pos + n.rel, ctx);
-        }
-        for (const n of members) if (!n.variable) used = Math.max(used, n.size);
-        cursor = at + used;
+        const at = variable ? cursor : pos + e.cluster.members[0].rel;
+        cursor = at + encodeCluster(e.cluster, obj, out, at, pos, ctx);
       }
       return variable ? cursor - pos : size;
     };

@@ -35,6 +35,10 @@ export function binaryCodec(field: BinaryField, options: ResolvedOptions): LeafC
   const minSigned = -(1n << (bits - 1n));
   const maxSigned = (1n << (bits - 1n)) - 1n;
   const picLimit = 10n ** BigInt(field.digits);
+  const picLimitNumber = 10 ** field.digits;
+  const minNumber = signed ? -(2 ** (size * 8 - 1)) : 0;
+  const maxNumber = signed ? 2 ** (size * 8 - 1) - 1 : 2 ** (size * 8) - 1;
+  const writeNumber = numberWriter(size, little);
 
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string | number | null {
     // 0x40404040 is the classic "spaces in a COMP field" (Cobrix issue #495): null, not 1077952576.
@@ -55,6 +59,20 @@ export function binaryCodec(field: BinaryField, options: ResolvedOptions): LeafC
     if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${typeof value}`);
     if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${field.scale}, got ${String(value)}`);
     if (u.negative && !signed) throw new EncodeError('BANYAN_ERR_ENCODE_SIGN', path, String(value));
+    if (u.digits.length <= 15 && size <= 8) {
+      // Safe-integer path (no BigInt): 15 digits always fit 8 bytes; smaller sizes are checked.
+      let n = u.negative ? -Number(u.digits) : Number(u.digits);
+      if (!field.native && (n >= picLimitNumber || n <= -picLimitNumber)) {
+        if (options.onOverflow !== 'truncate') throw new EncodeError('BANYAN_ERR_ENCODE_OVERFLOW', path, `${field.digits} digits, got ${String(value)}`);
+        n %= picLimitNumber;
+      }
+      if (size < 8 && (signed ? n < minNumber || n > maxNumber : n > maxNumber)) {
+        throw new EncodeError('BANYAN_ERR_ENCODE_OVERFLOW', path, `${size}-byte ${signed ? 'signed' : 'unsigned'} binary, got ${String(value)}`);
+      }
+      writeNumber(n, out, pos);
+      if (blankIsNull && size > 1 && allBytes(out, pos, size, space)) throw new EncodeError('BANYAN_ERR_ENCODE_BLANK', path, String(value));
+      return;
+    }
     let v = BigInt(u.digits);
     if (u.negative) v = -v;
     if (!field.native && (v >= picLimit || v <= -picLimit)) {
@@ -124,6 +142,23 @@ function combine(hi: number, lo: number): number | bigint {
 
 function normalize(v: bigint): number | bigint {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** Two's complement of a safe integer into 1-8 bytes. */
+function numberWriter(size: number, little: boolean): (n: number, out: Uint8Array, pos: number) => void {
+  return (n, out, pos) => {
+    let lo: number;
+    let hi = 0;
+    if (size === 8) {
+      hi = Math.floor(n / 4294967296);
+      lo = n - hi * 4294967296;
+    } else lo = n < 0 ? n + 2 ** (size * 8) : n;
+    for (let i = 0; i < size; i++) {
+      // i counts from the least significant byte.
+      const byte = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      out[little ? pos + i : pos + size - 1 - i] = byte;
+    }
+  };
 }
 
 type Writer = (v: bigint, out: Uint8Array, pos: number) => void;
