@@ -107,8 +107,11 @@ function actionsCell(id) {
   const btn = (text, testid, onclick) => el('button', { type: 'button', testid, onclick }, text);
   return el(
     'td',
-    { className: 'actions' },
-    input,
+    {},
+    el(
+      'div',
+      { className: 'actions' },
+      input,
     btn('Set weight', 'set-weight', () => {
       if (input.value === '') return say('Enter a weight (0-100) first.', true);
       return act(`weight ${input.value}% on ${id}`, 'PUT', `/admin/routes/${enc}/weight`, { weight: Number(input.value) });
@@ -117,11 +120,24 @@ function actionsCell(id) {
     btn('Roll back', 'rollback', () => act(`roll back ${id}`, 'POST', `/admin/routes/${enc}/rollback`)),
     btn('Pause', 'pause', () => act(`pause ${id}`, 'POST', `/admin/routes/${enc}/pause`)),
     btn('Resume', 'resume', () => act(`resume ${id}`, 'POST', `/admin/routes/${enc}/resume`)),
-    btn('Kill switch', 'kill', (ev) => act(`kill switch on ${id}`, 'PUT', `/admin/routes/${enc}/kill-switch`, { on: ev.target.dataset.on !== 'true' })),
+      btn('Kill switch', 'kill', (ev) => act(`kill switch on ${id}`, 'PUT', `/admin/routes/${enc}/kill-switch`, { on: ev.target.dataset.on !== 'true' })),
+    ),
   );
 }
 
-function renderRoutes(routes) {
+function decommissionCell(report) {
+  if (!report) return el('td', { className: 'muted', testid: 'decommission' }, '–');
+  if (report.ready) return el('td', { className: 'new', testid: 'decommission' }, 'ready to decommission legacy');
+  return el(
+    'td',
+    { testid: 'decommission' },
+    el('div', {}, 'not ready'),
+    el('div', { className: 'muted' }, `legacy idle ${report.daysAtZero.toFixed(1)}/${report.requiredDays} days`),
+    el('div', { className: 'muted' }, report.blockers[0] ?? ''),
+  );
+}
+
+function renderRoutes(routes, decommission) {
   const body = $('routes').tBodies[0];
   const seen = new Set();
   for (const r of routes) {
@@ -151,6 +167,7 @@ function renderRoutes(routes) {
         el('div', { className: `state-${v.breakers.new}` }, `new ${v.breakers.new}`),
       ),
       el('td', { testid: 'shadow' }, r.stats.shadow.compared ? `${pct(r.stats.shadow.matchRate)} of ${r.stats.shadow.compared}` : '–'),
+      decommissionCell(decommission.get(id)),
     ];
     row.replaceChildren(...cells, actions);
     const phase = r.rollout?.phase;
@@ -201,12 +218,13 @@ function renderAudit(events) {
 }
 
 async function refresh() {
-  const [routes, mismatches, audit] = await Promise.all([
+  const [routes, mismatches, audit, decommission] = await Promise.all([
     api('GET', `/admin/routes?windowSec=${STATS_WINDOW_SEC}`),
     api('GET', '/admin/mismatches?limit=10'),
     api('GET', '/admin/audit?limit=15'),
+    api('GET', '/admin/decommission'),
   ]);
-  renderRoutes(routes.routes);
+  renderRoutes(routes.routes, new Map(decommission.reports.map((d) => [d.routeId, d])));
   renderMismatches(mismatches.mismatches);
   renderAudit(audit.events);
   $('updated').textContent = `updated ${new Date().toLocaleTimeString()}${routes.config.ok ? '' : ' · route config reload FAILED: ' + routes.config.issues.join('; ')}`;

@@ -133,6 +133,7 @@ test('after the token is entered once, routes show mode, weight, ramp progress a
   assert.match((await cell('accounts', 'legacy-stats').textContent()) ?? '', /^\d+(\.\d)?\/s · 0\.0% · [\d.]+ ms$/);
   assert.match((await cell('accounts', 'breakers').textContent()) ?? '', /legacy closed.*new closed/);
   assert.match((await cell('balances', 'shadow').textContent()) ?? '', /of 60/);
+  assert.match((await cell('accounts', 'decommission').textContent()) ?? '', /^not ready.*still sends traffic to legacy/);
 
   await page.reload();
   await row('accounts').waitFor();
