@@ -11,6 +11,7 @@
  *   PUT  /admin/routes/:id/kill-switch      { on, reason }
  *   POST /admin/routes/:id/pause|resume|approve   { reason }
  *   POST /admin/routes/:id/rollback         { reason, weight? }
+ *   POST /admin/routes/:id/reset            { reason }  drop overrides and rollout progress (back to the YAML)
  *   GET  /admin/routes/:id/mismatches       recent parity mismatches with field diffs
  *   GET  /admin/audit?route=                recent audit events
  *   GET  /admin/decommission[/:id]          "ready to decommission" reports
@@ -86,7 +87,7 @@ export async function adminApiRoutes(app: FastifyInstance, deps: AdminApiDeps): 
     const b = body(KillBody, req);
     return controller.setKillSwitch(req.params.id, b.on, actor(req, b.reason));
   });
-  for (const verb of ['pause', 'resume', 'approve'] as const) {
+  for (const verb of ['pause', 'resume', 'approve', 'reset'] as const) {
     app.post<{ Params: Params }>(`/routes/:id/${verb}`, async (req) => controller[verb](req.params.id, actor(req, body(ReasonBody, req).reason)));
   }
   app.post<{ Params: Params }>('/routes/:id/rollback', async (req) => {

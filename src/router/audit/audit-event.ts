@@ -20,7 +20,8 @@ export type AuditAction =
   | 'set-weight'
   | 'set-mode'
   | 'kill-switch-on'
-  | 'kill-switch-off';
+  | 'kill-switch-off'
+  | 'reset';
 
 /** The traffic-relevant state of a route before and after a change. */
 export interface RouteTrafficState {

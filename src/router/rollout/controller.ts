@@ -94,6 +94,11 @@ export interface RolloutController {
   approve(routeId: string, who: Actor): Promise<ChangeResult>;
   /** To `weight`, or to the rollout's last good weight, or 0; pauses the rollout. */
   rollback(routeId: string, who: Actor, weight?: number): Promise<ChangeResult>;
+  /**
+   * Drops the route's overrides and rollout progress: the YAML (GitOps) values apply again, and a
+   * declared rollout starts over from its first step.
+   */
+  reset(routeId: string, who: Actor): Promise<ChangeResult>;
 }
 
 export interface RolloutControllerOptions {
@@ -420,6 +425,24 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
       const to = weight ?? rt.progress?.lastGoodWeight ?? 0;
       const progress = rt.progress ? { ...rt.progress, phase: 'paused' as const, resumeAt: undefined, reason: `rolled back by ${who.actor}` } : undefined;
       return result(routeId, change(routeId, 'rollback', who, { override: { weight: to }, ...(progress ? { progress } : {}) }));
+    },
+    async reset(routeId, who) {
+      requireReason(who);
+      const rt = runtime(routeId);
+      const from = traffic(viewOf(routeId), rt);
+      port.clearOverride(routeId);
+      rt.override = {};
+      rt.progress = undefined;
+      rt.report = undefined;
+      rt.dryRunReported = false;
+      rt.window.reset();
+      const view = viewOf(routeId);
+      options.metrics?.weight(routeId, view.weight);
+      const persisted = book.update(routeId, { override: undefined, rollout: undefined }).catch((err: unknown) => {
+        options.logger?.error({ err, routeId }, 'route state could not be persisted');
+      });
+      const audited = audit.record({ routeId, action: 'reset', actor: who.actor, reason: who.reason, from, to: traffic(view, rt) });
+      return result(routeId, track(Promise.all([persisted, audited]).then(([, ok]) => ok)));
     },
   };
   return controller;

@@ -292,3 +292,22 @@ test('a restart re-applies persisted overrides and continues the ramp at the sam
   const st = b.ctl.status('accounts').rollout!;
   assert.deepEqual([st.phase, st.stepIndex, st.lastGoodWeight], ['paused', 1, 10]);
 });
+
+test('reset drops overrides and progress: the YAML weight applies and the rollout starts over', async () => {
+  const r = await rig(basic);
+  r.ctl.tick();
+  r.traffic(200);
+  r.clock.t += 60_000;
+  r.ctl.tick();
+  await r.ctl.setKillSwitch('accounts', true, ops);
+  assert.equal(r.weight(), 50);
+  await r.ctl.reset('accounts', { actor: 'ops', reason: 'back to git' });
+  assert.equal(r.port.overrides.has('accounts'), false);
+  assert.equal(r.weight(), 0, 'the YAML weight');
+  assert.equal(r.ctl.status('accounts').rollout, undefined);
+  assert.equal(r.store.data.get('accounts')!.override, undefined);
+  const ev = r.sink.events.at(-1)!;
+  assert.deepEqual([ev.action, ev.from.weight, ev.from.killSwitch, ev.to.weight, ev.to.killSwitch], ['reset', 50, true, 0, false]);
+  r.ctl.tick();
+  assert.equal(r.weight(), 10, 'the ramp starts again at its first step');
+});
