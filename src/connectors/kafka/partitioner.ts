@@ -4,7 +4,8 @@
  * BuiltInPartitioner.partitionForKey). String keys hash as their UTF-8 bytes, like Java's
  * StringSerializer. kafkajs' DefaultPartitioner implements exactly this (kafkajs 2.0 made it the
  * default); it is reused here rather than re-implemented, and proven against Kafka's own Java code
- * by test/unit/connectors/kafka/partitioner.test.ts.
+ * by test/unit/connectors/kafka/partitioner.test.ts. One known divergence: a JS string with a lone
+ * UTF-16 surrogate encodes to U+FFFD's bytes here but to '?' in Java's getBytes(UTF_8).
  */
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 
