@@ -106,7 +106,7 @@ export class DecodeError extends BanyanError {
     const p = this.fieldPath;
     if (!p.startsWith(`${tablePath}.`)) return this;
     const fieldPath = `${tablePath}[${index}]${p.slice(tablePath.length)}`;
-    return new DecodeError(this.code as DecodeRule, { recordNumber: this.recordNumber, fieldPath, byteOffset: this.byteOffset, hex: this.hex }, this.extra);
+    return decodeError(this.code as DecodeRule, { recordNumber: this.recordNumber, fieldPath, byteOffset: this.byteOffset, hex: this.hex }, this.extra);
   }
 }
 
@@ -120,6 +120,21 @@ export class EncodeError extends BanyanError {
     this.name = 'EncodeError';
     this.fieldPath = fieldPath;
     this.rule = rule;
+  }
+}
+
+/**
+ * A DecodeError without a JS stack: a data error's stack says nothing about the data and costs
+ * more than decoding the record (bad records, REDEFINES views that do not parse). The path, offset
+ * and bytes are the report.
+ */
+export function decodeError(code: DecodeRule, details: DecodeErrorDetails, extra?: string): DecodeError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new DecodeError(code, details, extra);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

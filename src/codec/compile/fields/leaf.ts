@@ -2,7 +2,7 @@
  * The contract every elementary field codec implements, plus the shared decode context and the
  * helpers that turn a broken rule into a DecodeError pointing at the bytes.
  */
-import { DecodeError, type DecodeRule, toHex } from '../../errors.ts';
+import { decodeError, type DecodeError, type DecodeRule, toHex } from '../../errors.ts';
 import { formatDecimal, SAFE_DIGITS } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { DecodedValue } from '../types.ts';
@@ -44,7 +44,7 @@ export function decodeFailure(
   ctx: DecodeContext,
   extra?: string,
 ): DecodeError {
-  return new DecodeError(code, { recordNumber: ctx.recordNumber, fieldPath: path, byteOffset: pos - ctx.start, hex: toHex(bytes, pos, pos + size) }, extra);
+  return decodeError(code, { recordNumber: ctx.recordNumber, fieldPath: path, byteOffset: pos - ctx.start, hex: toHex(bytes, pos, pos + size) }, extra);
 }
 
 /** Turns a sign and unscaled magnitude into the field's output value, chosen once at compile time. */
