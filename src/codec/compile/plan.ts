@@ -11,14 +11,10 @@
 import type { ElementaryField, Field, GroupField, RecordLayout } from '../layout.ts';
 import { CodecCompileErrors, DecodeError, EncodeError } from '../errors.ts';
 import type { ResolvedOptions, RedefinesRule } from './options.ts';
-import type { CodePage, DecodedRecord, DecodedValue } from './types.ts';
-import { decodeFailure, type DecodeContext, type LeafCodec } from './fields/leaf.ts';
-import { alphanumericCodec, dbcsCodec, nationalCodec } from './fields/text.ts';
-import { zonedCodec } from './fields/zoned.ts';
-import { packedCodec } from './fields/packed.ts';
-import { binaryCodec } from './fields/binary.ts';
-import { floatCodec } from './fields/float.ts';
-import { editedCodec } from './fields/edited.ts';
+import type { DecodedRecord, DecodedValue } from './types.ts';
+import { decodeFailure, type DecodeContext } from './fields/leaf.ts';
+import { createLeaf, type PolicyLeaf } from './fields/index.ts';
+import { choose, chooseForEncode, hasContent, type CompiledRule } from './redefines.ts';
 import { generateGroupDecoder, generateGroupEncoder, type ChildEncode, type ClusterEncode, type GenEncodeEntry, type GenEntry } from './codegen.ts';
 
 export interface CompiledPlan {
@@ -62,19 +58,8 @@ interface Cluster {
   readonly rule?: CompiledRule;
 }
 
-interface CompiledRule {
-  /** Slot of the selector's value. */
-  readonly slot: number;
-  readonly readDirect: (bytes: Uint8Array, ctx: DecodeContext) => DecodedValue;
-  readonly selectorKeys: readonly string[];
-  readonly when: ReadonlyMap<string, number>;
-  /** Branch index, -1 for 'all', -2 for 'none'. */
-  readonly otherwise: number;
-}
-
 class PlanCompiler {
   private readonly slots = new Map<string, number>();
-  private readonly requiredPaths = new Set<string>();
   private readonly rules = new Map<string, RedefinesRule>();
   private readonly variable: boolean;
   private fillerValues = 0;
@@ -409,54 +394,8 @@ class PlanCompiler {
     };
   }
 
-  /** The field's codec with the short-record check and error policy applied; `fast` skips the
-   * check for callers that already know the bytes are there. */
-  private leaf(field: ElementaryField, lenient: boolean): LeafCodec & { fast: LeafCodec['decode'] } {
-    const base = this.baseLeaf(field);
-    const size = base.size;
-    const path = field.path;
-    const shortNull = this.options.shortRecord === 'null';
-    const partialText = !base.numeric;
-    const inner = base.decode;
-    const checked: LeafCodec['decode'] = (bytes, pos, ctx) => {
-      if (pos + size <= ctx.end) return inner(bytes, pos, ctx);
-      if (shortNull) return partialText && pos < ctx.end ? inner(bytes, pos, ctx) : null;
-      throw decodeFailure('BANYAN_ERR_DECODE_SHORT_RECORD', path, bytes, pos, Math.max(0, ctx.end - pos), ctx, `needs ${size} bytes, ${Math.max(0, ctx.end - pos)} left`);
-    };
-    const policy = lenient ? 'lenient' : this.options.onError === 'null' ? 'flag' : 'fail';
-    return { size, numeric: base.numeric, decode: withPolicy(checked, policy), fast: withPolicy(inner, policy), encode: base.encode };
-  }
-
-  private baseLeaf(field: ElementaryField): LeafCodec {
-    const options = this.options;
-    switch (field.kind) {
-      case 'alphanumeric':
-      case 'alphanumeric-edited':
-        return alphanumericCodec(field, this.codePageFor(field), options);
-      case 'national':
-        return nationalCodec(field, options);
-      case 'dbcs':
-        if (!options.dbcsCodePage) throw new CodecCompileErrors.BANYAN_ERR_CODEC_UNSUPPORTED(field.path, 'PIC G / DISPLAY-1 needs the dbcsCodePage option');
-        return dbcsCodec(field, options.dbcsCodePage, options);
-      case 'zoned':
-        return zonedCodec(field, options, this.codePageFor(field));
-      case 'packed':
-        return packedCodec(field, options);
-      case 'binary':
-        return binaryCodec(field, options);
-      case 'float':
-        return floatCodec(field, options);
-      case 'numeric-edited':
-        return editedCodec(field, options, this.codePageFor(field));
-      default: {
-        const never: never = field;
-        throw new CodecCompileErrors.BANYAN_ERR_CODEC_UNSUPPORTED((never as Field).path, `unknown field kind ${(never as Field).kind}`);
-      }
-    }
-  }
-
-  private codePageFor(field: ElementaryField): CodePage {
-    return field.codePage ? this.options.resolveCodePage(field.codePage) : this.options.codePage;
+  private leaf(field: ElementaryField, lenient: boolean): PolicyLeaf {
+    return createLeaf(field, this.options, lenient);
   }
 
   private compileRule(rule: RedefinesRule): CompiledRule {
@@ -512,7 +451,6 @@ class PlanCompiler {
   private slotFor(field: Field): number {
     let slot = this.slots.get(field.path);
     if (slot === undefined) this.slots.set(field.path, (slot = this.slots.size));
-    this.requiredPaths.add(field.path);
     return slot;
   }
 
@@ -545,57 +483,11 @@ function indexFlagged(errors: DecodeError[], from: number, path: string, tableOf
   }
 }
 
-/** Applies the on-error policy: 'fail' rethrows, 'flag' nulls and records, 'lenient' nulls silently. */
-function withPolicy(decode: LeafCodec['decode'], policy: 'fail' | 'flag' | 'lenient'): LeafCodec['decode'] {
-  if (policy === 'fail') return decode;
-  if (policy === 'lenient') {
-    return (bytes, pos, ctx) => {
-      try {
-        return decode(bytes, pos, ctx);
-      } catch (err) {
-        if (err instanceof DecodeError) return null;
-        throw err;
-      }
-    };
-  }
-  return (bytes, pos, ctx) => {
-    try {
-      return decode(bytes, pos, ctx);
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-      ctx.errors.push(err);
-      return null;
-    }
-  };
-}
-
 const NO_ERRORS: DecodeError[] = [];
 
 function collect(field: Field, out: Field[]): void {
   out.push(field);
   if (field.kind === 'group') for (const c of field.children) collect(c, out);
-}
-
-function choose(rule: CompiledRule, bytes: Uint8Array, ctx: DecodeContext): number {
-  let v = ctx.slots[rule.slot];
-  if (v === undefined) v = ctx.slots[rule.slot] = rule.readDirect(bytes, ctx);
-  const hit = v === null || v === undefined ? undefined : rule.when.get(String(v).trim());
-  return hit ?? rule.otherwise;
-}
-
-function chooseForEncode(rule: CompiledRule, root: DecodedRecord): number {
-  let v: unknown = root;
-  for (const k of rule.selectorKeys) v = v && typeof v === 'object' ? (v as DecodedRecord)[k] : undefined;
-  const hit = v === null || v === undefined ? undefined : rule.when.get(String(v).trim());
-  return hit ?? rule.otherwise;
-}
-
-/** True when a value carries data: not null/undefined, and for groups/tables some member does. */
-function hasContent(v: unknown): boolean {
-  if (v === null || v === undefined) return false;
-  if (Array.isArray(v)) return v.some(hasContent);
-  if (typeof v === 'object') return Object.values(v as object).some(hasContent);
-  return true;
 }
 
 /** A filler's VALUE literal as an encoder value: quoted text, ZERO(S), SPACE(S), numbers. */

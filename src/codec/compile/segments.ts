@@ -5,7 +5,7 @@
  * record once and reads the id with the id field's own compiled decoder.
  */
 import type { CopybookLayout, ElementaryField, Field, RecordLayout } from '../layout.ts';
-import { CodecCompileErrors, DecodeError, toHex } from '../errors.ts';
+import { CodecCompileErrors, decodeError, toHex } from '../errors.ts';
 import { compileRecordCodec } from './index.ts';
 import type { CodecOptions } from './options.ts';
 import type { DecodedRecord, RecordCodec } from './types.ts';
@@ -54,7 +54,7 @@ export function compileSegmentedCodec(layout: CopybookLayout, segment: SegmentOp
       const id = segmentId(bytes, start, end);
       const codec = id === null ? fallback : (codecs.get(id) ?? fallback);
       if (!codec) {
-        throw new DecodeError(
+        throw decodeError(
           'BANYAN_ERR_DECODE_SEGMENT',
           { recordNumber, fieldPath: idField.path, byteOffset: idField.offset, hex: toHex(bytes, start + idField.offset, start + idField.offset + idField.length) },
           `segment id ${JSON.stringify(id)}`,
