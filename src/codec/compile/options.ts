@@ -8,7 +8,7 @@
  */
 import type { Endianness } from '../layout.ts';
 import { CodecCompileErrors } from '../errors.ts';
-import { getCodePage, getDbcsCodePage } from '../codepages/index.ts';
+import { dbcsCodePageNames, getCodePage, getDbcsCodePage } from '../codepages/index.ts';
 import type { CodePage, DbcsCodePage } from './types.ts';
 
 export type StringTrimming = 'both' | 'none' | 'left' | 'right' | 'keep_all';
@@ -144,11 +144,8 @@ export function resolveOptions(options: CodecOptions = {}): ResolvedOptions {
 function resolveDbcs(given: DbcsCodePage | string | undefined, codePage: CodePage): DbcsCodePage | undefined {
   if (typeof given === 'string') return getDbcsCodePage(given);
   if (given) return given;
-  try {
-    return getDbcsCodePage(codePage.name);
-  } catch {
-    return undefined; // not a mixed page: PIC G fields will ask for the option when compiled
-  }
+  // A mixed SO/SI page (cp930...) has a double-byte side; otherwise PIC G fields ask for the option.
+  return dbcsCodePageNames().includes(codePage.name) ? getDbcsCodePage(codePage.name) : undefined;
 }
 
 /** A stable cache key for the options (functions and code pages by identity/name). */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRecordCodec, compileSegmentedCodec, DecodeError, fieldErrors, getRecordCodec } from '../../../../src/codec/compile/index.ts';
 import type { CopybookLayout } from '../../../../src/codec/layout.ts';
+import { getCodePage } from '../../../../src/codec/codepages/index.ts';
 import { binary, cp037, ebcdic, graphic, group, hex, national, packed, record, toHexString, x, zoned } from './support.ts';
 
 const accounts = record('REC', [
@@ -185,5 +186,7 @@ test('PIC G / DISPLAY-1 fields decode and encode through a DBCS code page (cp300
   assert.equal(toHexString(bytes.subarray(4)), '4040');
   assert.equal(c.decode(bytes).G, '日本');
   assert.equal(compileRecordCodec(r, { codePage: cp037, dbcsCodePage: 'cp930' }).decode(bytes).G, '日本');
+  // A mixed SO/SI code page lends its double-byte side to PIC G fields by default.
+  assert.equal(compileRecordCodec(r, { codePage: getCodePage('cp930') }).decode(bytes).G, '日本');
   assert.throws(() => compileRecordCodec(r, { codePage: cp037 }), { code: 'BANYAN_ERR_CODEC_UNSUPPORTED' });
 });
