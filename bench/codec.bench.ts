@@ -9,7 +9,8 @@
  * The copybooks and data are generated once per run (deterministic PRNG) into a temp dir; each
  * decoder then runs in its own process pinned to one CPU (`taskset -c 0` when available), framing is
  * done before timing on both sides, and each side decodes the whole file repeatedly for a fixed time
- * after a warm-up. Peak RSS is the process's high-water mark (VmHWM / maxRSS).
+ * after a warm-up, in alternating rounds (best of each side reported). Peak RSS is the process's
+ * high-water mark (VmHWM / maxRSS).
  *
  * Cobrix: za.co.absa.cobrix:cobol-parser_2.12 (RecordExtractors.extractRecord, what spark-cobol calls per
  * record) driven by bench/cobrix-harness without Spark; its jars come from Maven Central through mvn
@@ -20,7 +21,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, tmpdir } from 'node:os';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCopybook } from '../src/codec/copybook/index.ts';
@@ -31,6 +32,8 @@ import { readRecordsSync, writeRecordsSync, type FramingOptions } from '../src/c
 import type { Field, RecordLayout } from '../src/codec/layout.ts';
 
 const SECONDS = Number(process.env.CODEC_BENCH_SECONDS ?? 5);
+/** Alternating rounds per shape; the best of each side is reported (other work on a shared machine only ever slows a run down). */
+const ROUNDS = Number(process.env.CODEC_BENCH_ROUNDS ?? 3);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface Shape {
@@ -69,9 +72,13 @@ function main(): void {
     const rows = shapes.map((shape) => {
       const { copybookFile, dataFile, recordLength, fileBytes } = generate(work, shape);
       const segArgs = shape.segments ? ['0', '5', Object.entries(shape.segments).map(([id, b]) => `${id}=${b}`).join(',')] : [];
-      const cobrix = runPinned('java', ['-XX:+UseSerialGC', '-cp', classpath, 'dev.banyan.bench.CobrixDecodeBench', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]);
-      const banyan = runPinned(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--banyan-worker', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]);
-      return { shape, recordLength, fileBytes, banyan, cobrix };
+      const cobrixRuns: RunResult[] = [];
+      const banyanRuns: RunResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        cobrixRuns.push(runPinned('java', ['-XX:+UseSerialGC', '-cp', classpath, 'dev.banyan.bench.CobrixDecodeBench', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]));
+        banyanRuns.push(runPinned(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--banyan-worker', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]));
+      }
+      return { shape, recordLength, fileBytes, banyan: best(banyanRuns), cobrix: best(cobrixRuns), rounds: { banyan: banyanRuns, cobrix: cobrixRuns } };
     });
     report(rows);
   } finally {
@@ -131,6 +138,12 @@ function runBanyanWorker(args: string[]): void {
 
 // --- running and reporting ---------------------------------------------------------------------
 
+/** The fastest run, with the highest peak RSS seen in any run. */
+function best(runs: readonly RunResult[]): RunResult {
+  const fastest = runs.reduce((a, b) => (b.records / b.seconds > a.records / a.seconds ? b : a));
+  return { ...fastest, peakRssKiB: Math.max(...runs.map((r) => r.peakRssKiB)) };
+}
+
 function runPinned(command: string, args: string[]): RunResult {
   const pin = existsSync('/usr/bin/taskset') ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
   const r = spawnSync(pin[0] as string, pin[1] as string[], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -145,6 +158,7 @@ interface Row {
   readonly fileBytes: number;
   readonly banyan: RunResult;
   readonly cobrix: RunResult;
+  readonly rounds: { readonly banyan: readonly RunResult[]; readonly cobrix: readonly RunResult[] };
 }
 
 function report(rows: readonly Row[]): void {
@@ -165,6 +179,10 @@ function report(rows: readonly Row[]): void {
       banyan: b,
       cobrix: { ...c, version: row.cobrix.version },
       speedup: Number((b.recordsPerSecond / c.recordsPerSecond).toFixed(2)),
+      roundsRecordsPerSecond: {
+        banyan: row.rounds.banyan.map((r) => Math.round(r.records / r.seconds)),
+        cobrix: row.rounds.cobrix.map((r) => Math.round(r.records / r.seconds)),
+      },
     };
   });
   const env = {
@@ -173,6 +191,10 @@ function report(rows: readonly Row[]): void {
     cpu: cpus()[0]?.model ?? 'unknown',
     pinnedToOneCpu: existsSync('/usr/bin/taskset'),
     secondsPerMeasurement: SECONDS,
+    rounds: ROUNDS,
+    /** 1-minute load average when the run ended: other work on the machine skews both sides. */
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+    cpus: cpus().length,
     date: new Date().toISOString(),
   };
   const resultsDir = join(here, 'results');
@@ -181,8 +203,8 @@ function report(rows: readonly Row[]): void {
   const lines = [
     '# Codec decode throughput per core: Banyan vs Cobrix',
     '',
-    `Single-threaded, each decoder in its own process pinned to one CPU; framing done before timing on both sides; ${SECONDS}s per measurement after warm-up.`,
-    `Cobrix: cobol-parser ${results[0]?.cobrix.version ?? '?'} (RecordExtractors.extractRecord, no Spark), ${env.java}. Banyan: compiled codec, Node ${env.node}. CPU: ${env.cpu}.`,
+    `Single-threaded, each decoder in its own process pinned to one CPU; framing done before timing on both sides; ${SECONDS}s per measurement after warm-up; best of ${ROUNDS} alternating rounds per side (peak RSS: highest of the rounds).`,
+    `Cobrix: cobol-parser ${results[0]?.cobrix.version ?? '?'} (RecordExtractors.extractRecord, no Spark), ${env.java}. Banyan: compiled codec, Node ${env.node}. CPU: ${env.cpu} (${env.cpus} cores, 1-minute load average ${env.loadAverage1m} at the end of the run).`,
     '',
     '| shape | record bytes | Banyan rec/s | Banyan MB/s | Banyan peak RSS | Cobrix rec/s | Cobrix MB/s | Cobrix peak RSS | Banyan / Cobrix |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
