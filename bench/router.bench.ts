@@ -48,7 +48,9 @@ interface WrkResult {
   readonly upstreamCpuUsPerRequest?: number;
 }
 
-type Target = 'direct' | 'nginx' | 'banyan';
+/** `dataPlane`: Banyan without its control plane, measured at peak only, to show what the control plane costs. */
+type Target = 'direct' | 'nginx' | 'banyan' | 'dataPlane';
+type PacedTarget = Exclude<Target, 'dataPlane'>;
 
 if (process.argv[2]?.startsWith('--serve-')) {
   // Exit normally on the parent's SIGTERM, so `node --cpu-prof` can write its profile.
@@ -74,15 +76,18 @@ async function main(): Promise<void> {
     const banyan = await startChild(['--serve-banyan', upstreamUrl, banyanLog], children);
     const nginxPort = await freePort();
     await startNginx(work, upstream, nginxPort, children);
+    const dataPlane = await startChild(['--serve-banyan', upstreamUrl, join(work, 'data-plane.log')], children, { BENCH_DATA_PLANE_ONLY: '1' });
     const urls: Record<Target, string> = {
       direct: `${upstreamUrl}/bench/1`,
       nginx: `http://127.0.0.1:${nginxPort}/bench/1`,
       banyan: `http://127.0.0.1:${banyan}/bench/1`,
+      dataPlane: `http://127.0.0.1:${dataPlane}/bench/1`,
     };
     const luaFile = join(work, 'report.lua');
     writeFileSync(luaFile, luaScript());
 
-    const targets: Target[] = ['direct', 'nginx', 'banyan'];
+    const targets: Target[] = ['direct', 'nginx', 'banyan', 'dataPlane'];
+    const pacedTargets: PacedTarget[] = ['direct', 'nginx', 'banyan'];
     for (const t of targets) wrk(urls[t], luaFile, 10, 1, 0); // warm-up: JIT, keep-alive pools
     // Interleaved rounds so a burst of other load on the machine hits every target alike; the
     // peak is the best round, the fixed-rate figures come from the round with the median p99.
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
       direct: () => [],
       banyan: () => [children[1]!.pid!],
       nginx: () => [children[2]!.pid!, ...childPids(children[2]!.pid!)],
+      dataPlane: () => [children[3]!.pid!],
     };
     const upstreamPid = children[0]!.pid!;
     const peakRuns = rounds(targets, (t) => {
@@ -106,8 +112,8 @@ async function main(): Promise<void> {
 
     const rate = Math.max(100, Math.round(peak.banyan.rps / 2));
     const connections = Math.max(1, Math.round((rate * PACE_MS) / 1000));
-    const pacedRuns = rounds(targets, (t) => wrk(urls[t], luaFile, connections, SECONDS, PACE_MS));
-    const paced = mapTargets(targets, (t) => [...pacedRuns[t]].sort((a, b) => a.p99Us - b.p99Us)[Math.floor(ROUNDS / 2)]!);
+    const pacedRuns = rounds(pacedTargets, (t) => wrk(urls[t], luaFile, connections, SECONDS, PACE_MS));
+    const paced = mapTargets(pacedTargets, (t) => [...pacedRuns[t]].sort((a, b) => a.p99Us - b.p99Us)[Math.floor(ROUNDS / 2)]!);
 
     const banyanWarnings = readFileSync(banyanLog, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const result = {
@@ -142,7 +148,7 @@ async function main(): Promise<void> {
   }
 }
 
-function rounds(targets: Target[], run: (t: Target) => WrkResult): Record<Target, WrkResult[]> {
+function rounds<T extends string>(targets: T[], run: (t: T) => WrkResult): Record<T, WrkResult[]> {
   const out = mapTargets(targets, () => [] as WrkResult[]);
   for (let i = 0; i < ROUNDS; i++) for (const t of targets) out[t].push(run(t));
   return out;
@@ -175,8 +181,8 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
-function mapTargets<T>(targets: Target[], f: (t: Target) => T): Record<Target, T> {
-  return Object.fromEntries(targets.map((t) => [t, f(t)])) as Record<Target, T>;
+function mapTargets<K extends string, V>(targets: K[], f: (t: K) => V): Record<K, V> {
+  return Object.fromEntries(targets.map((t) => [t, f(t)])) as Record<K, V>;
 }
 
 /** Runs wrk once; `paceMs` > 0 makes each connection wait that long between requests. */
@@ -209,7 +215,7 @@ function markdown(r: {
   machine: string;
   seconds: number;
   peak: Record<Target, WrkResult>;
-  halfRate: { offeredRps: number; connections: number; paceMs: number; results: Record<Target, WrkResult> };
+  halfRate: { offeredRps: number; connections: number; paceMs: number; results: Record<PacedTarget, WrkResult> };
   addedUs: Record<'banyan' | 'nginx', { p50: number; p99: number }>;
   targets: { p99AddedUnder1ms: boolean; peakAtLeastHalfNginx: boolean; banyanToNginxPeakRatio: number };
 }): string {
@@ -221,9 +227,11 @@ function markdown(r: {
     const cpu = t === 'direct' ? '–' : (p.proxyCpuUsPerRequest ?? 0).toFixed(0);
     return `| ${t} | ${p.rps.toFixed(0)} | ${p.errors} | ${cpu} | ${(p.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | ${h.rps.toFixed(0)} | ${ms(h.p50Us)} / ${ms(h.p99Us)} | ${added} |`;
   });
+  const dp = r.peak.dataPlane;
+  rows.push(`| banyan, data plane only | ${dp.rps.toFixed(0)} | ${dp.errors} | ${(dp.proxyCpuUsPerRequest ?? 0).toFixed(0)} | ${(dp.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | – | – | – |`);
   return `# router
 
-${r.when} · ${r.machine} · wrk (1 thread) for all three · ${r.seconds} s per run, ${ROUNDS} interleaved rounds (peak: best round; latency: median-p99 round) · loopback
+${r.when} · ${r.machine} · wrk (1 thread) for every target · ${r.seconds} s per run, ${ROUNDS} interleaved rounds (peak: best round; latency: median-p99 round) · loopback
 
 | target | peak req/s (${PEAK_CONNECTIONS} conns) | errors | proxy CPU µs/req | upstream CPU µs/req | req/s at half Banyan's peak | p50 / p99 (ms) | added p50 / p99 vs direct (ms) |
 |---|---:|---:|---:|---:|---:|---:|---:|
@@ -242,8 +250,8 @@ the CPU time per request (from /proc, during the peak runs) does not depend on h
 }
 
 /** Spawns this file in a role; resolves with the port it prints as `LISTENING <port>`. */
-function startChild(args: string[], children: ChildProcess[]): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(args: string[], children: ChildProcess[], env: Record<string, string> = {}): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
