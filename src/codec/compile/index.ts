@@ -64,6 +64,10 @@ function build(record: RecordLayout, resolved: ReturnType<typeof resolveOptions>
   return Object.freeze({
     layout: record,
     decode(bytes: Uint8Array, start = 0, end = bytes.length, recordNumber = 0): DecodedRecord {
+      // Never read outside the array: a range past its end is a short record, not garbage.
+      if (end > bytes.length) end = bytes.length;
+      if (start < 0) start = 0;
+      if (end < start) end = start;
       const { value, errors } = plan.decode(bytes, start, end, recordNumber);
       if (errors.length > 0) errorsOf.set(value, errors);
       return value;

@@ -190,3 +190,8 @@ test('PIC G / DISPLAY-1 fields decode and encode through a DBCS code page (cp300
   assert.equal(compileRecordCodec(r, { codePage: getCodePage('cp930') }).decode(bytes).G, '日本');
   assert.throws(() => compileRecordCodec(r, { codePage: cp037 }), { code: 'BANYAN_ERR_CODEC_UNSUPPORTED' });
 });
+
+test('a decode range past the end of the array is a short record, never a read of missing bytes', () => {
+  const c = compileRecordCodec(record('R', [x('A', 2), packed('P', 3)]), { codePage: cp037 });
+  assert.throws(() => c.decode(ebcdic('AB'), 0, 5), { code: 'BANYAN_ERR_DECODE_SHORT_RECORD' });
+});
