@@ -11,8 +11,5 @@ export const RouterErrors = defineErrors({
   BANYAN_ERR_ROUTER_INVALID_OVERRIDE: { message: 'invalid override for route "%s": %s' },
   BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT: { message: 'upstream %s did not answer within %s ms', retriable: true },
   BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE: { message: 'upstream %s failed: %s', retriable: true },
-  BANYAN_ERR_ROUTER_UPSTREAM_STATUS: { message: 'upstream %s answered %s', retriable: true },
   BANYAN_ERR_ROUTER_BREAKER_OPEN: { message: 'breaker of upstream %s is open', retriable: true },
-  BANYAN_ERR_ROUTER_BODY_TOO_LARGE: { message: 'request body over %s bytes cannot be buffered for %s' },
-  BANYAN_ERR_ROUTER_ROUTES_INVALID: { message: 'route configuration is invalid:\n%s' },
 });
