@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { writeRecords, type DecodedRecord } from '../../codec/index.ts';
 import { codecFlags, describeFailure, endStream, openFromFlags, writeLine } from '../../codec/mapping/cli-options.ts';
+import { MappingErrors } from '../../codec/mapping/errors.ts';
 
 export const USAGE =
   'usage: banyan encode --copybook F [--codepage cp037] [--format F|FB|V|VB] [--record-length N] [--mapping M] [--on-error dlq|fail|null] [--dlq FILE] [--record NAME] [INPUT]\n';
@@ -36,7 +37,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         lineNumber++;
         if (line.trim() === '') continue;
         try {
-          const value = JSON.parse(line) as DecodedRecord;
+          let value: DecodedRecord;
+          try {
+            value = JSON.parse(line) as DecodedRecord;
+          } catch (parseError) {
+            throw new MappingErrors.BANYAN_ERR_MAPPING_BAD_VALUE((parseError as Error).message);
+          }
           yield codec.encode(value);
         } catch (err) {
           const e = err as { code?: string; message?: string; fieldPath?: string };
@@ -46,7 +52,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
             return;
           }
           rejected++;
-          await writeLine(dlq ?? io.stderr, JSON.stringify({ line: lineNumber, code: e.code ?? 'BANYAN_ERR_MAPPING_BAD_VALUE', reason, fieldPath: e.fieldPath, text: line }));
+          await writeLine(dlq ?? io.stderr, JSON.stringify({ line: lineNumber, code: e.code, reason, fieldPath: e.fieldPath, text: line }));
         }
       }
     }

@@ -7,6 +7,6 @@ export const MappingErrors = defineErrors({
   /** The copybook has several 01 records and neither the mapping nor the options name one. */
   BANYAN_ERR_MAPPING_RECORD_AMBIGUOUS: { message: 'copybook %s has several records (%s); name one with `record:` or --record' },
   BANYAN_ERR_MAPPING_RECORD_UNKNOWN: { message: 'record %s is not in copybook %s (records: %s)' },
-  /** A JSON value given to the encoder does not fit the record (not an object, wrong shape). */
-  BANYAN_ERR_MAPPING_BAD_VALUE: { message: 'cannot encode line %s: %s' },
+  /** A line given to `banyan encode` is not a JSON record object. */
+  BANYAN_ERR_MAPPING_BAD_VALUE: { message: 'not a JSON record: %s' },
 });

@@ -68,7 +68,7 @@ export type DecodeOutcome = RecordEvent | DeadLetter;
 export interface BoundRecordCodec {
   /** Decodes one record's bytes; `null` when the mapping says to skip it (unknown segment with `otherwise: skip`). */
   decode(raw: Uint8Array, recordNumber: number): DecodeOutcome | null;
-  /** Encodes an event value (output names) back to record bytes; throws EncodeError / BANYAN_ERR_MAPPING_BAD_VALUE. */
+  /** Encodes an event value (output names) back to record bytes; throws EncodeError. */
   encode(value: DecodedRecord): Uint8Array;
   readonly record: RecordLayout;
   readonly codec: RecordCodec;

@@ -124,6 +124,9 @@ test('encode reports a value that does not fit, with the line and the rule, and 
   assert.equal(dlq.code, 1);
   assert.equal(dlq.stdout.length, 20);
   assert.equal((JSON.parse(dlq.stderr.split('\n')[0]!) as { line: number }).line, 1);
+  const notJson = await banyan(['encode', '--copybook', 'accounts.cpy', '--on-error', 'fail'], '{"ACCOUNT-NO": \n');
+  assert.equal(notJson.code, 1);
+  assert.match(notJson.stderr, /line 1: BANYAN_ERR_MAPPING_BAD_VALUE: not a JSON record: /);
 });
 
 test('usage errors exit 2 with the usage line; a missing copybook exits 1 naming the file', async () => {
