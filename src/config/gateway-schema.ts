@@ -89,6 +89,8 @@ const router = z.strictObject({
   host: nonEmpty.default('127.0.0.1'),
   port: portOrZero.default(8080),
   routes_dir: nonEmpty.default('mappings/routes'),
+  /** Kafka topic for shadow-comparison mismatches (request, both responses, differing fields); created on first use. */
+  mismatch_topic: nonEmpty.default('banyan.router.mismatches'),
   /** Admin API, console, rollout state and audit (src/router/admin/config.ts). */
   admin: routerAdminSchema.optional(),
 });

@@ -10,6 +10,7 @@ import type { GatewayComponent, GatewayContext } from '../../index.ts';
 import { createPublisher, type Publisher } from '../../connectors/kafka/publisher.ts';
 import { createRouter, type Router } from '../server.ts';
 import type { MismatchSink } from '../shadow/mismatch-sink.ts';
+import { createKafkaMismatchSink } from '../shadow/kafka-mismatch-sink.ts';
 import { createControlPlaneFromConfig, type ControlPlane } from './control-plane.ts';
 
 export interface RouterComponentOptions {
@@ -49,7 +50,7 @@ export function createRouterComponent(options: RouterComponentOptions = {}): Rou
         host: settings.host,
         port: settings.port,
         logger,
-        mismatchSink: options.createMismatchSink?.(publisher, context),
+        mismatchSink: (options.createMismatchSink ?? kafkaMismatchSink)(publisher, context),
       });
       if (settings.admin) {
         // The audit topic must exist before the first change; the publisher does not auto-create topics.
@@ -76,4 +77,15 @@ export function createRouterComponent(options: RouterComponentOptions = {}): Rou
       publisher = undefined;
     },
   };
+}
+
+/** Default: mismatches to banyan.yaml's router.mismatch_topic, created on first use (added by the data plane helper). */
+function kafkaMismatchSink(publisher: Publisher, context: GatewayContext): MismatchSink {
+  const topic = context.config.router!.mismatch_topic;
+  return createKafkaMismatchSink({
+    publisher,
+    topic,
+    logger: context.logger.child({ component: 'router-mismatches' }),
+    ensureTopic: () => context.topics.ensureTopics([{ topic }]),
+  });
 }

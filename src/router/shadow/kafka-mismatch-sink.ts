@@ -18,6 +18,8 @@ export interface KafkaMismatchSinkOptions {
   readonly maxQueued?: number;
   /** Records per publish at most (default 100). */
   readonly maxBatch?: number;
+  /** Creates the topic before the first publish (the publisher does not auto-create topics); retried on the next batch when it fails. */
+  readonly ensureTopic?: () => Promise<unknown>;
 }
 
 export interface KafkaMismatchSink extends MismatchSink {
@@ -32,11 +34,16 @@ export function createKafkaMismatchSink(options: KafkaMismatchSinkOptions): Kafk
   const queue: PublishRecord[] = [];
   let dropped = 0;
   let sending: Promise<void> | undefined;
+  let topicReady = options.ensureTopic === undefined;
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       try {
+        if (!topicReady) {
+          await options.ensureTopic!();
+          topicReady = true;
+        }
         await options.publisher.publish(batch);
       } catch (err) {
         // Not retried here: the publisher already retried inside publish(); a mismatch is a sample.

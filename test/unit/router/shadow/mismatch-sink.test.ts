@@ -64,3 +64,27 @@ test('a failed publish counts its records as dropped and does not stop later one
   assert.equal(sink.dropped, 1);
   assert.equal(calls, 2);
 });
+
+test('the sink creates its topic once before the first publish, and tries again after a failure', async () => {
+  let ensured = 0;
+  const published: number[] = [];
+  const publisher = {
+    async publish(batch: readonly PublishRecord[]) {
+      published.push(batch.length);
+      return { records: batch.length, partitions: [] };
+    },
+  };
+  const ensureTopic = async () => {
+    if (ensured++ === 0) throw new Error('controller not ready');
+  };
+  const sink = createKafkaMismatchSink({ publisher, topic: 't', logger: pino({ level: 'silent' }), ensureTopic });
+  await sink.publish(record('a', 1));
+  await sink.flush();
+  await sink.publish(record('a', 2));
+  await sink.flush();
+  await sink.publish(record('a', 3));
+  await sink.flush();
+  assert.equal(ensured, 2);
+  assert.deepEqual(published, [1, 1]);
+  assert.equal(sink.dropped, 1);
+});
