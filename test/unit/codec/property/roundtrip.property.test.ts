@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compileRecordCodec, EncodeError, type CodecOptions, type RecordCodec } from '../../../../src/codec/compile/index.ts';
 import { formatDecimal } from '../../../../src/codec/compile/decimal.ts';
-import { binary, cp037, edited, float, latin1, national, packed, record, toHexString, x, zoned } from '../compile/support.ts';
+import { binary, cp037, edited, float, group, latin1, national, packed, record, toHexString, x, zoned } from '../compile/support.ts';
 
 const RUNS = { numRuns: 300 };
 
@@ -181,6 +181,45 @@ test('canonical packed, zoned and binary bytes re-encode to the same bytes', () 
       if (b.every((v) => v === 0x40)) return; // blank, reads as null
       const codec = compileRecordCodec(record('R', [binary('V', size === 2 ? 4 : size === 4 ? 9 : 18, { signed, native: true })]), { codePage: cp037 });
       assert.equal(toHexString(codec.encode(codec.decode(b))), toHexString(b));
+    }),
+    RUNS,
+  );
+});
+
+test('records with a rule-chosen REDEFINES and an ODO table round-trip, fixed and shifting', () => {
+  const layout = record('R', [
+    x('KIND', 1),
+    group('A', [packed('AMOUNT', 7, { signed: true, scale: 2 })]),
+    group('B', [x('CODE', 4)], { redefines: 'A' }),
+    zoned('N', 1),
+    group('T', [zoned('V', 3, { signed: true }), x('L', 2)], { occurs: { min: 0, max: 3, dependingOn: 'N' } }),
+    x('TAIL', 3),
+  ]);
+  const rules = [{ redefines: 'A', selector: 'KIND', when: { A: 'A', B: 'B' } }];
+  const fixed = compileRecordCodec(layout, { codePage: cp037, redefines: rules });
+  const shifting = compileRecordCodec(layout, { codePage: cp037, redefines: rules, variableSizeOccurs: true });
+  const word = fc.array(fc.constantFrom(...'ABCXYZ019'), { minLength: 1, maxLength: 2 }).map((a) => a.join(''));
+  const value = fc.record({
+    kind: fc.constantFrom('A', 'B'),
+    amount: fc.integer({ min: -9_999_999, max: 9_999_999 }),
+    code: fc.array(fc.constantFrom(...'ABC123'), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
+    items: fc.array(fc.record({ V: fc.integer({ min: -999, max: 999 }), L: word }), { maxLength: 3 }),
+    tail: word,
+  });
+  fc.assert(
+    fc.property(value, (v) => {
+      const rec = {
+        KIND: v.kind,
+        ...(v.kind === 'A' ? { A: { AMOUNT: formatDecimal(v.amount < 0, String(Math.abs(v.amount)), 2) } } : { B: { CODE: v.code } }),
+        N: v.items.length,
+        T: v.items.map((i) => ({ V: i.V, L: i.L })),
+        TAIL: v.tail,
+      };
+      for (const codec of [fixed, shifting]) {
+        const bytes = codec.encode(rec);
+        assert.deepEqual(codec.decode(bytes), rec);
+        assert.equal(toHexString(codec.encode(codec.decode(bytes))), toHexString(bytes));
+      }
     }),
     RUNS,
   );
