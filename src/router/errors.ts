@@ -12,4 +12,5 @@ export const RouterErrors = defineErrors({
   BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT: { message: 'upstream %s did not answer within %s ms', retriable: true },
   BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE: { message: 'upstream %s failed: %s', retriable: true },
   BANYAN_ERR_ROUTER_BREAKER_OPEN: { message: 'breaker of upstream %s is open', retriable: true },
+  BANYAN_ERR_ROUTER_INTERNAL: { message: 'the router failed to handle %s: %s' },
 });

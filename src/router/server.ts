@@ -14,6 +14,7 @@ import { Registry } from 'prom-client';
 import type { RouteControlPort, RouterConfigStatus } from './contracts.ts';
 import { formatIssue, ConfigError } from '../config/issues.ts';
 import { loadRouteDirectory } from './config/load-routes.ts';
+import { RouterErrors } from './errors.ts';
 import { RouteRegistry } from './config/route-registry.ts';
 import { watchRouteDirectory, type RouteWatcher } from './config/watch-routes.ts';
 import { createUpstreamBreakers, type BreakerOptions } from './breaker/upstream-breakers.ts';
@@ -121,7 +122,13 @@ export function createRouter(options: RouterOptions): Router {
     handler(request, reply) {
       reply.hijack();
       const host = request.headers.host;
-      return routeRequest(ctx, request.raw, reply.raw, { ip: request.ip, protocol: request.protocol, host });
+      return routeRequest(ctx, request.raw, reply.raw, { ip: request.ip, protocol: request.protocol, host }).catch((err: unknown) => {
+        // A bug, not an upstream failure (those are answered inside routeRequest): log it, answer 500.
+        const coded = new RouterErrors.BANYAN_ERR_ROUTER_INTERNAL(request.raw.url, String(err), err instanceof Error ? err : undefined);
+        logger.error({ err: coded, cause: err }, coded.message);
+        if (reply.raw.headersSent) return void reply.raw.destroy();
+        reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
+      });
     },
   });
 

@@ -37,8 +37,6 @@ export const UpstreamSchema = z.strictObject({
   headers: HeaderRulesSchema.default({ add: {}, remove: [] }),
   /** Headers added to / removed from this side's response before it reaches the client. */
   responseHeaders: HeaderRulesSchema.default({ add: {}, remove: [] }),
-  /** Keep-alive connections per upstream origin (undici Pool `connections`). */
-  connections: z.number().int().min(1).max(1024).default(64),
 });
 
 export const CohortKeySchema = z.discriminatedUnion('from', [

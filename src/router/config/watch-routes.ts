@@ -11,8 +11,9 @@ export interface RouteWatcher {
 
 export function watchRouteDirectory(dir: string, debounceMs: number, onChange: () => void): RouteWatcher {
   let timer: NodeJS.Timeout | undefined;
-  const watcher: FSWatcher = watch(dir, { persistent: false }, (_event, name) => {
-    if (name && !/\.ya?ml$/.test(String(name))) return;
+  // Every event counts, not only *.yaml names: a Kubernetes ConfigMap update swaps a `..data`
+  // symlink and reports only that name. A reload of unchanged files is harmless.
+  const watcher: FSWatcher = watch(dir, { persistent: false }, () => {
     clearTimeout(timer);
     timer = setTimeout(onChange, debounceMs);
   });
