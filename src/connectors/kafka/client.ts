@@ -12,6 +12,12 @@ import { kafkaConnectionSchema, type KafkaConnectionConfig, type KafkaConnection
 
 export interface KafkaClientDeps {
   logger?: Logger;
+  /**
+   * kafkajs' client-level retries (connecting, metadata). They decide how long one publish() rides
+   * out a broker outage before rejecting with a retriable error (kafkajs defaults: 5 retries,
+   * 300 ms initial, 30 s cap). Readiness probes want few; a gateway wants the defaults.
+   */
+  retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
 }
 
 /** The kafkajs client, opaque to callers outside src/connectors/kafka. */
@@ -32,6 +38,13 @@ export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClient
     logLevel: logLevel.INFO,
     logCreator: () => (entry: LogEntry) => logKafkajsEntry(logger, entry),
   };
+  if (deps.retry) {
+    kafkaConfig.retry = {
+      retries: deps.retry.retries,
+      initialRetryTime: deps.retry.initialRetryTimeMs,
+      maxRetryTime: deps.retry.maxRetryTimeMs,
+    };
+  }
   const ssl = tlsOptions(config);
   if (ssl !== undefined) kafkaConfig.ssl = ssl;
   if (config.sasl) kafkaConfig.sasl = { ...config.sasl } as SASLOptions;
