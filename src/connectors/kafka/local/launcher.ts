@@ -76,6 +76,9 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     port: options.port ?? remembered?.port ?? freeA,
     controllerPort: options.controllerPort ?? remembered?.controllerPort ?? freeB,
   };
+  if (state.port === state.controllerPort) {
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(`port and controllerPort are both ${state.port}; the broker needs two ports`);
+  }
   const layout: BrokerLayout = { dataDir, port: state.port, controllerPort: state.controllerPort, major };
   const paths = brokerPaths(dataDir);
   await writeFile(paths.serverProperties, renderServerProperties(layout));
