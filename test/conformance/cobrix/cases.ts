@@ -54,6 +54,11 @@ export interface CobrixOptions {
   readonly segmentIdPrefix?: string;
   /** `redefine-segment-id-map:N`: REDEFINES branch -> segment ids. */
   readonly redefineSegmentIdMap?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `segment-children:N` (parent branch -> child branches): child segments are nested as arrays in
+   * the preceding parent, one row per root segment (Cobrix's hierarchical reader).
+   */
+  readonly segmentChildren?: Readonly<Record<string, readonly string[]>>;
   /** `variable_size_occurs`. */
   readonly variableSizeOccurs?: boolean;
   /** `occurs_mappings`: DEPENDING ON fields holding text, value -> count. */
@@ -88,7 +93,7 @@ export interface KnownDifference {
   /** A comparison message (`row N path: ...`) or a pattern of them. */
   readonly at: string | RegExp;
   /** Heading of the DIFFERENCES.md section that explains it. */
-  readonly why: 'Lenient DISPLAY digits' | 'Blank scaled DISPLAY decimals' | 'Cobrix common code page';
+  readonly why: 'Lenient DISPLAY digits' | 'Blank scaled DISPLAY decimals' | 'Cobrix common code page' | 'ASCII control bytes';
 }
 
 /** Cobrix reads `F3 F3 00` in PIC 9(3) as 33; Banyan rejects the 0x00 digit (the field becomes null under onError 'null'). */
@@ -136,6 +141,16 @@ export const CASES: readonly CobrixCase[] = [
     options: { ...collapse, ...segLevelsCP, encoding: 'ascii', recordFormat: 'V' },
     take: 60,
   },
+  // Test4MultisegmentSpec "ascii with ISO-8859-1 charset": test4a data, improved_null_detection false, take 5
+  {
+    id: '4a',
+    spec: 'Test4MultisegmentSpec (ISO-8859-1)',
+    copybook: 'test4_copybook.cob',
+    data: 'test4a_data/COMP.DETAILS.SEP30.DATA.dat',
+    expected: 'test4_expected/test4a.txt',
+    options: { ...collapse, ...segLevelsCP, encoding: 'ascii', asciiCharset: 'ISO-8859-1', recordFormat: 'V', improvedNullDetection: false },
+    take: 5,
+  },
   // Test5MultisegmentSpec "segment ids, ebcdic" (little-endian RDW) and "big endian RDW"
   {
     id: '5',
@@ -153,6 +168,16 @@ export const CASES: readonly CobrixCase[] = [
     data: 'test5b_data/COMP.DETAILS.FEB02.DATA.RDW.BE.dat',
     expected: 'test5_expected/test5b.txt',
     options: { ...collapse, ...segLevelsCP, recordFormat: 'V', improvedNullDetection: false, isRdwBigEndian: true },
+    take: 60,
+  },
+  // Test5MultisegmentSpec "root segment id": segment_id_root C, prefix B
+  {
+    id: '5a',
+    spec: 'Test5MultisegmentSpec (root segment id)',
+    copybook: 'test5_copybook.cob',
+    data: 'test5_data/COMP.DETAILS.SEP30.DATA.dat',
+    expected: 'test5_expected/test5a.txt',
+    options: { ...collapse, recordFormat: 'V', improvedNullDetection: false, segmentField: 'SEGMENT_ID', segmentIdLevels: ['C'], segmentIdPrefix: 'B', generateRecordId: true },
     take: 60,
   },
   // Test5MultisegmentSpec "auto resolve segment redefines": root segment C, prefix B, redefine map
@@ -346,6 +371,60 @@ export const CASES: readonly CobrixCase[] = [
     },
     take: 300,
     differences: [lenientOfficeDigits],
+  },
+  // Test17HierarchicalSpec "read as a hierarchical file with parent child relationships defined" (17c)
+  {
+    id: '17c',
+    spec: 'Test17HierarchicalSpec (hierarchical)',
+    copybook: 'test17_hierarchical.cob',
+    data: 'test17/HIERARCHICAL.DATA.RDW.dat',
+    expected: 'test17_expected/test17c.txt',
+    options: {
+      ...collapse,
+      recordFormat: 'V',
+      generateRecordId: true,
+      segmentField: 'SEGMENT_ID',
+      redefineSegmentIdMap: test17Map,
+      segmentChildren: { COMPANY: ['DEPT', 'CUSTOMER'], DEPT: ['EMPLOYEE', 'OFFICE'], CUSTOMER: ['CONTACT', 'CONTRACT'] },
+    },
+    take: 60,
+    differences: [{ at: /^row \d+\.COMPANY\.DEPT\[\d+\]\.OFFICE\[\d+\]\.(FLOOR|ROOM_NUMBER): missing, expected \d+$/, why: 'Lenient DISPLAY digits' }],
+  },
+  // Test17HierarchicalSpec on test4 data: with record ids and collapse_root (17d), keep_original ordered by COMPANY_ID (17e)
+  {
+    id: '17d',
+    spec: 'Test17HierarchicalSpec (single parent-child, record ids)',
+    copybook: 'test4_copybook.cob',
+    data: 'test4_data/COMP.DETAILS.SEP30.DATA.dat',
+    expected: 'test17_expected/test17d.txt',
+    options: {
+      ...collapse,
+      encoding: 'ascii',
+      recordFormat: 'V',
+      segmentField: 'SEGMENT_ID',
+      redefineSegmentIdMap: { 'STATIC-DETAILS': ['C'], CONTACTS: ['P'] },
+      segmentChildren: { 'STATIC-DETAILS': ['CONTACTS'] },
+      generateRecordId: true,
+    },
+    take: 60,
+  },
+  {
+    id: '17e',
+    spec: 'Test17HierarchicalSpec (single parent-child, keep_original)',
+    copybook: 'test4_copybook.cob',
+    data: 'test4_data/COMP.DETAILS.SEP30.DATA.dat',
+    expected: 'test17_expected/test17e.txt',
+    options: {
+      schemaRetention: 'keep_original',
+      encoding: 'ascii',
+      recordFormat: 'V',
+      segmentField: 'SEGMENT_ID',
+      redefineSegmentIdMap: { 'STATIC-DETAILS': ['C'], CONTACTS: ['P'] },
+      segmentChildren: { 'STATIC-DETAILS': ['CONTACTS'] },
+    },
+    take: 60,
+    orderBy: ['COMPANY_DETAILS.COMPANY_ID'],
+    differences: [{ at: 'row 15.COMPANY_DETAILS.STATIC_DETAILS.TAXPAYER.TAXPAYER_STR: expected "\ufffd", got "\ufffd\\u001c\ufffd"', why: 'ASCII control bytes' }],
   },
   // Test19DisplayNumParsingSpec: F, record ids, improved_null_detection false, Record_Byte_Length dropped
   {

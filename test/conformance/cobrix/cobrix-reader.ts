@@ -5,7 +5,8 @@
  * - codec and framing: Cobrix options -> CodecOptions / FramingOptions (code page, trimming, floats,
  *   RDW byte order and header counting, file and record offsets, segment REDEFINES, variable OCCURS);
  * - Spark-side columns Cobrix generates: File_Id, Record_Id, Record_Byte_Length, Seg_Id0..n (the
- *   algorithm of Cobrix's SegmentIdAccumulator), `schema_retention_policy`, filler policies;
+ *   algorithm of Cobrix's SegmentIdAccumulator), `schema_retention_policy`, filler policies, and the
+ *   hierarchical reader's nesting of child segments (`segment-children`);
  * - Spark naming (`-` becomes `_`), `improved_null_detection` (text of all 0x00 bytes is null), null
  *   struct fields omitted, `orderBy`, `na.fill(0)`, `take(n)`.
  *
@@ -40,6 +41,7 @@ export function readCobrixCase(dataDir: string, c: CobrixCase): Row[] {
   const bytes = new Uint8Array(readFileSync(join(dataDir, c.data)));
 
   const rows: Row[] = [];
+  const hierarchy = o.segmentChildren ? new Hierarchy(o, record, rows) : undefined;
   const segments = o.segmentIdLevels ? new SegmentIds(o.segmentIdLevels, o.segmentIdPrefix ?? '', 0) : undefined;
   const segmentField = o.segmentField ? findBySparkName(record, o.segmentField) : undefined;
   let recordIndex = 0;
@@ -50,6 +52,10 @@ export function readCobrixCase(dataDir: string, c: CobrixCase): Row[] {
     const index = recordIndex++;
     if (o.segmentFilter !== undefined && segmentId !== o.segmentFilter) continue;
     segments?.acquire(segmentId ?? '', index);
+    if (hierarchy) {
+      hierarchy.add(segmentId ?? '', shape(record.root, value, o) as { [key: string]: Cell }, index, rec.length);
+      continue;
+    }
 
     const row: Row = {};
     if (o.generateRecordId) {
@@ -70,6 +76,7 @@ export function readCobrixCase(dataDir: string, c: CobrixCase): Row[] {
     rows.push(dropNulls(row) as Row);
   }
 
+  hierarchy?.end(recordIndex);
   let out = rows;
   if (c.orderBy) out = [...rows].sort((a, b) => compareRows(a, b, c.orderBy!));
   out = out.slice(0, c.take);
@@ -82,7 +89,8 @@ export function readCobrixCase(dataDir: string, c: CobrixCase): Row[] {
 function codecOptions(record: RecordLayout, o: CobrixOptions): CodecOptions {
   const codePage =
     o.encoding === 'ascii'
-      ? getCodePage(o.asciiCharset === 'ISO-8859-1' ? 'latin1' : 'ascii')
+      ? // Cobrix decodes ASCII text as UTF-8 unless `ascii_charset` names another charset.
+        getCodePage(o.asciiCharset === 'ISO-8859-1' ? 'latin1' : 'utf8')
       : getCodePage(!o.ebcdicCodePage || o.ebcdicCodePage.startsWith('common') || o.ebcdicCodePage === 'cp037_extended' ? 'cp037' : o.ebcdicCodePage);
   const redefines: RedefinesRule[] = [];
   if (o.redefineSegmentIdMap && o.segmentField) {
@@ -205,6 +213,65 @@ class SegmentIds {
   }
 }
 
+/**
+ * Cobrix's hierarchical reader (`segment-children`): a root segment starts a row; each child segment
+ * is appended, as its branch's struct, to an array named after its branch inside the latest instance
+ * of its parent. A row is emitted when the next root arrives (its Record_Id is that root's index,
+ * Record_Byte_Length the sum of its records' lengths).
+ */
+class Hierarchy {
+  private readonly parentOf = new Map<string, string>();
+  private readonly childrenOf = new Map<string, readonly string[]>();
+  private readonly branchOf = new Map<string, string>();
+  private readonly latest = new Map<string, { [key: string]: Cell }>();
+  private current: { body: { [key: string]: Cell }; bytes: number } | undefined;
+
+  constructor(
+    private readonly o: CobrixOptions,
+    private readonly record: RecordLayout,
+    private readonly rows: Row[],
+  ) {
+    for (const [parent, children] of Object.entries(o.segmentChildren!)) {
+      this.childrenOf.set(spark(parent), children.map(spark));
+      for (const child of children) this.parentOf.set(spark(child), spark(parent));
+    }
+    for (const [branch, ids] of Object.entries(o.redefineSegmentIdMap ?? {})) for (const id of ids) this.branchOf.set(id, spark(branch));
+  }
+
+  add(segmentId: string, body: { [key: string]: Cell }, index: number, bytes: number): void {
+    const branch = this.branchOf.get(segmentId);
+    if (!branch) return;
+    const struct = (body[branch] ?? {}) as { [key: string]: Cell };
+    for (const child of this.childrenOf.get(branch) ?? []) struct[child] = [];
+    for (const [name, parent] of this.parentOf) if (parent === branch) this.latest.delete(name);
+    this.latest.set(branch, struct);
+    const parent = this.parentOf.get(branch);
+    if (parent === undefined) {
+      this.end(index);
+      this.current = { body, bytes };
+      return;
+    }
+    const owner = this.latest.get(parent);
+    if (!owner || !this.current) return;
+    (owner[branch] as Cell[]).push(struct);
+    this.current.bytes += bytes;
+  }
+
+  end(nextIndex: number): void {
+    if (!this.current) return;
+    const row: Row = {};
+    if (this.o.generateRecordId) {
+      row.File_Id = { $dec: '0' };
+      row.Record_Id = { $dec: String(nextIndex) };
+      row.Record_Byte_Length = { $dec: String(this.current.bytes) };
+    }
+    if (this.o.schemaRetention === 'keep_original') row[spark(this.record.root.name)] = this.current.body;
+    else Object.assign(row, this.current.body);
+    this.rows.push(dropNulls(row) as Row);
+    this.current = undefined;
+  }
+}
+
 /** Decoded value (COBOL names) -> Spark row (names with `_`, numbers tagged, filler policies). */
 function shape(field: Field, value: DecodedValue | undefined, o: CobrixOptions): Cell {
   if (value === undefined || value === null) return null;
@@ -298,8 +365,10 @@ function fillNumericZero(row: Row, record: RecordLayout): Row {
 }
 
 function compareRows(a: Row, b: Row, columns: readonly string[]): number {
+  const at = (row: Row, col: string): Cell | undefined =>
+    col.split('.').reduce<Cell | undefined>((node, key) => (node && typeof node === 'object' && !Array.isArray(node) && !isTagged(node) ? node[key] : undefined), row);
   for (const col of columns) {
-    const c = compareCells(a[col], b[col]);
+    const c = compareCells(at(a, col), at(b, col));
     if (c !== 0) return c;
   }
   return 0;
