@@ -25,7 +25,7 @@ export interface CobrixOptions {
   readonly rdwAdjustment?: number;
   /** `record_header_parser`: Cobrix's Test10CustomRDWParser (5-byte header: valid flag, little-endian length in bytes 3-4). */
   readonly customRdwParser?: 'Test10CustomRDWParser';
-  /** `record_length_field` (the field holding the record length) and its adjustment. */
+  /** `record_length_field`: the field holding the record length (`rdw_adjustment` is added to it). */
   readonly recordLengthField?: string;
   /** `record_start_offset` / `record_end_offset`: bytes around each record that are not the copybook's. */
   readonly recordStartOffset?: number;
@@ -196,6 +196,16 @@ export const CASES: readonly CobrixCase[] = [
       generateRecordId: true,
       redefineSegmentIdMap: { 'STATIC-DETAILS': ['C', 'D'], CONTACTS: ['P'] },
     },
+    take: 60,
+  },
+  // Test5MultisegmentSpec "record length field instead of RDW": RECORD-LENGTH + rdw_adjustment 4
+  {
+    id: '5d',
+    spec: 'Test5MultisegmentSpec (record length field)',
+    copybook: 'test5d_copybook.cob',
+    data: 'test5b_data/COMP.DETAILS.FEB02.DATA.RDW.BE.dat',
+    expected: 'test5_expected/test5d.txt',
+    options: { ...collapse, ...segLevelsCP, improvedNullDetection: false, recordLengthField: 'RECORD_LENGTH', rdwAdjustment: 4 },
     take: 60,
   },
   // Test6TypeVarietySpec: IEEE754 floats, strict sign overpunching, orderBy ID, na.fill(0), take 100

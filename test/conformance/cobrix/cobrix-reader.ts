@@ -130,6 +130,20 @@ function* frames(bytes: Uint8Array, record: RecordLayout, codec: RecordCodec, o:
     for (const r of readRecordsSync(bytes, framing)) if (r.bytes[0] === 1) yield r.bytes.subarray(5);
     return;
   }
+  if (o.recordLengthField) {
+    // Cobrix `record_length_field`: the field's value plus `rdw_adjustment` is the whole record's length.
+    const f = findBySparkName(record, o.recordLengthField);
+    const lengthCodec = compileRecordCodec(record, { codePage: getCodePage('cp037'), shortRecord: 'null', onError: 'null' });
+    const framing: FramingOptions = {
+      ...common,
+      format: 'length-field',
+      bytesNeeded: f.offset + f.length,
+      recordLength: (prefix) => Number(valueAt(lengthCodec.decode(prefix, 0, prefix.length), f)),
+      adjustment: o.rdwAdjustment ?? 0,
+    };
+    for (const r of readRecordsSync(bytes, framing)) yield r.bytes;
+    return;
+  }
   if (o.recordFormat === 'V') {
     const framing: FramingOptions = {
       ...common,
