@@ -141,6 +141,14 @@ test('usage errors exit 2 with the usage line; a missing copybook exits 1 naming
   assert.match(missing.stderr, /nope\.cpy/);
 });
 
+test('a framing error stops decode after the records before it, with the framing code and byte offset', async () => {
+  const truncated = readFileSync(fx('company-details.v.bin')).subarray(0, 68 + 10);
+  const r = await banyan(['decode', '--copybook', 'company-details.cpy', '--format', 'V'], truncated);
+  assert.equal(r.code, 1);
+  assert.equal(lines(r.stdout).length, 1);
+  assert.match(r.stderr, /^banyan decode: BANYAN_ERR_FRAMING_TRUNCATED: record 2 at byte offset 72 .*input ends 6 bytes into a 60-byte record/);
+});
+
 test('a mapping with errors is reported as file:line:col: rule lines', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'banyan-map-'));
   writeFileSync(join(dir, 'm.yaml'), `copybook: ${fx('accounts.cpy')}\nkey: NOPE\n`);
