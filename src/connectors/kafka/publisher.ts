@@ -13,6 +13,7 @@
  */
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { pino, type Logger } from 'pino';
+import type { BanyanError } from '../../core/errors.ts';
 import type { KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
 import { toPublishError } from './kafkajs-errors.ts';
@@ -55,6 +56,14 @@ export interface PublisherOptions {
   /** Broker-side wait for the in-sync replicas' acknowledgement (produce request timeout). */
   ackTimeoutMs?: number;
   compression?: 'none' | 'gzip';
+  /**
+   * Instrumentation (kafkajs style: events, not ad-hoc logs): called after each acknowledged batch
+   * and each failed one, for metrics in one place. Must not throw.
+   */
+  events?: {
+    published?(event: { records: number; durationMs: number; receipt: PublishReceipt }): void;
+    failed?(event: { records: number; durationMs: number; error: BanyanError }): void;
+  };
 }
 
 export function createPublisher(options: PublisherOptions): Publisher {
@@ -100,13 +109,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const send = async (batch: readonly PublishRecord[]): Promise<PublishReceipt> => {
     if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
     const topicMessages = toTopicMessages(batch);
+    const started = performance.now();
     try {
       const p = await connected();
       const metadata = await p.sendBatch({ topicMessages, acks: -1, timeout: ackTimeoutMs, compression });
-      return {
+      const receipt = {
         records: batch.length,
         partitions: metadata.map((m) => ({ topic: m.topicName, partition: m.partition, baseOffset: m.baseOffset ?? '-1' })),
       };
+      options.events?.published?.({ records: batch.length, durationMs: performance.now() - started, receipt });
+      return receipt;
     } catch (err) {
       const error = toPublishError(err, batch.length);
       if (error.code === 'BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST') {
@@ -116,6 +128,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
         await old?.disconnect().catch(() => {});
       }
       logger.warn({ err: error, records: batch.length }, 'publish failed');
+      options.events?.failed?.({ records: batch.length, durationMs: performance.now() - started, error });
       throw error;
     }
   };

@@ -46,13 +46,20 @@ describe('publisher', () => {
     }
   });
 
-  it('rejects a record larger than the broker accepts as RECORD_REJECTED, not retriable', async () => {
+  it('rejects a record larger than the broker accepts as RECORD_REJECTED, not retriable, and reports both batches as events', async () => {
     const kafka = testKafkaClient();
     const topic = uniqueTopic('pub-too-large');
     const admin = createTopicAdmin({ kafka });
     await admin.ensureTopics([{ topic, partitions: 1, configs: { 'max.message.bytes': '1024' } }]);
     await admin.close();
-    const publisher = createPublisher({ kafka });
+    const events: string[] = [];
+    const publisher = createPublisher({
+      kafka,
+      events: {
+        published: (e) => events.push(`published ${e.records}`),
+        failed: (e) => events.push(`failed ${e.records} ${e.error.code}`),
+      },
+    });
     try {
       await assert.rejects(publisher.publish([{ topic, key: 'k', value: Buffer.alloc(4096, 1) }]), (e: BanyanError) => {
         assert.equal(e.code, 'BANYAN_ERR_KAFKA_RECORD_REJECTED', e.message);
@@ -62,6 +69,7 @@ describe('publisher', () => {
       // The producer is still usable after a rejected batch.
       const ok = await publisher.publish([{ topic, key: 'k', value: 'small' }]);
       assert.equal(ok.records, 1);
+      assert.deepEqual(events, ['failed 1 BANYAN_ERR_KAFKA_RECORD_REJECTED', 'published 1'], 'one instrumentation event per batch');
     } finally {
       await publisher.close();
     }
