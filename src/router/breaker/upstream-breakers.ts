@@ -8,7 +8,7 @@
 import CircuitBreaker from 'opossum';
 import type { BreakerState } from '../contracts.ts';
 import type { UpstreamPools, UpstreamRequest, UpstreamResponse, UpstreamTarget } from '../proxy/upstream.ts';
-import { UpstreamStatusError } from '../proxy/upstream.ts';
+import { ClientGoneError, UpstreamStatusError } from '../proxy/upstream.ts';
 
 export interface BreakerOptions {
   /** Percent of failures in the rolling window that opens the breaker (opossum default 50). */
@@ -49,7 +49,12 @@ export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOpt
         resetTimeout: options.resetTimeoutMs ?? 10_000,
         volumeThreshold: options.volumeThreshold ?? 10,
         rollingCountTimeout: options.rollingCountTimeoutMs ?? 10_000,
-        errorFilter: (err: unknown) => err instanceof UpstreamStatusError && err.response.status < 500,
+        // 4xx: the upstream is healthy, the request was wrong. A client that went away says nothing about the upstream.
+        errorFilter: (err: unknown) => (err instanceof UpstreamStatusError && err.response.status < 500) || err instanceof ClientGoneError,
+        // Latency percentiles and snapshots are computed elsewhere (the control plane's stats, from
+        // RouterEvents); opossum's would sort every latency of its window each second and on each failure.
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
         name: url,
       });
       b.on('open', () => notify(url, 'open'));

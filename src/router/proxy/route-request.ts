@@ -23,7 +23,7 @@ import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-b
 import type { CapturedResponse } from '../shadow/capture.ts';
 import type { RouterEventBus } from './event-bus.ts';
 import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo } from './headers.ts';
-import { UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
+import { ClientGoneError, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
 
 /** What the request path needs from the shadow module. */
 export interface ShadowHook {
@@ -54,6 +54,11 @@ export interface RequestContext {
   readonly random?: () => number;
 }
 
+interface UpstreamCaller {
+  /** Calls a side through its breaker; a shadow copy is marked and not tied to the client's connection. */
+  call(side: Side, shadow: boolean): Promise<UpstreamResponse>;
+}
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const EMPTY_RULES = { add: {}, remove: [] } as const;
 
@@ -67,7 +72,11 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     method,
     path,
     headers: req.headers,
-    query: () => (query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1))),
+    // Method shorthand, not an arrow property: tsx (esbuild keepNames) wraps arrow properties and
+    // named consts in a defineProperty call per request; methods and inline arguments it leaves alone.
+    query() {
+      return (query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
+    },
   };
   const requestId = requestIdOf(req.headers);
   const found = ctx.registry.find(shape);
@@ -112,18 +121,20 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       clientGone.emit('abort');
     }
   });
-  const call = (side: Side, shadow: boolean) => {
-    const target = side === 'new' ? route.new! : route.legacy;
-    const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers);
-    if (shadow) headers['x-banyan-shadow'] = '1';
-    return ctx.breakers.call(target, {
-      method,
-      path: url,
-      headers,
-      body: shadow ? (body as Buffer | undefined) : body,
-      timeoutMs: target.spec.timeoutMs,
-      clientSignal: shadow ? undefined : clientGone,
-    });
+  const upstream: UpstreamCaller = {
+    call(side, shadow) {
+      const target = side === 'new' ? route.new! : route.legacy;
+      const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers);
+      if (shadow) headers['x-banyan-shadow'] = '1';
+      return ctx.breakers.call(target, {
+        method,
+        path: url,
+        headers,
+        body: shadow ? (body as Buffer | undefined) : body,
+        timeoutMs: target.spec.timeoutMs,
+        clientSignal: shadow ? undefined : clientGone,
+      });
+    },
   };
 
   const chosen = decision.side;
@@ -133,9 +144,14 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   let response: UpstreamResponse | undefined;
   let failure: unknown;
   try {
-    response = await call(chosen, false);
+    response = await upstream.call(chosen, false);
   } catch (err) {
     failure = err;
+  }
+  if (failure instanceof ClientGoneError) {
+    // nginx's 499 "client closed request": counted, but not as a failure of either side.
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status: 499, latencyMs: 0, chosenFailed: false, fellBack: false, at: Date.now() });
+    return;
   }
   if (failure !== undefined && chosen === 'new') {
     const failedResponse = failure instanceof UpstreamStatusError ? failure.response : undefined;
@@ -149,7 +165,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       servedBy = 'legacy';
       failure = undefined;
       try {
-        response = await call('legacy', false);
+        response = await upstream.call('legacy', false);
       } catch (err) {
         failure = err;
       }
@@ -212,7 +228,9 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       (): CapturedResponse => ({ status: served.status, headers: served.headers, body: size > cap ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated: size > cap }),
       (err: unknown): CapturedResponse => ({ status: served.status, headers: served.headers, body: Buffer.alloc(0), truncated: false, error: errorText(err) }),
     ),
-    send: (side) => captureCall(() => call(side, true), cap),
+    send(side) {
+      return captureCall(upstream.call(side, true), cap);
+    },
   });
   try {
     await streamed;
@@ -231,10 +249,18 @@ function cohortKey(
 ): string | undefined {
   return extractCohortKey(route.cohortKey, {
     params,
-    header: (name) => headerValue(req.headers, name),
-    cookie: (name) => cookieValue(headerValue(req.headers, 'cookie'), name),
-    query: shape.query,
-    body: () => (Buffer.isBuffer(body) ? body : undefined),
+    header(name) {
+      return headerValue(req.headers, name);
+    },
+    cookie(name) {
+      return cookieValue(headerValue(req.headers, 'cookie'), name);
+    },
+    query() {
+      return shape.query();
+    },
+    body() {
+      return Buffer.isBuffer(body) ? body : undefined;
+    },
     ip,
   });
 }
@@ -261,10 +287,10 @@ async function bufferUpTo(req: IncomingMessage, cap: number): Promise<Buffer | R
   }
 }
 
-async function captureCall(send: () => Promise<UpstreamResponse>, cap: number): Promise<CapturedResponse> {
+async function captureCall(sent: Promise<UpstreamResponse>, cap: number): Promise<CapturedResponse> {
   let res: UpstreamResponse;
   try {
-    res = await send();
+    res = await sent;
   } catch (err) {
     if (!(err instanceof UpstreamStatusError)) return { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, error: errorText(err) };
     res = err.response;

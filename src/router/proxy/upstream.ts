@@ -57,6 +57,14 @@ export class UpstreamStatusError extends Error {
   }
 }
 
+/** The client went away before the upstream answered; not the upstream's fault (kept out of breaker failures). */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('client closed the connection');
+    this.name = 'ClientGoneError';
+  }
+}
+
 export function parseUpstream(url: string): UpstreamTarget {
   const u = new URL(url);
   const prefix = u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '');
@@ -93,40 +101,6 @@ export function createUpstreamPools(options: PoolOptions = {}): UpstreamPools {
   return {
     send(target, req) {
       return new Promise<UpstreamResponse>((resolve, reject) => {
-        const started = performance.now();
-        let body: DispatchedBody | undefined;
-        let flow: Dispatcher.DispatchController | undefined;
-        const onClientGone = () => flow?.abort(new Error('client closed the connection'));
-        req.clientSignal?.once('abort', onClientGone);
-        const settle = () => req.clientSignal?.removeListener('abort', onClientGone);
-        const handler: Dispatcher.DispatchHandler = {
-          onRequestStart(controller) {
-            flow = controller;
-          },
-          onResponseStart(controller, statusCode, headers) {
-            // 1xx informational answers are not the response (RFC 9110 section 15.2).
-            if (statusCode < 200) return;
-            settle();
-            body = new DispatchedBody(controller);
-            const response: UpstreamResponse = { status: statusCode, headers, body, latencyMs: performance.now() - started };
-            if (statusCode >= 400) reject(new UpstreamStatusError(target.url, response));
-            else resolve(response);
-          },
-          onResponseData(_controller, chunk) {
-            body!.push(chunk);
-          },
-          onResponseEnd() {
-            body!.end();
-          },
-          onResponseError(_controller, err) {
-            settle();
-            if (body) return body.fail(err);
-            const code = (err as { code?: unknown }).code;
-            if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-              reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT(target.url, req.timeoutMs, err));
-            } else reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(target.url, err.message, err) as BanyanError);
-          },
-        };
         poolFor(target.origin, req.timeoutMs).dispatch(
           {
             method: req.method as Dispatcher.HttpMethod,
@@ -137,7 +111,7 @@ export function createUpstreamPools(options: PoolOptions = {}): UpstreamPools {
             // The body then streams as fast as the client reads, but never stalls longer than the timeout.
             bodyTimeout: req.timeoutMs,
           },
-          handler,
+          new UpstreamCall(target, req, resolve, reject),
         );
       });
     },
@@ -146,4 +120,74 @@ export function createUpstreamPools(options: PoolOptions = {}): UpstreamPools {
       pools.clear();
     },
   };
+}
+
+/**
+ * undici dispatch handler of one upstream call: resolves with the response head (the body follows
+ * through DispatchedBody), rejects with a coded error before it. A class rather than an object of
+ * closures: no per-request function naming under tsx (see upstream-body.ts).
+ */
+class UpstreamCall implements Dispatcher.DispatchHandler {
+  readonly #target: UpstreamTarget;
+  readonly #req: UpstreamRequest;
+  readonly #resolve: (r: UpstreamResponse) => void;
+  readonly #reject: (err: Error) => void;
+  readonly #started = performance.now();
+  readonly #onClientGone: (() => void) | undefined;
+  #flow: Dispatcher.DispatchController | undefined;
+  #body: DispatchedBody | undefined;
+  #clientGone = false;
+
+  constructor(target: UpstreamTarget, req: UpstreamRequest, resolve: (r: UpstreamResponse) => void, reject: (err: Error) => void) {
+    this.#target = target;
+    this.#req = req;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    if (req.clientSignal) {
+      this.#onClientGone = this.#clientAbort.bind(this);
+      req.clientSignal.once('abort', this.#onClientGone);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#flow = controller;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx informational answers are not the response (RFC 9110 section 15.2).
+    if (statusCode < 200) return;
+    this.#settle();
+    const body = new DispatchedBody(controller);
+    this.#body = body;
+    const response: UpstreamResponse = { status: statusCode, headers, body, latencyMs: performance.now() - this.#started };
+    if (statusCode >= 400) this.#reject(new UpstreamStatusError(this.#target.url, response));
+    else this.#resolve(response);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#body!.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#body!.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.#settle();
+    if (this.#body) return this.#body.fail(err);
+    if (this.#clientGone) return this.#reject(new ClientGoneError());
+    const code = (err as { code?: unknown }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      this.#reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT(this.#target.url, this.#req.timeoutMs, err));
+    } else this.#reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(this.#target.url, err.message, err) as BanyanError);
+  }
+
+  #clientAbort(): void {
+    this.#clientGone = true;
+    this.#flow?.abort(new ClientGoneError());
+  }
+
+  #settle(): void {
+    if (this.#onClientGone) this.#req.clientSignal!.removeListener('abort', this.#onClientGone);
+  }
 }
