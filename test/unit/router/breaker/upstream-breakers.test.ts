@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BreakerState } from '../../../../src/router/contracts.ts';
 import { createUpstreamBreakers, isOpenBreakerError } from '../../../../src/router/breaker/upstream-breakers.ts';
-import { parseUpstream, UpstreamStatusError, type UpstreamPools, type UpstreamResponse } from '../../../../src/router/proxy/upstream.ts';
+import { ClientGoneError, parseUpstream, UpstreamStatusError, type UpstreamPools, type UpstreamResponse } from '../../../../src/router/proxy/upstream.ts';
 
 const target = parseUpstream('http://127.0.0.1:9/svc');
 const request = { method: 'GET', path: '/x', headers: {}, timeoutMs: 100 };
@@ -21,12 +21,24 @@ function poolsAnswering(status: () => number): UpstreamPools & { calls: number }
   return pools;
 }
 
-test('4xx answers do not count as failures: the breaker stays closed', async () => {
+test('4xx answers and clients that went away do not count as failures: the breaker stays closed', async () => {
   const pools = poolsAnswering(() => 404);
   const breakers = createUpstreamBreakers(pools, { volumeThreshold: 2 });
   for (let i = 0; i < 20; i++) await assert.rejects(breakers.call(target, request), UpstreamStatusError);
   assert.equal(breakers.state(target.url), 'closed');
+  const gone = createUpstreamBreakers(
+    {
+      async send() {
+        throw new ClientGoneError();
+      },
+      async close() {},
+    },
+    { volumeThreshold: 2 },
+  );
+  for (let i = 0; i < 20; i++) await assert.rejects(gone.call(target, request), ClientGoneError);
+  assert.equal(gone.state(target.url), 'closed');
   breakers.shutdown();
+  gone.shutdown();
 });
 
 test('5xx answers open the breaker, which then rejects without calling the upstream and reports each state change', async () => {
