@@ -16,4 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # Debian starts nginx as a service on install where an init system runs; the bench starts its own
-# instance on an ephemeral loopback port with a private config, so the system one is not needed.
+# instance on an ephemeral loopback port with a private config, so the system one is stopped.
+if printf '%s\n' "${need[@]}" | grep -qx nginx && command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
