@@ -39,6 +39,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const DEFAULT_SHADOW: ShadowSpec = ShadowSchema.parse({});
 
 interface RouteShadowState {
+  readonly spec: ShadowSpec;
   readonly specKey: string;
   readonly comparison: CompiledComparison;
   readonly baseline: NoiseBaseline;
@@ -51,13 +52,15 @@ export function createShadowRunner(deps: ShadowRunnerDeps): ShadowRunner {
   const inFlight = new Set<Promise<void>>();
 
   const stateOf = (route: RuntimeRoute, spec: ShadowSpec): RouteShadowState => {
-    const specKey = JSON.stringify(spec);
     let s = states.get(route.id);
-    // A reload that changes the compare or noise rules starts the statistics afresh.
+    if (s && s.spec === spec) return s;
+    // A reload that changes the compare or noise rules starts the statistics afresh; one that
+    // leaves them alone (a new but equal spec object) keeps what was learned.
+    const specKey = JSON.stringify(spec);
     if (!s || s.specKey !== specKey) {
-      s = { specKey, comparison: compileComparison(spec.compare), baseline: new NoiseBaseline(spec.noise) };
-      states.set(route.id, s);
-    }
+      s = { spec, specKey, comparison: compileComparison(spec.compare), baseline: new NoiseBaseline(spec.noise) };
+    } else s = { ...s, spec };
+    states.set(route.id, s);
     return s;
   };
 
