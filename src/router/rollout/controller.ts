@@ -205,12 +205,14 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     attempts: number,
     lastGoodWeight: number,
     gates?: readonly GateResult[],
-  ): Promise<boolean> =>
-    change(routeId, action, who, {
-      override: { weight: spec.steps[index]!.weight },
-      progress: { phase: 'progressing', stepIndex: index, lastGoodWeight, attempts, stepStartedAt: now() },
+  ): Promise<boolean> => {
+    const at = Math.min(index, spec.steps.length - 1); // the steps may have shrunk in a hot reload
+    return change(routeId, action, who, {
+      override: { weight: spec.steps[at]!.weight },
+      progress: { phase: 'progressing', stepIndex: at, lastGoodWeight, attempts, stepStartedAt: now() },
       ...(gates ? { gates } : {}),
     });
+  };
 
   const judge = (view: RouteView): void => {
     const spec = view.rollout;
@@ -413,6 +415,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     async approve(routeId, who) {
       requireReason(who);
       const { spec, p } = rolloutOf(routeId, 'approve', new Set(['awaiting-approval']));
+      if (p.stepIndex + 1 >= spec.steps.length) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_PHASE(routeId, 'approve', 'at its last step');
       return result(routeId, enterStep(routeId, spec, p.stepIndex + 1, 'approve', who, 0, p.lastGoodWeight));
     },
     async rollback(routeId, who, weight) {

@@ -47,8 +47,10 @@ export type RampDecision =
 
 const HOLD: RampDecision = { kind: 'hold' };
 
-export function decideRamp(spec: RolloutSpec, p: RolloutProgress | undefined, ctx: RampContext): RampDecision {
+export function decideRamp(spec: RolloutSpec, progress: RolloutProgress | undefined, ctx: RampContext): RampDecision {
   if (ctx.blocked) return HOLD;
+  // A hot reload may have shortened the steps under a running ramp: continue from the last one.
+  const p = progress && progress.stepIndex >= spec.steps.length ? { ...progress, stepIndex: spec.steps.length - 1 } : progress;
   if (!p) {
     if (spec.steps[0]!.approve || !spec.autoAdvance) {
       return {

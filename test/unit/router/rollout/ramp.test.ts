@@ -38,3 +38,8 @@ test('a rolled-back ramp resumes only when resumeAfter is over and the new break
   const d = decideRamp(spec, p, { now: 10_000, blocked: false, newBreaker: 'half-open' });
   assert.deepEqual(d.kind === 'enter-step' && [d.action, d.index, d.attempts], ['resume', 1, 1]);
 });
+
+test('a ramp whose steps were shortened by a hot reload continues from the new last step', () => {
+  const d = decideRamp(spec, at(7), { now: 60_000, blocked: false, newBreaker: 'closed', report: pass });
+  assert.equal(d.kind === 'set-phase' && d.action, 'complete');
+});
