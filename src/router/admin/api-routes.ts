@@ -71,7 +71,8 @@ export async function adminApiRoutes(app: FastifyInstance, deps: AdminApiDeps): 
 
   app.get('/routes', async (req) => {
     const { windowSec } = Window.parse(req.query);
-    return { routes: port.listRoutes().map((r) => routeJson(r.id, windowSec * 1000)), config: port.status() };
+    const routes = controller.list().map((status) => ({ ...status, stats: stats.route(status.route.id, windowSec * 1000) }));
+    return { routes, config: port.status() };
   });
   app.get<{ Params: Params }>('/routes/:id', async (req) => routeJson(req.params.id, Window.parse(req.query).windowSec * 1000));
 
