@@ -31,9 +31,9 @@ import { getCodePage } from '../src/codec/codepages/index.ts';
 import { readRecordsSync, writeRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
 import type { Field, RecordLayout } from '../src/codec/layout.ts';
 
-const SECONDS = Number(process.env.CODEC_BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.CODEC_BENCH_SECONDS ?? 3);
 /** Alternating rounds per shape; the best of each side is reported (other work on a shared machine only ever slows a run down). */
-const ROUNDS = Number(process.env.CODEC_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.CODEC_BENCH_ROUNDS ?? 5);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface Shape {
