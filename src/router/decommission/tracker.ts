@@ -4,7 +4,7 @@
  * route and the shadow comparisons per day, and keeps both in the persisted route state so a
  * restart does not reset the N-day clock. Flushed every `flushMs` (not per request).
  */
-import type { RequestOutcome, RouteControlPort, ShadowOutcome } from '../contracts.ts';
+import type { RequestOutcome, RouteControlPort, RouteView, ShadowOutcome } from '../contracts.ts';
 import type { DecommissionProgress } from '../state/route-state.ts';
 import type { RouteStateBook } from '../state/state-book.ts';
 
@@ -142,50 +142,53 @@ export function createDecommissionTracker(options: DecommissionTrackerOptions): 
       await Promise.all(writes);
     },
     report(routeId) {
-      const view = port.listRoutes().find((r) => r.id === routeId);
-      const t = get(routeId);
-      const at = now();
-      const legacyZeroSince = t.legacyLastServedAt ?? t.trackingSince;
-      const daysAtZero = (at - legacyZeroSince) / DAY_MS;
-      const compared = t.days.reduce((s, d) => s + d.compared, 0);
-      const matched = t.days.reduce((s, d) => s + d.matched, 0);
-      const matchRate = compared > 0 ? matched / compared : undefined;
-      const windowStart = Math.floor(at / DAY_MS) - Math.ceil(criteria.legacyZeroDays);
-      const dayRates = t.days.filter((d) => d.day >= windowStart && d.compared > 0).map((d) => d.matched / d.compared);
-      const worstDayMatchRate = dayRates.length > 0 ? Math.min(...dayRates) : undefined;
-
-      const blockers: string[] = [];
-      if (!view) blockers.push('route is not in the running configuration');
-      else {
-        const allNew = view.mode === 'new' || (view.mode === 'canary' && view.weight >= 100);
-        if (!allNew) blockers.push(`route still sends traffic to legacy (mode ${view.mode}, weight ${view.weight})`);
-        if (view.killSwitch) blockers.push('kill switch is on');
-      }
-      if (daysAtZero < criteria.legacyZeroDays) {
-        blockers.push(`legacy served a client ${daysAtZero.toFixed(1)} days ago; needs ${criteria.legacyZeroDays}`);
-      }
-      if (compared < criteria.minComparisons) blockers.push(`${compared} shadow comparisons; needs ${criteria.minComparisons}`);
-      if (matchRate !== undefined && matchRate < criteria.minMatchRate) {
-        blockers.push(`shadow match rate ${(matchRate * 100).toFixed(3)}% below ${(criteria.minMatchRate * 100).toFixed(3)}%`);
-      }
-      if (worstDayMatchRate !== undefined && worstDayMatchRate < criteria.minMatchRate) {
-        blockers.push(`a day in the last ${criteria.legacyZeroDays} had match rate ${(worstDayMatchRate * 100).toFixed(3)}%`);
-      }
-      return {
-        routeId,
-        ready: blockers.length === 0,
-        blockers,
-        mode: view?.mode ?? 'unknown',
-        weight: view?.weight ?? 0,
-        legacyZeroSince,
-        daysAtZero,
-        requiredDays: criteria.legacyZeroDays,
-        parity: { compared, matched, matchRate, worstDayMatchRate, required: criteria.minMatchRate, minComparisons: criteria.minComparisons },
-      };
+      return reportOf(routeId, port.listRoutes().find((r) => r.id === routeId));
     },
     reportAll() {
-      return port.listRoutes().map((v) => tracker.report(v.id));
+      return port.listRoutes().map((v) => reportOf(v.id, v));
     },
   };
+
+  function reportOf(routeId: string, view: RouteView | undefined): DecommissionReport {
+    const t = get(routeId);
+    const at = now();
+    const legacyZeroSince = t.legacyLastServedAt ?? t.trackingSince;
+    const daysAtZero = (at - legacyZeroSince) / DAY_MS;
+    const compared = t.days.reduce((s, d) => s + d.compared, 0);
+    const matched = t.days.reduce((s, d) => s + d.matched, 0);
+    const matchRate = compared > 0 ? matched / compared : undefined;
+    const windowStart = Math.floor(at / DAY_MS) - Math.ceil(criteria.legacyZeroDays);
+    const dayRates = t.days.filter((d) => d.day >= windowStart && d.compared > 0).map((d) => d.matched / d.compared);
+    const worstDayMatchRate = dayRates.length > 0 ? Math.min(...dayRates) : undefined;
+
+    const blockers: string[] = [];
+    if (!view) blockers.push('route is not in the running configuration');
+    else {
+      const allNew = view.mode === 'new' || (view.mode === 'canary' && view.weight >= 100);
+      if (!allNew) blockers.push(`route still sends traffic to legacy (mode ${view.mode}, weight ${view.weight})`);
+      if (view.killSwitch) blockers.push('kill switch is on');
+    }
+    if (daysAtZero < criteria.legacyZeroDays) {
+      blockers.push(`legacy served a client ${daysAtZero.toFixed(1)} days ago; needs ${criteria.legacyZeroDays}`);
+    }
+    if (compared < criteria.minComparisons) blockers.push(`${compared} shadow comparisons; needs ${criteria.minComparisons}`);
+    if (matchRate !== undefined && matchRate < criteria.minMatchRate) {
+      blockers.push(`shadow match rate ${(matchRate * 100).toFixed(3)}% below ${(criteria.minMatchRate * 100).toFixed(3)}%`);
+    }
+    if (worstDayMatchRate !== undefined && worstDayMatchRate < criteria.minMatchRate) {
+      blockers.push(`a day in the last ${criteria.legacyZeroDays} had match rate ${(worstDayMatchRate * 100).toFixed(3)}%`);
+    }
+    return {
+      routeId,
+      ready: blockers.length === 0,
+      blockers,
+      mode: view?.mode ?? 'unknown',
+      weight: view?.weight ?? 0,
+      legacyZeroSince,
+      daysAtZero,
+      requiredDays: criteria.legacyZeroDays,
+      parity: { compared, matched, matchRate, worstDayMatchRate, required: criteria.minMatchRate, minComparisons: criteria.minComparisons },
+    };
+  }
   return tracker;
 }
