@@ -39,6 +39,13 @@ routes:
     new: { url: ${fresh.url} }
     mode: new
     maxBufferedBodyBytes: 1024
+  - id: payments
+    match: { method: POST, path: /payments }
+    legacy: { url: ${legacy.url} }
+    new: { url: ${fresh.url} }
+    mode: canary
+    weight: 50
+    cohort: { key: { from: body, path: customer.id }, onMissingKey: legacy }
   - id: carts
     match: { path: /carts/:id }
     legacy: { url: ${legacy.url} }
@@ -155,4 +162,23 @@ test('the x-banyan-upstream header can be turned off', async () => {
   } finally {
     await quiet.close();
   }
+});
+
+test('a JSON body field as cohort key keeps each customer on one side, and the body still reaches the upstream whole', async () => {
+  const post = async (customer: number, amount: number) => {
+    const body = JSON.stringify({ customer: { id: customer }, amount });
+    const res = await r.client.request({ method: 'POST', path: '/payments', body, headers: { 'content-type': 'application/json' } });
+    await res.body.text();
+    const side = String(res.headers['x-banyan-upstream']);
+    const received = (side === 'new' ? fresh : legacy).received.at(-1)!;
+    assert.equal(received.body, body);
+    return side;
+  };
+  const sides = new Map<number, string>();
+  for (let customer = 1; customer <= 40; customer++) sides.set(customer, await post(customer, 1));
+  for (let customer = 1; customer <= 40; customer++) assert.equal(await post(customer, 99), sides.get(customer), `customer ${customer}`);
+  assert.ok(new Set(sides.values()).size === 2, 'at weight 50 both sides get customers');
+  const noKey = await r.client.request({ method: 'POST', path: '/payments', body: '{"amount":1}', headers: { 'content-type': 'application/json' } });
+  await noKey.body.text();
+  assert.equal(noKey.headers['x-banyan-upstream'], 'legacy', 'onMissingKey: legacy');
 });
