@@ -182,3 +182,18 @@ test('a JSON body field as cohort key keeps each customer on one side, and the b
   await noKey.body.text();
   assert.equal(noKey.headers['x-banyan-upstream'], 'legacy', 'onMissingKey: legacy');
 });
+
+test('HEAD and 204 answers pass through without a body', async () => {
+  const head = await r.client.request({ method: 'HEAD', path: '/anything/head' });
+  assert.equal(head.statusCode, 200);
+  assert.equal(await head.body.text(), '');
+  legacy.setHandler((_req, res) => {
+    res.writeHead(204, { 'x-done': '1' });
+    res.end();
+  });
+  const empty = await r.client.request({ method: 'DELETE', path: '/anything/x' });
+  assert.equal(empty.statusCode, 204);
+  assert.equal(empty.headers['x-done'], '1');
+  assert.equal(await empty.body.text(), '');
+  legacy.setHandler(jsonHandler('legacy'));
+});
