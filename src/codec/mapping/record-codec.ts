@@ -12,12 +12,12 @@
  * A DecodeError at any step becomes a DeadLetter carrying the raw bytes, the rule's code, the field
  * path and the byte offset (the issue's dead-letter contract).
  */
-import { compileRecordCodec, fieldErrors } from '../compile/index.ts';
+import { compileRecordCodec, compileSegmentedCodec, fieldErrors } from '../compile/index.ts';
 import type { CodecOptions, RedefinesRule } from '../compile/options.ts';
 import type { DecodedRecord, DecodedValue, RecordCodec } from '../compile/types.ts';
 import { getCodePage } from '../codepages/index.ts';
 import { DecodeError, EncodeError } from '../errors.ts';
-import { walkFields, type Field, type RecordLayout } from '../layout.ts';
+import { walkFields, type CopybookLayout, type Field, type RecordLayout } from '../layout.ts';
 import type { BoundMapping, BoundSegmentCase } from './check.ts';
 import { MappingErrors } from './errors.ts';
 import { compileRecordShape, type RecordShape } from './shape.ts';
@@ -77,7 +77,8 @@ export interface BoundRecordCodec {
 /** What the codec needs, whether it comes from a mapping file or from CLI flags. */
 export interface RecordBinding {
   readonly record: RecordLayout;
-  /** Other 01 records a segment case may select, by name. */
+  /** The whole copybook: segment ids are read from it with a one-field decoder before choosing a layout. */
+  readonly copybook?: CopybookLayout;
   readonly codecOptions: CodecOptions;
   readonly names: NamingStyle;
   readonly renames: ReadonlyMap<string, string>;
@@ -115,6 +116,7 @@ export function bindingFromMapping(mapping: BoundMapping, overrides: Partial<Cod
   const record = withFieldCodePages(mapping.record, mapping.fieldCodePages);
   return {
     record,
+    copybook: mapping.copybook,
     codecOptions: {
       resolveCodePage: getCodePage,
       codePage: getCodePage(c.codepage),
@@ -147,7 +149,13 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
   const shape = compileRecordShape(binding.record, shapeRules);
   const readKey = keyReader(binding.keyPaths, binding.record);
   const segments = binding.segments;
-  const readSegment = segments ? valueReader(segments.fieldPath, binding.record) : undefined;
+  // The segment id is read on its own first (one field decode), so a segment decodes only with its
+  // own layout and a header record never fails the detail record's rules.
+  const idReader =
+    segments && binding.copybook
+      ? compileSegmentedCodec(binding.copybook, { segmentField: segments.fieldPath, segments: {} }, { ...binding.codecOptions, redefines: [] })
+      : undefined;
+  const readSegment = (raw: Uint8Array): string => (idReader?.segmentId(raw, 0, raw.length) ?? '').trimEnd();
 
   // Segment cases that decode with another 01 record get their own codec, shape and key.
   const perCase = new Map<BoundSegmentCase, { codec: RecordCodec; shape: RecordShape; key: (v: DecodedRecord) => string | null }>();
@@ -155,7 +163,8 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
     if (perCase.has(seg) || (!seg.record && !seg.keyPaths)) continue;
     const rec = seg.record ?? binding.record;
     perCase.set(seg, {
-      codec: seg.record ? compileRecordCodec(rec, binding.codecOptions) : codec,
+      // The mapping's REDEFINES rules name the main record's fields; another 01 record decodes all its branches.
+      codec: seg.record ? compileRecordCodec(rec, { ...binding.codecOptions, redefines: [] }) : codec,
       shape: seg.record ? compileRecordShape(rec, shapeRules) : shape,
       key: keyReader(seg.keyPaths ?? binding.keyPaths, rec),
     });
@@ -166,13 +175,13 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
     codec,
     decode(raw, recordNumber) {
       try {
-        let value = codec.decode(raw, 0, raw.length, recordNumber);
+        let currentCodec = codec;
         let currentShape = shape;
         let key = readKey;
         let topic = binding.topic;
         let segment: string | undefined;
-        if (segments && readSegment) {
-          segment = String(readSegment(value) ?? '').trimEnd();
+        if (segments) {
+          segment = idReader ? readSegment(raw) : String(valueReader(segments.fieldPath, binding.record)(codec.decode(raw, 0, raw.length, recordNumber)) ?? '').trimEnd();
           const seg = segments.byId.get(segment);
           if (!seg) {
             if (segments.otherwise === 'skip') return null;
@@ -184,12 +193,13 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
             topic = seg.topic ?? topic;
             const special = perCase.get(seg);
             if (special) {
-              if (special.codec !== codec) value = special.codec.decode(raw, 0, raw.length, recordNumber);
+              currentCodec = special.codec;
               currentShape = special.shape;
               key = special.key;
             }
           }
         }
+        const value = currentCodec.decode(raw, 0, raw.length, recordNumber);
         const errors = fieldErrors(value);
         const nulledFields = errors.length === 0 ? undefined : errors.map((e) => ({ fieldPath: e.fieldPath, code: e.code, offset: e.byteOffset, hex: e.hex }));
         return { kind: 'event', key: key(value), value: currentShape.toEvent(value), topic, segment, raw, recordNumber, nulledFields };

@@ -87,3 +87,35 @@ test('encodeStream writes event values (mapping names) back to the framed bytes 
   assert.deepEqual(written.subarray(9, 19), bytes.subarray(9, 19));
   assert.deepEqual([...written.subarray(4, 9)], [0xc3, 0x40, 0x40, 0x40, 0x40]);
 });
+
+test('a segment case naming another 01 record decodes that segment with its own layout, key and topic', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-mapping-'));
+  const file = join(dir, 'batch.yaml');
+  writeFileSync(
+    file,
+    [
+      `copybook: ${join(fixtures, 'batch.cpy')}`,
+      'record: DETAIL-REC',
+      'topic: batch.detail.v1',
+      'key: ACCOUNT-NO',
+      'segments:',
+      '  field: REC-TYPE',
+      '  cases:',
+      '    - { ids: [H], record: HEADER-REC, topic: batch.header.v1, key: [BATCH-NAME] }',
+      '    - { ids: [D] }',
+      '',
+    ].join('\n'),
+  );
+  const codec = openRecordCodec({ mapping: file });
+  const bytes = readFileSync(join(fixtures, 'batch.f.bin'));
+  const out = [0, 1, 2, 3].map((i) => codec.decode(bytes.subarray(i * 20, i * 20 + 20), i + 1));
+  assert.deepEqual(
+    out.map((o) => (o?.kind === 'event' ? [o.segment, o.topic, o.key, o.value] : [o?.kind, o?.code])),
+    [
+      ['H', 'batch.header.v1', 'NIGHTLY', { recType: 'H', runDate: 20261123, batchName: 'NIGHTLY' }],
+      ['D', 'batch.detail.v1', 'ACC00001', { recType: 'D', accountNo: 'ACC00001', amount: '1234.56' }],
+      ['D', 'batch.detail.v1', 'ACC00002', { recType: 'D', accountNo: 'ACC00002', amount: '-1.50' }],
+      ['dlq', 'BANYAN_ERR_MAPPING_UNKNOWN_SEGMENT'],
+    ],
+  );
+});
