@@ -6,7 +6,8 @@
  * time (they share the broker and measure things).
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { globalSetup } from '../test/support/global-setup.ts';
 
@@ -27,12 +28,36 @@ const all = findTests(join(root, 'test')).filter((f) => filters.length === 0 || 
 const parallel = all.filter((f) => !f.startsWith('test/integration/'));
 const serial = all.filter((f) => f.startsWith('test/integration/'));
 
-function runNodeTest(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  todo: number;
+}
+
+const countsDir = mkdtempSync(join(tmpdir(), 'banyan-test-counts-'));
+const totals: Counts = { passed: 0, failed: 0, skipped: 0, todo: 0 };
+
+function runNodeTest(files: string[], concurrency: number, env: NodeJS.ProcessEnv, label: string): Promise<number> {
   if (files.length === 0) return Promise.resolve(0);
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+  const countsFile = join(countsDir, `${label}.json`);
+  const args = [
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`,
+    ...files,
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('exit', (code, signal) => {
+      try {
+        const c = JSON.parse(readFileSync(countsFile, 'utf8')) as Counts;
+        for (const k of Object.keys(totals) as Array<keyof Counts>) totals[k] += c[k];
+      } catch {
+        totals.failed++; // the runner died before reporting: count it as a failure
+      }
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -50,11 +75,15 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
     const env = { ...process.env, ...services.env };
-    const a = await runNodeTest(parallel, 2, env);
-    const b = await runNodeTest(serial, 1, env);
-    return a !== 0 || b !== 0 ? 1 : 0;
+    const a = await runNodeTest(parallel, 2, env, 'parallel');
+    const b = await runNodeTest(serial, 1, env, 'integration');
+    return a !== 0 || b !== 0 || totals.failed > 0 ? 1 : 0;
   } finally {
     await stop();
+    rmSync(countsDir, { recursive: true, force: true });
+    // One closing line over every suite (unit, conformance, integration) for CI to read.
+    // todo tests did not run, so they are reported with the skipped ones.
+    console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped + totals.todo} skipped`);
   }
 }
 
