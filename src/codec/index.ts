@@ -71,6 +71,8 @@ export interface OpenedRecordCodec {
   readonly record: RecordLayout;
   readonly framing: FramingOptions;
   readonly mapping?: BoundMapping;
+  /** Output-name paths of masked fields (`contacts.phoneNumber`), for pino `redact` under the event value. */
+  readonly sensitivePaths: readonly string[];
   /** One record's bytes -> event or dead letter (null: skipped by the mapping's segment rules). */
   decode(raw: Uint8Array, recordNumber: number): DecodeOutcome | null;
   /** An event value (mapping's output names) -> record bytes. Throws EncodeError. */
@@ -116,6 +118,7 @@ export function openRecordCodec(spec: OpenFromMapping | OpenFromCopybook): Opene
     record: bound.record,
     framing,
     mapping,
+    sensitivePaths: bound.sensitivePaths,
     decode: bound.decode,
     encode: bound.encode,
     async *decodeStream(input) {

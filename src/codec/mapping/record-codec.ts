@@ -72,6 +72,8 @@ export interface BoundRecordCodec {
   encode(value: DecodedRecord): Uint8Array;
   readonly record: RecordLayout;
   readonly codec: RecordCodec;
+  /** Output-name paths (`contacts.phoneNumber`) of masked fields: pino redact paths for logs that carry values. */
+  readonly sensitivePaths: readonly string[];
 }
 
 /** What the codec needs, whether it comes from a mapping file or from CLI flags. */
@@ -173,6 +175,7 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
   return {
     record: binding.record,
     codec,
+    sensitivePaths: [...binding.masks.keys()].map((p) => shape.outputPath(p)),
     decode(raw, recordNumber) {
       try {
         let currentCodec = codec;

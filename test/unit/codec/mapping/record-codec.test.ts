@@ -45,6 +45,11 @@ test('a mapped stream becomes events with entity key, segment topic, raw bytes a
   assert.deepEqual(out[1]!.value, { segmentId: 'P', companyId: '9377942526', contacts: { phoneNumber: '+(277) 944 44 55', contactPerson: 'Janiece Newcombe' } });
 });
 
+test('masked fields are listed by their output paths for log redaction', () => {
+  const codec = openRecordCodec({ mapping: mappingFile(`mask: { PHONE-NUMBER: { keep_last: 4 }, TAXPAYER-STR: hash }\n`) });
+  assert.deepEqual(codec.sensitivePaths, ['contacts.phoneNumber', 'staticDetails.taxpayer.taxpayerStr']);
+});
+
 test('a segment id no case lists is dead-lettered with its raw bytes, or skipped when the mapping says so', async () => {
   const onlyC = `segments:\n  field: SEGMENT-ID\n  cases:\n    - { ids: [C], branch: STATIC-DETAILS }\n`;
   const dlq = await collect(openRecordCodec({ mapping: mappingFile(onlyC) }).decodeStream(createReadStream(data)));
