@@ -4,7 +4,7 @@
  * float32 rounding, COMP-2 as doubles, text after the normalisation DIFFERENCES.md lists.
  */
 import { isLosslessNumber, parse } from 'lossless-json';
-import { canonicalDecimal, isTagged, type Cell, type Row } from './cobrix-reader.ts';
+import { canonicalDecimal, isTagged, type Cell, type Row } from './spark-rows.ts';
 
 export type Expected = unknown;
 
