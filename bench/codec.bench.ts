@@ -29,6 +29,7 @@ import { compileRecordCodec } from '../src/codec/compile/index.ts';
 import type { DecodedRecord, DecodedValue } from '../src/codec/compile/types.ts';
 import { getCodePage } from '../src/codec/codepages/index.ts';
 import { readRecordsSync, writeRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
+import { openRecordCodec } from '../src/codec/index.ts';
 import type { Field, RecordLayout } from '../src/codec/layout.ts';
 
 const SECONDS = Number(process.env.CODEC_BENCH_SECONDS ?? 3);
@@ -72,13 +73,27 @@ function main(): void {
     const rows = shapes.map((shape) => {
       const { copybookFile, dataFile, recordLength, fileBytes } = generate(work, shape);
       const segArgs = shape.segments ? ['0', '5', Object.entries(shape.segments).map(([id, b]) => `${id}=${b}`).join(',')] : [];
+      const mappingFile = writeMapping(work, shape, copybookFile);
       const cobrixRuns: RunResult[] = [];
       const banyanRuns: RunResult[] = [];
+      const mappedRuns: RunResult[] = [];
+      const worker = (mapping: string) => [
+        '--import', 'tsx', fileURLToPath(import.meta.url), '--banyan-worker', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), mapping, ...segArgs,
+      ];
       for (let round = 0; round < ROUNDS; round++) {
         cobrixRuns.push(runPinned('java', ['-XX:+UseSerialGC', '-cp', classpath, 'dev.banyan.bench.CobrixDecodeBench', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]));
-        banyanRuns.push(runPinned(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--banyan-worker', copybookFile, dataFile, shape.format, String(recordLength), String(SECONDS), ...segArgs]));
+        banyanRuns.push(runPinned(process.execPath, worker('-')));
+        mappedRuns.push(runPinned(process.execPath, worker(mappingFile)));
       }
-      return { shape, recordLength, fileBytes, banyan: best(banyanRuns), cobrix: best(cobrixRuns), rounds: { banyan: banyanRuns, cobrix: cobrixRuns } };
+      return {
+        shape,
+        recordLength,
+        fileBytes,
+        banyan: best(banyanRuns),
+        mapped: best(mappedRuns),
+        cobrix: best(cobrixRuns),
+        rounds: { banyan: banyanRuns, mapped: mappedRuns, cobrix: cobrixRuns },
+      };
     });
     report(rows);
   } finally {
@@ -89,7 +104,9 @@ function main(): void {
 // --- Banyan side (child process) ---------------------------------------------------------------
 
 function runBanyanWorker(args: string[]): void {
-  const [copybookFile, dataFile, format, recordLengthText, secondsText, segOffset, , segMap] = args as [string, string, string, string, string, string?, string?, string?];
+  const [copybookFile, dataFile, format, recordLengthText, secondsText, mappingFile, segOffset, , segMap] = args as [
+    string, string, string, string, string, string, string?, string?, string?,
+  ];
   const layout = parseCopybook(readFileSync(copybookFile, 'latin1'));
   const record = layout.records[0]!;
   const when: Record<string, string> = {};
@@ -107,13 +124,19 @@ function runBanyanWorker(args: string[]): void {
   const records = [...readRecordsSync(bytes, framing)].map((r) => r.bytes);
   const passBytes = records.reduce((n, r) => n + r.length, 0);
   let sink = 0;
-  const pass = () => {
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const v = codec.decode(r, 0, r.length, i + 1);
-      if (v !== null) sink++;
-    }
-  };
+  // With a mapping: the whole facade a bridge uses (segment id, names, key, topic) per record.
+  const mapped = mappingFile === '-' ? undefined : openRecordCodec({ mapping: mappingFile });
+  const pass = mapped
+    ? () => {
+        for (let i = 0; i < records.length; i++) if (mapped.decode(records[i]!, i + 1)?.kind === 'event') sink++;
+      }
+    : () => {
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          const v = codec.decode(r, 0, r.length, i + 1);
+          if (v !== null) sink++;
+        }
+      };
   const seconds = Number(secondsText);
   const warmEnd = performance.now() + seconds * 350;
   while (performance.now() < warmEnd) pass();
@@ -127,7 +150,7 @@ function runBanyanWorker(args: string[]): void {
     now = performance.now();
   } while (now < end);
   const result: RunResult = {
-    decoder: 'banyan',
+    decoder: mapped ? 'banyan+mapping' : 'banyan',
     records: done * records.length,
     bytes: done * passBytes,
     seconds: (now - start) / 1000,
@@ -157,8 +180,9 @@ interface Row {
   readonly recordLength: number;
   readonly fileBytes: number;
   readonly banyan: RunResult;
+  readonly mapped: RunResult;
   readonly cobrix: RunResult;
-  readonly rounds: { readonly banyan: readonly RunResult[]; readonly cobrix: readonly RunResult[] };
+  readonly rounds: { readonly banyan: readonly RunResult[]; readonly mapped: readonly RunResult[]; readonly cobrix: readonly RunResult[] };
 }
 
 function report(rows: readonly Row[]): void {
@@ -170,6 +194,7 @@ function report(rows: readonly Row[]): void {
   });
   const results = rows.map((row) => {
     const b = fig(row.banyan);
+    const m = fig(row.mapped);
     const c = fig(row.cobrix);
     return {
       shape: row.shape.name,
@@ -177,10 +202,13 @@ function report(rows: readonly Row[]): void {
       recordBytes: row.recordLength,
       fileBytes: row.fileBytes,
       banyan: b,
+      banyanWithMapping: m,
       cobrix: { ...c, version: row.cobrix.version },
       speedup: Number((b.recordsPerSecond / c.recordsPerSecond).toFixed(2)),
+      speedupWithMapping: Number((m.recordsPerSecond / c.recordsPerSecond).toFixed(2)),
       roundsRecordsPerSecond: {
         banyan: row.rounds.banyan.map((r) => Math.round(r.records / r.seconds)),
+        banyanWithMapping: row.rounds.mapped.map((r) => Math.round(r.records / r.seconds)),
         cobrix: row.rounds.cobrix.map((r) => Math.round(r.records / r.seconds)),
       },
     };
@@ -206,12 +234,14 @@ function report(rows: readonly Row[]): void {
     `Single-threaded, each decoder in its own process pinned to one CPU; framing done before timing on both sides; ${SECONDS}s per measurement after warm-up; best of ${ROUNDS} alternating rounds per side (peak RSS: highest of the rounds).`,
     `Cobrix: cobol-parser ${results[0]?.cobrix.version ?? '?'} (RecordExtractors.extractRecord, no Spark), ${env.java}. Banyan: compiled codec, Node ${env.node}. CPU: ${env.cpu} (${env.cpus} cores, 1-minute load average ${env.loadAverage1m} at the end of the run).`,
     '',
-    '| shape | record bytes | Banyan rec/s | Banyan MB/s | Banyan peak RSS | Cobrix rec/s | Cobrix MB/s | Cobrix peak RSS | Banyan / Cobrix |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| shape | record bytes | Banyan rec/s | Banyan MB/s | Banyan peak RSS | Cobrix rec/s | Cobrix MB/s | Cobrix peak RSS | Banyan / Cobrix | with mapping rec/s | with mapping / Cobrix |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.shape} | ${r.recordBytes} | ${r.banyan.recordsPerSecond.toLocaleString('en')} | ${r.banyan.mbPerSecond} | ${r.banyan.peakRssMiB} MiB | ${r.cobrix.recordsPerSecond.toLocaleString('en')} | ${r.cobrix.mbPerSecond} | ${r.cobrix.peakRssMiB} MiB | ${r.speedup}x |`,
+        `| ${r.shape} | ${r.recordBytes} | ${r.banyan.recordsPerSecond.toLocaleString('en')} | ${r.banyan.mbPerSecond} | ${r.banyan.peakRssMiB} MiB | ${r.cobrix.recordsPerSecond.toLocaleString('en')} | ${r.cobrix.mbPerSecond} | ${r.cobrix.peakRssMiB} MiB | ${r.speedup}x | ${r.banyanWithMapping.recordsPerSecond.toLocaleString('en')} | ${r.speedupWithMapping}x |`,
     ),
+    '',
+    '"with mapping": the same bytes through openRecordCodec with a record mapping (segment id read first, camelCase names, entity key, topic), what a bridge runs per record.',
     '',
     ...results.map((r) => `- ${r.shape}: ${r.describe}`),
     '',
@@ -319,6 +349,21 @@ function occursShape(): Shape {
       '',
     ].join('\n'),
   };
+}
+
+/** A record mapping for the shape: camelCase names, a key, a topic, and the segment cases when it has segments. */
+function writeMapping(dir: string, shape: Shape, copybookFile: string): string {
+  const record = parseCopybook(shape.copybook).records[0]!;
+  const firstText = record.root.kind === 'group' ? record.root.children.find((c) => c.kind === 'alphanumeric' && !c.isFiller) : undefined;
+  const lines = [`copybook: ${copybookFile}`, `topic: bench.${shape.name}.v1`, 'names: camelCase'];
+  if (firstText && !shape.segments) lines.push(`key: ${firstText.name}`);
+  if (shape.segments) {
+    lines.push('key: COMPANY-ID', 'segments:', '  field: SEGMENT-ID', '  cases:');
+    for (const [id, branch] of Object.entries(shape.segments)) lines.push(`    - { ids: [${id}], branch: ${branch} }`);
+  }
+  const file = join(dir, `${shape.name}.mapping.yaml`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 /** Writes the copybook and `shape.records` records of random valid values (encoded by Banyan's encoder). */

@@ -147,17 +147,26 @@ export function bindingFromMapping(mapping: BoundMapping, overrides: Partial<Cod
 
 export function compileBinding(binding: RecordBinding): BoundRecordCodec {
   const codec = compileRecordCodec(binding.record, binding.codecOptions);
-  const shapeRules = { names: binding.names, renames: binding.renames, masks: binding.masks, maskHashKey: binding.maskHashKey };
+  const shapeRules = {
+    names: binding.names,
+    renames: binding.renames,
+    masks: binding.masks,
+    maskHashKey: binding.maskHashKey,
+    passUnknownKeys: binding.codecOptions.fillers === 'keep',
+  };
   const shape = compileRecordShape(binding.record, shapeRules);
   const readKey = keyReader(binding.keyPaths, binding.record);
   const segments = binding.segments;
-  // The segment id is read on its own first (one field decode), so a segment decodes only with its
-  // own layout and a header record never fails the detail record's rules.
+  // When a segment case names another 01 record, the segment id is read on its own first (one field
+  // decode), so a segment decodes only with its own layout and a header record never fails the detail
+  // record's rules. Otherwise one decode serves both: the codec's REDEFINES rule picks the branch.
+  const otherRecords = [...(segments?.byId.values() ?? [])].some((c) => c.record !== undefined);
   const idReader =
-    segments && binding.copybook
+    segments && binding.copybook && otherRecords
       ? compileSegmentedCodec(binding.copybook, { segmentField: segments.fieldPath, segments: {} }, { ...binding.codecOptions, redefines: [] })
       : undefined;
   const readSegment = (raw: Uint8Array): string => (idReader?.segmentId(raw, 0, raw.length) ?? '').trimEnd();
+  const readSegmentValue = segments ? valueReader(segments.fieldPath, binding.record) : undefined;
 
   // Segment cases that decode with another 01 record get their own codec, shape and key.
   const perCase = new Map<BoundSegmentCase, { codec: RecordCodec; shape: RecordShape; key: (v: DecodedRecord) => string | null }>();
@@ -183,8 +192,13 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
         let key = readKey;
         let topic = binding.topic;
         let segment: string | undefined;
+        let value: DecodedRecord | undefined;
         if (segments) {
-          segment = idReader ? readSegment(raw) : String(valueReader(segments.fieldPath, binding.record)(codec.decode(raw, 0, raw.length, recordNumber)) ?? '').trimEnd();
+          if (idReader) segment = readSegment(raw);
+          else {
+            value = codec.decode(raw, 0, raw.length, recordNumber);
+            segment = segmentText(readSegmentValue!(value));
+          }
           const seg = segments.byId.get(segment);
           if (!seg) {
             if (segments.otherwise === 'skip') return null;
@@ -202,7 +216,7 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
             }
           }
         }
-        const value = currentCodec.decode(raw, 0, raw.length, recordNumber);
+        if (value === undefined || currentCodec !== codec) value = currentCodec.decode(raw, 0, raw.length, recordNumber);
         const errors = fieldErrors(value);
         const nulledFields = errors.length === 0 ? undefined : errors.map((e) => ({ fieldPath: e.fieldPath, code: e.code, offset: e.byteOffset, hex: e.hex }));
         return { kind: 'event', key: key(value), value: currentShape.toEvent(value), topic, segment, raw, recordNumber, nulledFields };
@@ -248,7 +262,15 @@ function valueReader(path: string, record: RecordLayout): (v: DecodedRecord) => 
 function keyReader(paths: readonly string[], record: RecordLayout): (v: DecodedRecord) => string | null {
   if (paths.length === 0) return () => null;
   const readers = paths.map((p) => valueReader(p, record));
+  if (readers.length === 1) {
+    const only = readers[0]!;
+    return (v) => keyText(only(v));
+  }
   return (v) => readers.map((r) => keyText(r(v))).join('|');
+}
+
+function segmentText(value: DecodedValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value).trimEnd();
 }
 
 function keyText(value: DecodedValue | undefined): string {

@@ -19,6 +19,8 @@ export interface ShapeRules {
   /** Layout path -> mask. */
   readonly masks: ReadonlyMap<string, MaskConfig>;
   readonly maskHashKey?: string;
+  /** Keys the layout does not name (kept fillers) pass through; off, they cost nothing per record. */
+  readonly passUnknownKeys?: boolean;
 }
 
 export interface RecordShape {
@@ -34,7 +36,7 @@ export function compileRecordShape(record: RecordLayout, rules: ShapeRules): Rec
   const root = buildNode(record.root, rules, true);
   const identity = rules.names === 'as-is' && rules.renames.size === 0 && rules.masks.size === 0;
   return {
-    toEvent: identity ? (v) => v : (v) => toEvent(v, root) as DecodedRecord,
+    toEvent: identity ? (v) => v : generateToEvent(root, rules.passUnknownKeys ?? false),
     fromEvent: identity ? (v) => v : (v) => fromEvent(v, root) as DecodedRecord,
     outputPath(layoutPath) {
       const segments = layoutPath.split('.').slice(1);
@@ -51,6 +53,9 @@ export function compileRecordShape(record: RecordLayout, rules: ShapeRules): Rec
 
 interface ShapeNode {
   readonly outName: string;
+  readonly isGroup: boolean;
+  /** Part of a REDEFINES (the redefined item or a redefining one): a rule may leave it out. */
+  readonly optional: boolean;
   readonly mask?: MaskFunction;
   readonly byCobol: Map<string, ShapeNode>;
   readonly byOutput: Map<string, { cobol: string; node: ShapeNode }>;
@@ -61,6 +66,8 @@ function buildNode(field: Field, rules: ShapeRules, isRoot = false): ShapeNode {
   const mask = rules.masks.get(field.path);
   const node: ShapeNode = {
     outName,
+    isGroup: field.kind === 'group',
+    optional: field.redefines !== undefined || field.redefinedBy !== undefined,
     mask: mask ? compileMask(mask, rules.maskHashKey) : undefined,
     byCobol: new Map(),
     byOutput: new Map(),
@@ -76,17 +83,54 @@ function buildNode(field: Field, rules: ShapeRules, isRoot = false): ShapeNode {
   return node;
 }
 
-function toEvent(value: DecodedValue, node: ShapeNode): DecodedValue {
-  if (node.mask) return Array.isArray(value) ? value.map((v) => node.mask!(v) as DecodedValue) : (node.mask(value) as DecodedValue);
-  if (Array.isArray(value)) return value.map((v) => toEvent(v, node));
-  if (!isRecord(value)) return value;
-  const out: DecodedRecord = {};
-  for (const key of Object.keys(value)) {
-    const child = node.byCobol.get(key);
-    // Keys the layout does not name (kept fillers, generated columns) pass through unchanged.
-    out[child ? child.outName : key] = child ? toEvent(value[key]!, child) : value[key]!;
-  }
-  return out;
+/**
+ * Generates the decoded -> event function once per mapping: one function per group that reads each
+ * COBOL key and writes the output key directly (no per-record name lookups), masks called in place,
+ * OCCURS arrays mapped element by element. The generated code holds only property names from the
+ * layout and mapping, quoted with JSON.stringify.
+ */
+function generateToEvent(root: ShapeNode, passUnknownKeys: boolean): (v: DecodedRecord) => DecodedRecord {
+  const masks: MaskFunction[] = [];
+  const known: Set<string>[] = [];
+  const sources: string[] = [];
+  // Converts one child's value: a mask, a nested group (object or OCCURS array of objects) or as is.
+  const convert = (child: ShapeNode, x: string): string => {
+    if (child.mask) {
+      const m = `m[${masks.push(child.mask) - 1}]`;
+      return `(Array.isArray(${x}) ? ${x}.map((e) => ${m}(e)) : ${m}(${x}))`;
+    }
+    if (!child.isGroup) return x;
+    const g = gen(child);
+    return `(${x} === null || ${x} === undefined ? ${x} : Array.isArray(${x}) ? ${x}.map((e) => (e === null ? null : ${g}(e))) : ${g}(${x}))`;
+  };
+  const gen = (node: ShapeNode): string => {
+    const name = `g${sources.length}`;
+    sources.push('');
+    // Items that are always decoded go in one object literal (V8 builds it with a single map);
+    // REDEFINES branches, which a rule may leave out, are added only when present.
+    const always: string[] = [];
+    const optional: string[] = [];
+    for (const [cobol, child] of node.byCobol) {
+      const key = JSON.stringify(cobol);
+      const out = JSON.stringify(child.outName);
+      if (child.optional) optional.push(`  x = v[${key}];`, `  if (x !== undefined) o[${out}] = ${convert(child, 'x')};`);
+      else always.push(`    ${out}: ${child.isGroup || child.mask ? convert(child, `v[${key}]`) : `v[${key}]`},`);
+    }
+    const lines = [`function ${name}(v) {`, '  let x;', '  const o = {', ...always, '  };', ...optional];
+    if (passUnknownKeys) {
+      const k = known.push(new Set(node.byCobol.keys())) - 1;
+      lines.push(`  for (const key in v) if (!k[${k}].has(key)) o[key] = v[key];`);
+    }
+    lines.push('  return o;', '}');
+    sources[Number(name.slice(1))] = lines.join('\n');
+    return name;
+  };
+  const entry = gen(root);
+  const factory = new Function('m', 'k', `${sources.join('\n')}\nreturn ${entry};`) as (
+    m: MaskFunction[],
+    k: Set<string>[],
+  ) => (v: DecodedRecord) => DecodedRecord;
+  return factory(masks, known);
 }
 
 function fromEvent(value: DecodedValue, node: ShapeNode): DecodedValue {
