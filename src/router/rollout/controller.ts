@@ -27,7 +27,7 @@ import type {
   ShadowOutcome,
   Side,
 } from '../contracts.ts';
-import type { AuditAction, RouteTrafficState } from '../audit/audit-event.ts';
+import type { AuditAction } from '../audit/audit-event.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { RouterMetrics } from '../stats/metrics.ts';
 import type { RolloutProgress } from '../state/route-state.ts';
@@ -35,14 +35,10 @@ import type { RouteStateBook } from '../state/state-book.ts';
 import { RouterControlErrors } from './control-errors.ts';
 import { evaluateGates, type GateReport, type GateResult } from './gates.ts';
 import { decideRamp } from './ramp.ts';
+import { createRouteChanges, type Actor, type RouteRuntime } from './route-changes.ts';
 import type { RolloutSpec } from './spec.ts';
-import { StepWindow } from './step-window.ts';
 
-/** Who asks for a change and why; both are recorded in the audit event. */
-export interface Actor {
-  readonly actor: string;
-  readonly reason: string;
-}
+export type { Actor } from './route-changes.ts';
 
 export const CONTROLLER_ACTOR = 'rollout-controller';
 
@@ -112,87 +108,15 @@ export interface RolloutControllerOptions {
   readonly metrics?: RouterMetrics;
 }
 
-interface Runtime {
-  override: RouteOverride;
-  progress?: RolloutProgress;
-  readonly window: StepWindow;
-  report?: GateReport;
-  dryRunReported: boolean;
-}
-
 const ACTIVE_PHASES = new Set(['progressing', 'awaiting-approval', 'rolled-back']);
 
 export function createRolloutController(options: RolloutControllerOptions): RolloutController {
-  const { port, book, audit } = options;
+  const { port, book } = options;
   const now = options.now ?? Date.now;
-  const runtimes = new Map<string, Runtime>();
-  const pending = new Set<Promise<unknown>>();
+  const routes = createRouteChanges(options);
+  const { runtime, viewOf, change } = routes;
   let timer: NodeJS.Timeout | undefined;
   let started = false;
-
-  const runtime = (routeId: string): Runtime => {
-    let rt = runtimes.get(routeId);
-    if (!rt) {
-      rt = { override: {}, window: new StepWindow(), dryRunReported: false };
-      runtimes.set(routeId, rt);
-    }
-    return rt;
-  };
-
-  const viewOf = (routeId: string): RouteView => {
-    const view = port.listRoutes().find((r) => r.id === routeId);
-    if (!view) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE(routeId);
-    return view;
-  };
-
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    pending.add(p);
-    void p.finally(() => pending.delete(p)).catch(() => undefined);
-    return p;
-  };
-
-  const traffic = (view: RouteView, rt: Runtime): RouteTrafficState => ({
-    weight: view.weight,
-    mode: view.mode,
-    killSwitch: view.killSwitch,
-    ...(rt.progress ? { phase: rt.progress.phase, step: rt.progress.stepIndex } : {}),
-  });
-
-  /**
-   * Makes one change: applies `override` (if any) through the port, replaces the rollout progress
-   * (if given), persists, and audits from/to. Synchronous up to the writes, so a tick never sees a
-   * half-made change.
-   */
-  const change = (
-    routeId: string,
-    action: AuditAction,
-    who: Actor,
-    edit: { override?: RouteOverride; progress?: RolloutProgress; gates?: readonly GateResult[] },
-  ): Promise<boolean> => {
-    const rt = runtime(routeId);
-    const before = viewOf(routeId);
-    const from = traffic(before, rt);
-    if (edit.override) {
-      port.applyOverride(routeId, edit.override);
-      const merged: Record<string, unknown> = { ...rt.override };
-      for (const [k, v] of Object.entries(edit.override)) if (v !== undefined) merged[k] = v;
-      rt.override = merged as RouteOverride;
-      if (edit.override.weight !== undefined) {
-        rt.window.reset();
-        options.metrics?.weight(routeId, edit.override.weight);
-      }
-    }
-    if (edit.progress) {
-      if (edit.progress.stepIndex !== rt.progress?.stepIndex || edit.progress.phase !== rt.progress?.phase) rt.dryRunReported = false;
-      rt.progress = edit.progress;
-    }
-    const to = traffic(viewOf(routeId), rt);
-    const persisted = book.update(routeId, { override: rt.override, rollout: rt.progress }).catch((err: unknown) => {
-      options.logger?.error({ err, routeId }, 'route state could not be persisted');
-    });
-    const audited = audit.record({ routeId, action, actor: who.actor, reason: who.reason, from, to, ...(edit.gates ? { gates: edit.gates } : {}) });
-    return track(Promise.all([persisted, audited]).then(([, ok]) => ok));
-  };
 
   const auto = (reason: string): Actor => ({ actor: CONTROLLER_ACTOR, reason });
 
@@ -214,6 +138,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     });
   };
 
+  /** Measures the route's current step, reports dry-run failures once, and applies the ramp's decision. */
   const judge = (view: RouteView): void => {
     const spec = view.rollout;
     if (!spec) return;
@@ -225,30 +150,22 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
       rt.report = report;
       if (report.dryRunFailed.length > 0 && !rt.dryRunReported) {
         rt.dryRunReported = true;
-        void audit.record({
-          routeId: view.id,
-          action: 'dry-run-gate-failed',
-          actor: CONTROLLER_ACTOR,
-          reason: `dry-run gates would fail: ${report.dryRunFailed.map((g) => `${g.gate} (${g.detail})`).join('; ')}`,
-          from: traffic(view, rt),
-          to: traffic(view, rt),
-          gates: report.results,
-        });
+        const failing = report.dryRunFailed.map((g) => `${g.gate} (${g.detail})`).join('; ');
+        routes.note(view.id, 'dry-run-gate-failed', auto(`dry-run gates would fail: ${failing}`), report.results);
       }
     }
     const d = decideRamp(spec, rt.progress, { now: now(), blocked, newBreaker: rt.window.newBreaker, report });
-    const who = auto(d.kind === 'hold' ? '' : d.reason);
     switch (d.kind) {
       case 'hold':
         return;
       case 'enter-step':
-        void enterStep(view.id, spec, d.index, d.action, who, d.attempts, d.lastGoodWeight, d.gates);
+        void enterStep(view.id, spec, d.index, d.action, auto(d.reason), d.attempts, d.lastGoodWeight, d.gates);
         return;
       case 'set-phase':
-        void change(view.id, d.action, who, { progress: d.progress, ...(d.gates ? { gates: d.gates } : {}) });
+        void change(view.id, d.action, auto(d.reason), { progress: d.progress, ...(d.gates ? { gates: d.gates } : {}) });
         return;
       case 'rollback':
-        void change(view.id, 'rollback', who, { override: { weight: d.weight }, progress: d.progress, gates: d.gates });
+        void change(view.id, 'rollback', auto(d.reason), { override: { weight: d.weight }, progress: d.progress, gates: d.gates });
     }
   };
 
@@ -257,7 +174,6 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     const spec = view.rollout;
     const p = rt.progress;
     if (!spec || !p) return { route: view, override: rt.override };
-    const m = rt.window.measurements();
     return {
       route: view,
       override: rt.override,
@@ -273,7 +189,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
         intervalMs: spec.intervalMs,
         resumeAt: p.resumeAt,
         reason: p.reason,
-        stepRequests: m.new.chosen,
+        stepRequests: rt.window.measurements().new.chosen,
         minRequests: spec.minRequests,
         gates: rt.report?.results ?? [],
       },
@@ -289,16 +205,16 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     if (!who.reason || who.reason.trim() === '') throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_REASON_REQUIRED();
   };
 
-  const rolloutOf = (routeId: string, verb: string, allowed: ReadonlySet<string>): { view: RouteView; spec: RolloutSpec; rt: Runtime; p: RolloutProgress } => {
+  const rolloutOf = (routeId: string, verb: string, allowed: ReadonlySet<string>): { spec: RolloutSpec; rt: RouteRuntime; p: RolloutProgress } => {
     const view = viewOf(routeId);
     const rt = runtime(routeId);
     if (!view.rollout || !rt.progress) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_NO_ROLLOUT(routeId);
     if (!allowed.has(rt.progress.phase)) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_PHASE(routeId, verb, rt.progress.phase);
-    return { view, spec: view.rollout, rt, p: rt.progress };
+    return { spec: view.rollout, rt, p: rt.progress };
   };
 
   /** A human's traffic change stops an active ramp so the two never fight over the weight. */
-  const pausedBy = (rt: Runtime, reason: string): RolloutProgress | undefined =>
+  const pausedBy = (rt: RouteRuntime, reason: string): RolloutProgress | undefined =>
     rt.progress && ACTIVE_PHASES.has(rt.progress.phase) ? { ...rt.progress, phase: 'paused', resumeAt: undefined, reason } : undefined;
 
   const listeners = {
@@ -359,7 +275,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
         port.off('breaker', listeners.breaker);
       }
       started = false;
-      await controller.idle();
+      await routes.idle();
     },
     tick() {
       for (const view of port.listRoutes()) {
@@ -370,9 +286,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
         }
       }
     },
-    async idle() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
-    },
+    idle: () => routes.idle(),
     status: (routeId) => statusOf(viewOf(routeId)),
     list: () => port.listRoutes().map(statusOf),
 
@@ -380,22 +294,19 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
       requireReason(who);
       if (!(weight >= 0 && weight <= 100)) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_INVALID_CHANGE(routeId, 'weight must be 0-100');
       viewOf(routeId);
-      const rt = runtime(routeId);
-      const progress = pausedBy(rt, `weight set by ${who.actor}`);
+      const progress = pausedBy(runtime(routeId), `weight set by ${who.actor}`);
       return result(routeId, change(routeId, 'set-weight', who, { override: { weight }, ...(progress ? { progress } : {}) }));
     },
     async setMode(routeId, mode, who) {
       requireReason(who);
       viewOf(routeId);
-      const rt = runtime(routeId);
-      const progress = mode !== 'canary' ? pausedBy(rt, `mode set to ${mode} by ${who.actor}`) : undefined;
+      const progress = mode !== 'canary' ? pausedBy(runtime(routeId), `mode set to ${mode} by ${who.actor}`) : undefined;
       return result(routeId, change(routeId, 'set-mode', who, { override: { mode }, ...(progress ? { progress } : {}) }));
     },
     async setKillSwitch(routeId, on, who) {
       requireReason(who);
       viewOf(routeId);
-      const rt = runtime(routeId);
-      const progress = on ? pausedBy(rt, `kill switch by ${who.actor}`) : undefined;
+      const progress = on ? pausedBy(runtime(routeId), `kill switch by ${who.actor}`) : undefined;
       return result(routeId, change(routeId, on ? 'kill-switch-on' : 'kill-switch-off', who, { override: { killSwitch: on }, ...(progress ? { progress } : {}) }));
     },
     async pause(routeId, who) {
@@ -431,21 +342,7 @@ export function createRolloutController(options: RolloutControllerOptions): Roll
     },
     async reset(routeId, who) {
       requireReason(who);
-      const rt = runtime(routeId);
-      const from = traffic(viewOf(routeId), rt);
-      port.clearOverride(routeId);
-      rt.override = {};
-      rt.progress = undefined;
-      rt.report = undefined;
-      rt.dryRunReported = false;
-      rt.window.reset();
-      const view = viewOf(routeId);
-      options.metrics?.weight(routeId, view.weight);
-      const persisted = book.update(routeId, { override: undefined, rollout: undefined }).catch((err: unknown) => {
-        options.logger?.error({ err, routeId }, 'route state could not be persisted');
-      });
-      const audited = audit.record({ routeId, action: 'reset', actor: who.actor, reason: who.reason, from, to: traffic(view, rt) });
-      return result(routeId, track(Promise.all([persisted, audited]).then(([, ok]) => ok)));
+      return result(routeId, routes.clear(routeId, 'reset', who));
     },
   };
   return controller;
