@@ -10,6 +10,7 @@
  */
 import type { DecodeContext } from './fields/leaf.ts';
 import type { DecodedRecord, DecodedValue } from './types.ts';
+import type { InlineLeaf } from './fields/inline.ts';
 
 export type ChildDecode = (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedValue;
 /** Picks the branch of a REDEFINES cluster: its index, -1 for all branches, -2 for none. */
@@ -22,27 +23,40 @@ export interface GenMember {
   readonly decode: ChildDecode;
   /** Assumes it is (the group checked its whole extent once). */
   readonly fast: ChildDecode;
+  /** The field's common case as inline source (fields/inline.ts), `fast` being its fallback. */
+  readonly inline?: InlineLeaf;
 }
 
 export type GenEntry = { readonly kind: 'node'; readonly member: GenMember } | { readonly kind: 'cluster'; readonly chooser: BranchChooser | undefined; readonly members: readonly GenMember[] };
 
 export function generateGroupDecoder(entries: readonly GenEntry[], size: number): (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord {
-  const fns: Array<ChildDecode | BranchChooser> = [];
-  const ref = (f: ChildDecode | BranchChooser): string => {
+  const fns: unknown[] = [];
+  const ref = (f: unknown): string => {
+    const at = fns.indexOf(f);
+    if (at >= 0) return `f${at}`;
     fns.push(f);
     return `f${fns.length - 1}`;
   };
-  const variant = (pick: (m: GenMember) => ChildDecode): string[] => {
+  let locals = 0;
+  const helpers: string[] = [];
+  const variant = (pick: (m: GenMember) => ChildDecode, inline: boolean): string[] => {
     const pre: string[] = [];
     const literal: string[] = [];
     const post: string[] = [];
+    // Inline variant: each ordered item's statements, stored by chunk functions when there are many.
+    const items: Array<{ readonly lines: string[]; readonly key: string | null; readonly value: string }> = [];
     let ordered = true; // still inside the object literal (no rule-driven cluster seen yet)
     const call = (m: GenMember) => `${ref(pick(m))}(b, p + ${m.rel}, c)`;
     entries.forEach((e, i) => {
       if (e.kind === 'node' || !e.chooser) {
         const members = e.kind === 'node' ? [e.member] : e.members;
         for (const m of members) {
-          if (m.key === null) (ordered ? pre : post).push(`${call(m)};`);
+          if (ordered && inline) {
+            const id = String(locals++);
+            if (m.key === null) items.push({ lines: [`${call(m)};`], key: null, value: '' });
+            else if (m.inline) items.push({ lines: [`let x_${id};`, m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`)], key: m.key, value: `x_${id}` });
+            else items.push({ lines: [`const x_${id} = ${call(m)};`], key: m.key, value: `x_${id}` });
+          } else if (m.key === null) (ordered ? pre : post).push(`${call(m)};`);
           else if (ordered) literal.push(`${literalKey(m.key)}: ${call(m)}`);
           else post.push(`o[${JSON.stringify(m.key)}] = ${call(m)};`);
         }
@@ -56,13 +70,32 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
         post.push(m.key === null ? `if ${cond} ${call(m)};` : `if ${cond} o[${JSON.stringify(m.key)}] = ${call(m)};`);
       });
     });
-    return [...pre, `const o = {${literal.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
+    if (items.length <= CHUNK) {
+      // Values computed in storage order before the literal (same order as the calls).
+      for (const it of items) {
+        pre.push(...it.lines);
+        if (it.key !== null) literal.push(`${literalKey(it.key)}: ${it.value}`);
+      }
+      return [...pre, `const o = {${literal.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
+    }
+    // A wide group: one function holding every field inline grows past what V8 optimizes, so the
+    // object is created with its keys (null) and chunk functions fill it in storage order.
+    const calls: string[] = [];
+    for (let from = 0; from < items.length; from += CHUNK) {
+      const name = `g${helpers.length}`;
+      const lines = items.slice(from, from + CHUNK).flatMap((it) => (it.key === null ? it.lines : [...it.lines, `o[${JSON.stringify(it.key)}] = ${it.value};`]));
+      helpers.push(`function ${name}(b, p, c, o) {`, ...lines, '}');
+      calls.push(`${name}(b, p, c, o);`);
+    }
+    const keys = items.filter((it) => it.key !== null).map((it) => `${literalKey(it.key!)}: null`);
+    return [`const o = {${keys.join(', ')}};`, ...calls, ...post, `c.size = ${size};`, 'return o;'];
   };
   // Whole group inside the record: the children skip their own length checks.
-  const fast = variant((m) => m.fast);
-  const checked = variant((m) => m.decode);
+  const fast = variant((m) => m.fast, true);
+  const checked = variant((m) => m.decode, false);
   const body = [
     ...fns.map((_, i) => `const f${i} = F[${i}];`),
+    ...helpers,
     'return function decodeGroup(b, p, c) {',
     `if (p + ${size} <= c.end) {`,
     ...fast,
@@ -71,7 +104,7 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
     '};',
   ].join('\n');
   // eslint-disable-next-line no-new-func -- specialised decoder, see the file comment
-  const factory = new Function('F', body) as (f: ReadonlyArray<ChildDecode | BranchChooser>) => (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord;
+  const factory = new Function('F', body) as (f: readonly unknown[]) => (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord;
   return factory(fns);
 }
 
@@ -121,3 +154,6 @@ export function generateGroupEncoder<C>(
   const factory = new Function('F', body) as (f: readonly unknown[]) => (value: unknown, out: Uint8Array, pos: number, ctx: C) => number;
   return factory(fns);
 }
+
+/** Fields per generated function in a wide group (keeps each function small enough to optimize). */
+const CHUNK = 16;

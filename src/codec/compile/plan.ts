@@ -13,7 +13,8 @@ import { CodecCompileErrors, DecodeError, EncodeError } from '../errors.ts';
 import type { ResolvedOptions, RedefinesRule } from './options.ts';
 import type { DecodedRecord, DecodedValue } from './types.ts';
 import { decodeFailure, type DecodeContext } from './fields/leaf.ts';
-import { createLeaf, type PolicyLeaf } from './fields/index.ts';
+import { createLeaf, codePageFor, type PolicyLeaf } from './fields/index.ts';
+import { inlineLeaf, type InlineLeaf } from './fields/inline.ts';
 import { choose, chooseForEncode, hasContent, type CompiledRule } from './redefines.ts';
 import { generateGroupDecoder, generateGroupEncoder, type ChildEncode, type ClusterEncode, type GenEncodeEntry, type GenEntry } from './codegen.ts';
 
@@ -49,6 +50,8 @@ interface Node {
   readonly decode: DecodeFn;
   /** Same as decode for a caller that checked the item's bytes are all inside the record. */
   readonly fast: DecodeFn;
+  /** Inline source of an elementary field's common case (fields/inline.ts). */
+  readonly inline?: InlineLeaf;
   readonly encode: EncodeFn;
 }
 
@@ -304,7 +307,9 @@ class PlanCompiler {
       leaf.encode(value, out, pos);
       return size;
     };
-    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, fast, encode };
+    // Fields that feed a counter or selector slot keep the call (it stores the slot).
+    const inline = slot === undefined && !this.variable ? inlineLeaf(field, this.options, codePageFor(field, this.options)) : undefined;
+    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, fast, encode, inline };
   }
 
   private occurs(field: Field, one: Node): Node {

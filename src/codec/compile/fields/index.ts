@@ -66,7 +66,7 @@ function baseLeaf(field: ElementaryField, options: ResolvedOptions): LeafCodec {
   }
 }
 
-function codePageFor(field: ElementaryField, options: ResolvedOptions): CodePage {
+export function codePageFor(field: ElementaryField, options: ResolvedOptions): CodePage {
   return field.codePage ? options.resolveCodePage(field.codePage) : options.codePage;
 }
 
