@@ -59,15 +59,54 @@ export function inlineLeaf(field: ElementaryField, options: ResolvedOptions, cod
   }
 }
 
-/** Source of the value numberEmitter (leaf.ts) gives for sign `neg` and magnitude `abs` (a number). */
-function emitCode(neg: string, abs: string, scale: number, maxDigits: number, options: ResolvedOptions, ref: ConstRef): string {
+/**
+ * Source of the value numberEmitter (leaf.ts) gives for sign `neg` and magnitude `abs` (a number).
+ * `digits`, when given, makes the decimal string from the field's digits (see decimalText) instead
+ * of formatDecimal: same text, without a number-to-string conversion.
+ */
+function emitCode(neg: string, abs: string, scale: number, maxDigits: number, options: ResolvedOptions, ref: ConstRef, digits?: (neg: string) => string): string {
   const safe = maxDigits <= SAFE_DIGITS;
   // `0 - x` rather than `-x`: zero stays +0, as numberEmitter's `negative && n !== 0 ? -n : n`.
   if (scale === 0 && options.integers === 'number' && safe) return `(${neg} ? 0 - ${abs} : ${abs})`;
   if (scale > 0 && scale <= 22 && options.decimals === 'number' && safe) return `(${neg} ? 0 - ${abs} / ${10 ** scale} : ${abs} / ${10 ** scale})`;
   if (scale < 0 && options.decimals === 'number' && maxDigits - scale <= SAFE_DIGITS) return `(${neg} ? 0 - ${abs} * ${10 ** -scale} : ${abs} * ${10 ** -scale})`;
+  // formatDecimal gives no sign to zero.
+  if (digits !== undefined && scale > 0 && scale < maxDigits) return digits(`${neg} && ${abs} !== 0`);
   return `${ref(formatDecimal)}(${neg}, ${abs}, ${scale})`;
 }
+
+/**
+ * A function (b, at, neg, last) giving the decimal text of a `count`-digit field with `scale`
+ * fraction digits, as formatDecimal writes it ("-12.30": integer digits without leading zeros, at
+ * least one, then all the fraction digits), in one String.fromCharCode call with the digits read
+ * from the record: `digit(k)` is the source of digit k (0 = most significant) for k < count - 1,
+ * `last` the value of the last digit (it shares its byte with the sign). The caller passes neg
+ * false for zero. Cached per shape: fields of one picture share the function.
+ */
+function decimalText(key: string, count: number, scale: number, digit: (k: number) => string): (b: Uint8Array, at: number, neg: boolean, last: number) => string {
+  let fn = decimalTexts.get(key);
+  if (fn) return fn;
+  const d = (k: number) => (k === count - 1 ? '48 + last' : `48 + ${digit(k)}`);
+  const intDigits = count - scale;
+  const lines: string[] = [];
+  const text = (from: number, sign: boolean) => {
+    const args: string[] = sign ? ['45'] : [];
+    for (let k = from; k < intDigits; k++) args.push(d(k));
+    args.push('46');
+    for (let k = intDigits; k < count; k++) args.push(d(k));
+    return `String.fromCharCode(${args.join(', ')})`;
+  };
+  for (let k = 0; k < intDigits; k++) {
+    const cond = k < intDigits - 1 ? `if (${digit(k)} !== 0) ` : '';
+    lines.push(`${cond}return neg ? ${text(k, true)} : ${text(k, false)};`);
+  }
+  // eslint-disable-next-line no-new-func -- fixed-arity call per leading-zero count, see above
+  fn = new Function('b', 'at', 'neg', 'last', lines.join('\n')) as (b: Uint8Array, at: number, neg: boolean, last: number) => string;
+  decimalTexts.set(key, fn);
+  return fn;
+}
+
+const decimalTexts = new Map<string, (b: Uint8Array, at: number, neg: boolean, last: number) => string>();
 
 function inlineText(size: number, codePage: CodePage, options: ResolvedOptions): InlineLeaf | undefined {
   const tables = textTables(codePage);
@@ -112,8 +151,11 @@ function inlineZoned(size: number, scale: number, codePage: CodePage, options: R
       const ok = digits.length > 0 ? `(${digits.join(' | ')}) >= 0 && ${v} !== 0` : `${v} !== 0`;
       lines.push(`if (${ok}) {`);
       for (const d of digits) lines.push(`${a} = ${a} * 10 + ${d};`);
-      lines.push(`${a} = ${a} * 10 + (${v} > 0 ? ${v} - 1 : -${v} - 1);`);
-      lines.push(`${out} = ${emitCode(`${v} < 0`, a, scale, size, options, ref)};`);
+      const l = `l${id}`;
+      lines.push(`const ${l} = ${v} > 0 ? ${v} - 1 : -${v} - 1;`, `${a} = ${a} * 10 + ${l};`);
+      // Digits other than the last are plain digit bytes (zone F or 3): the low nibble is the digit.
+      const text = (neg: string) => `${ref(decimalText(`z${size}.${scale}`, size, scale, (k) => `(b[at + ${k}] & 15)`))}(b, ${at}, ${neg}, ${l})`;
+      lines.push(`${out} = ${emitCode(`${v} < 0`, a, scale, size, options, ref, text)};`);
       lines.push(`} else ${out} = ${fallback};`);
       return lines.join('\n');
     },
@@ -137,7 +179,8 @@ function inlinePacked(size: number, scale: number, noSign: boolean, capacity: nu
         checks.push(`b[${at}] !== ${space}`);
         lines.push(`if (${checks.join(' && ')}) {`);
         for (const d of ds) lines.push(`${a} = ${a} * 100 + ${d};`);
-        lines.push(`${out} = ${emitCode('false', a, scale, capacity, options, ref)};`);
+        const text = (neg: string) => `${ref(decimalText(`u${capacity}.${scale}`, capacity, scale, nibble))}(b, ${at}, ${neg}, b[${at} + ${size - 1}] & 15)`;
+        lines.push(`${out} = ${emitCode('false', a, scale, capacity, options, ref, text)};`);
       } else {
         // A valid sign nibble rules out the blank forms (all 0x40 or all 0x00 end in nibble 0).
         const z = `z${id}`;
@@ -147,7 +190,8 @@ function inlinePacked(size: number, scale: number, noSign: boolean, capacity: nu
         lines.push(`if (${checks.join(' && ')}) {`);
         for (const d of ds) lines.push(`${a} = ${a} * 100 + ${d};`);
         lines.push(`${a} = ${a} * 10 + (${z} >> 4);`);
-        lines.push(`${out} = ${emitCode(`${g} < 0`, a, scale, capacity, options, ref)};`);
+        const text = (neg: string) => `${ref(decimalText(`p${capacity}.${scale}`, capacity, scale, nibble))}(b, ${at}, ${neg}, ${z} >> 4)`;
+        lines.push(`${out} = ${emitCode(`${g} < 0`, a, scale, capacity, options, ref, text)};`);
       }
       lines.push(`} else ${out} = ${fallback};`);
       return lines.join('\n');
@@ -176,6 +220,11 @@ function inlineBinary(size: 2 | 4, signed: boolean, little: boolean, scale: numb
       return lines.join('\n');
     },
   };
+}
+
+/** Source of packed digit k (nibble k from the field's first byte). */
+function nibble(k: number): string {
+  return k % 2 === 0 ? `(b[at + ${k >> 1}] >> 4)` : `(b[at + ${k >> 1}] & 15)`;
 }
 
 /** byte -> its two BCD digits as 0-99, -1 when a nibble is above 9. */
