@@ -1,3 +1,5 @@
+import { defineErrors } from '../core/errors.ts';
+
 /**
  * A config problem pinned to its place in a YAML file. Every loader in Banyan reports these,
  * so `banyan validate` can print all of them at once as `file:line:col: rule: message`.
@@ -19,6 +21,9 @@ export function formatIssue(issue: ConfigIssue): string {
   const where = issue.path ? ` (at ${issue.path})` : '';
   return `${issue.file}:${issue.line}:${issue.col}: ${issue.rule}: ${issue.message}${where}`;
 }
+
+// Registered so errorCatalog() (and docs/errors.md) lists it; ConfigError carries its own issues list.
+defineErrors({ BANYAN_ERR_CONFIG_INVALID: { message: 'invalid configuration: %s' } });
 
 /** Thrown when a config file cannot be loaded; carries every issue found, not only the first. */
 export class ConfigError extends Error {
