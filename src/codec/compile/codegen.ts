@@ -78,17 +78,24 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
       }
       return [...pre, `const o = {${literal.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
     }
-    // A wide group: one function holding every field inline grows past what V8 optimizes, so the
-    // object is created with its keys (null) and chunk functions fill it in storage order.
+    // A wide group: one function holding every field inline grows past what V8 optimizes, so chunk
+    // functions decode the fields in storage order into a scratch array (decoding is synchronous
+    // and a group never contains itself) and the object is built from it in one literal.
     const calls: string[] = [];
+    const keys: string[] = [];
+    const scratch = `t${helpers.length}`;
+    helpers.push(`const ${scratch} = [];`);
     for (let from = 0; from < items.length; from += CHUNK) {
       const name = `g${helpers.length}`;
-      const lines = items.slice(from, from + CHUNK).flatMap((it) => (it.key === null ? it.lines : [...it.lines, `o[${JSON.stringify(it.key)}] = ${it.value};`]));
-      helpers.push(`function ${name}(b, p, c, o) {`, ...lines, '}');
-      calls.push(`${name}(b, p, c, o);`);
+      const lines = items.slice(from, from + CHUNK).flatMap((it) => {
+        if (it.key === null) return it.lines;
+        keys.push(`${literalKey(it.key)}: ${scratch}[${keys.length}]`);
+        return [...it.lines, `${scratch}[${keys.length - 1}] = ${it.value};`];
+      });
+      helpers.push(`function ${name}(b, p, c) {`, ...lines, '}');
+      calls.push(`${name}(b, p, c);`);
     }
-    const keys = items.filter((it) => it.key !== null).map((it) => `${literalKey(it.key!)}: null`);
-    return [`const o = {${keys.join(', ')}};`, ...calls, ...post, `c.size = ${size};`, 'return o;'];
+    return [...calls, `const o = {${keys.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
   };
   // Whole group inside the record: the children skip their own length checks.
   const fast = variant((m) => m.fast, true);
