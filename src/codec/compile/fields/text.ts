@@ -149,7 +149,6 @@ function charCodes(codePage: CodePage): Uint16Array | undefined {
 }
 
 const codeTables = new WeakMap<CodePage, Uint16Array | undefined>();
-const MAX_SHORT = 64;
 
 /**
  * bytes[s, e) of a single-byte page as a string. Short text: String.fromCharCode called with one
@@ -160,16 +159,23 @@ const MAX_SHORT = 64;
 function sliceText(codePage: CodePage, codes: Uint16Array, bytes: Uint8Array, s: number, e: number): string {
   const n = e - s;
   if (n === 0) return '';
-  if (n > MAX_SHORT) return codePage.decode(bytes, s, e);
-  return FROM_CODES[n](codes, bytes, s);
+  if (n > MAX_ARITY) return codePage.decode(bytes, s, e);
+  return (FROM_CODES[n] ?? fromCodes(n))(codes, bytes, s);
 }
 
 type FromCodes = (codes: Uint16Array, bytes: Uint8Array, s: number) => string;
-const FROM_CODES: readonly FromCodes[] = Array.from({ length: MAX_SHORT + 1 }, (_, n) => {
+/** Up to 256 characters (a PIC X(250) filler-like field measured ~2x faster than the page's decode). */
+const MAX_ARITY = 256;
+const FROM_CODES: Array<FromCodes | undefined> = [];
+
+/** The fixed-arity function for length n, generated on first use. */
+function fromCodes(n: number): FromCodes {
   const args = Array.from({ length: n }, (_, i) => `c[b[s + ${i}]]`).join(', ');
   // eslint-disable-next-line no-new-func -- fixed-arity call, see sliceText
-  return new Function('c', 'b', 's', `return String.fromCharCode(${args});`) as FromCodes;
-});
+  const fn = new Function('c', 'b', 's', `return String.fromCharCode(${args});`) as FromCodes;
+  FROM_CODES[n] = fn;
+  return fn;
+}
 
 /** What generated decoders (inline.ts) need for a single-byte page; undefined for UTF-8 and mixed pages. */
 export interface TextTables {
