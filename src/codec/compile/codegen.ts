@@ -19,12 +19,16 @@ export type BranchChooser = (bytes: Uint8Array, ctx: DecodeContext) => number;
 export interface GenMember {
   readonly key: string | null;
   readonly rel: number;
+  /** Bytes of the item. */
+  readonly size: number;
   /** Checks the record is long enough for the item. */
   readonly decode: ChildDecode;
   /** Assumes it is (the group checked its whole extent once). */
   readonly fast: ChildDecode;
   /** The field's common case as inline source (fields/inline.ts), `fast` being its fallback. */
   readonly inline?: InlineLeaf;
+  /** ctx.slots index the inline value is stored at (an ODO counter or REDEFINES selector). */
+  readonly slot?: number;
 }
 
 export type GenEntry = { readonly kind: 'node'; readonly member: GenMember } | { readonly kind: 'cluster'; readonly chooser: BranchChooser | undefined; readonly members: readonly GenMember[] };
@@ -43,7 +47,7 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
     const pre: string[] = [];
     const literal: string[] = [];
     const post: string[] = [];
-    // Inline variant: each ordered item's statements, stored by chunk functions when there are many.
+    // Each ordered item's statements (values in storage order), stored by chunk functions when there are many.
     const items: Array<{ readonly lines: string[]; readonly key: string | null; readonly value: string }> = [];
     let ordered = true; // still inside the object literal (no rule-driven cluster seen yet)
     const call = (m: GenMember) => `${ref(pick(m))}(b, p + ${m.rel}, c)`;
@@ -51,13 +55,18 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
       if (e.kind === 'node' || !e.chooser) {
         const members = e.kind === 'node' ? [e.member] : e.members;
         for (const m of members) {
-          if (ordered && inline) {
+          if (ordered) {
             const id = String(locals++);
             if (m.key === null) items.push({ lines: [`${call(m)};`], key: null, value: '' });
-            else if (m.inline) items.push({ lines: [`let x_${id};`, m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`)], key: m.key, value: `x_${id}` });
+            else if (m.inline) {
+              const code = m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`);
+              // Checked variant (the group runs past the record's end): inline where the field fits.
+              const lines = inline ? [`let x_${id};`, code] : [`let x_${id};`, `if (p + ${m.rel + m.size} <= c.end) {`, code, `} else x_${id} = ${call(m)};`];
+              if (m.slot !== undefined) lines.push(`c.slots[${m.slot}] = x_${id};`);
+              items.push({ lines, key: m.key, value: `x_${id}` });
+            }
             else items.push({ lines: [`const x_${id} = ${call(m)};`], key: m.key, value: `x_${id}` });
-          } else if (m.key === null) (ordered ? pre : post).push(`${call(m)};`);
-          else if (ordered) literal.push(`${literalKey(m.key)}: ${call(m)}`);
+          } else if (m.key === null) post.push(`${call(m)};`);
           else post.push(`o[${JSON.stringify(m.key)}] = ${call(m)};`);
         }
         return;

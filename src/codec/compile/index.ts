@@ -68,7 +68,8 @@ function build(record: RecordLayout, resolved: ReturnType<typeof resolveOptions>
       if (end > bytes.length) end = bytes.length;
       if (start < 0) start = 0;
       if (end < start) end = start;
-      const { value, errors } = plan.decode(bytes, start, end, recordNumber);
+      const value = plan.decode(bytes, start, end, recordNumber);
+      const errors = plan.errors;
       if (errors.length > 0) errorsOf.set(value, errors);
       return value;
     },

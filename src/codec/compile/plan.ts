@@ -19,7 +19,10 @@ import { choose, chooseForEncode, hasContent, type CompiledRule } from './redefi
 import { generateGroupDecoder, generateGroupEncoder, type ChildEncode, type ClusterEncode, type GenEncodeEntry, type GenEntry } from './codegen.ts';
 
 export interface CompiledPlan {
-  decode(bytes: Uint8Array, start: number, end: number, recordNumber: number): { value: DecodedRecord; errors: DecodeError[] };
+  /** Decodes one record; the field errors it flagged (onError 'null') are then in `errors`. */
+  decode(bytes: Uint8Array, start: number, end: number, recordNumber: number): DecodedRecord;
+  /** Errors flagged by the last decode (an empty array for a clean record): no result object per record. */
+  readonly errors: readonly DecodeError[];
   encode(value: DecodedRecord): Uint8Array;
 }
 
@@ -52,6 +55,8 @@ interface Node {
   readonly fast: DecodeFn;
   /** Inline source of an elementary field's common case (fields/inline.ts). */
   readonly inline?: InlineLeaf;
+  /** The ODO counter / REDEFINES selector slot an elementary field's value goes to. */
+  readonly slot?: number;
   readonly encode: EncodeFn;
 }
 
@@ -103,18 +108,21 @@ class PlanCompiler {
     const length = this.record.length;
     const space = options.codePage.spaceByte;
     const variable = this.variable;
-    return {
-      decode(bytes, start, end, recordNumber) {
+    const plan = {
+      errors: NO_ERRORS as readonly DecodeError[],
+      decode(bytes: Uint8Array, start: number, end: number, recordNumber: number): DecodedRecord {
         ctx.start = start;
         ctx.end = end;
         ctx.recordNumber = recordNumber;
         if (ctx.errors.length > 0) ctx.errors = [];
         if (slotCount > 0) ctx.slots.fill(undefined);
+        plan.errors = NO_ERRORS;
         const value = rootNode.decode(bytes, start, ctx) as DecodedRecord;
         // The errors array is handed over only when a field failed; a clean record allocates nothing.
-        return { value, errors: ctx.errors.length > 0 ? ctx.errors : NO_ERRORS };
+        if (ctx.errors.length > 0) plan.errors = ctx.errors;
+        return value;
       },
-      encode(value) {
+      encode(value: DecodedRecord): Uint8Array {
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
           throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', root.path, 'a record must be an object');
         }
@@ -123,6 +131,7 @@ class PlanCompiler {
         return variable && used < length ? out.subarray(0, used) : out;
       },
     };
+    return plan;
   }
 
   private elementaryRoot(field: ElementaryField): Node {
@@ -307,9 +316,9 @@ class PlanCompiler {
       leaf.encode(value, out, pos);
       return size;
     };
-    // Fields that feed a counter or selector slot keep the call (it stores the slot).
-    const inline = slot === undefined && !this.variable ? inlineLeaf(field, this.options, codePageFor(field, this.options)) : undefined;
-    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, fast, encode, inline };
+    // Inline code stores a counter or selector slot itself (codegen.ts); its fallback call does too.
+    const inline = !this.variable ? inlineLeaf(field, this.options, codePageFor(field, this.options)) : undefined;
+    return { field, key, size, rel: field.offset - parentOffset, required: slot !== undefined, variable: false, decode, fast, encode, inline, slot };
   }
 
   private occurs(field: Field, one: Node): Node {

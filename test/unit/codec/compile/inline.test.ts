@@ -101,3 +101,13 @@ test('inline 2- and 4-byte binary gives the field decoder\'s value or error for 
 test('inline text gives the field decoder\'s string for any bytes and trimming policy (1-70 bytes)', () => {
   for (const length of [1, 2, 12, 30, 64, 65, 70]) agree(x('V', length), length, 200);
 });
+
+test('a record shorter than its group decodes the fields that fit inline and applies the short-record rule to the rest', () => {
+  const r = record('R', [zoned('N', 3, { signed: true }), packed('P', 3, { signed: true }), x('T', 10)]);
+  const bytes = Uint8Array.from([0xf1, 0xf2, 0xc3, 0x12, 0x3d, 0xc1, 0xc2]); // N=+123, P=-123, T='AB' (8 bytes short)
+  assert.deepEqual(compileRecordCodec(r, { codePage: cp037, shortRecord: 'null' }).decode(bytes), { N: 123, P: -123, T: 'AB' });
+  assert.throws(
+    () => compileRecordCodec(r, { codePage: cp037 }).decode(bytes),
+    (err: unknown) => err instanceof DecodeError && err.code === 'BANYAN_ERR_DECODE_SHORT_RECORD' && err.byteOffset === 5 && err.fieldPath === 'R.T',
+  );
+});
