@@ -123,10 +123,11 @@ function inlineText(size: number, codePage: CodePage, options: ResolvedOptions):
       const lines = [`let ${s} = ${at}; let ${e} = ${s} + ${size};`];
       if (trimStart) lines.push(`while (${s} < ${e} && ${B}[b[${s}]] === 1) ${s}++;`);
       if (trimEnd) lines.push(`while (${e} > ${s} && ${B}[b[${e} - 1]] === 1) ${e}--;`);
-      // Untrimmed full-length text: String.fromCharCode with the field's arity, no array.
+      // Untrimmed full-length text: String.fromCharCode with the field's arity, no array; trimmed
+      // text through one function per field size that switches to the trimmed length's arity.
       if (size <= MAX_ARITY) {
         const args = Array.from({ length: size }, (_, i) => `${C}[b[${s} + ${i}]]`).join(', ');
-        lines.push(`${out} = ${e} - ${s} === ${size} ? String.fromCharCode(${args}) : ${ref(tables.slice)}(b, ${s}, ${e});`);
+        lines.push(`${out} = ${e} - ${s} === ${size} ? String.fromCharCode(${args}) : ${ref(shortText(size))}(${C}, b, ${s}, ${e} - ${s});`);
       } else lines.push(`${out} = ${ref(tables.slice)}(b, ${s}, ${e});`);
       return lines.join('\n');
     },
@@ -134,6 +135,21 @@ function inlineText(size: number, codePage: CodePage, options: ResolvedOptions):
 }
 
 const MAX_ARITY = 64;
+
+type ShortText = (codes: Uint16Array, b: Uint8Array, s: number, n: number) => string;
+
+/** (codes, b, s, n) -> the n characters at s, for n < size: a switch of fixed-arity fromCharCode calls. */
+function shortText(size: number): ShortText {
+  let fn = shortTexts[size];
+  if (fn) return fn;
+  const cases = Array.from({ length: size }, (_, n) => `case ${n}: return String.fromCharCode(${Array.from({ length: n }, (_, i) => `c[b[s + ${i}]]`).join(', ')});`);
+  // eslint-disable-next-line no-new-func -- fixed-arity calls, see above
+  fn = new Function('c', 'b', 's', 'n', `switch (n) {\n${cases.join('\n')}\n}\nreturn '';`) as ShortText;
+  shortTexts[size] = fn;
+  return fn;
+}
+
+const shortTexts: Array<ShortText | undefined> = [];
 
 function inlineZoned(size: number, scale: number, codePage: CodePage, options: ResolvedOptions): InlineLeaf {
   const t = codePage.spaceByte === 0x20 ? ASCII_ZONED : EBCDIC_ZONED;
