@@ -26,6 +26,8 @@ export interface UpstreamBody {
   dump(): void;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** Chunks buffered before a consumer attaches, at most; beyond it the upstream is paused. */
 const PRE_ATTACH_LIMIT = 256 * 1024;
 
@@ -65,6 +67,24 @@ export class DispatchedBody implements UpstreamBody {
   }
 
   pipeTo(res: ServerResponse, tap?: (chunk: Buffer) => void): Promise<void> {
+    // Common case for small answers: the whole body arrived with the head (one parser run), so it
+    // is written at once with `res.end`, with no listeners, closures or microtask (~5% of the
+    // router's CPU per request on the bench's small JSON answer).
+    if (this.#ended && !this.#attached && this.#error === undefined && !res.destroyed) {
+      this.#attached = true;
+      const buffered = this.#buffered;
+      this.#buffered = [];
+      if (this.#bufferedBytes > PRE_ATTACH_LIMIT) this.#flow.resume();
+      this.#bufferedBytes = 0;
+      if (tap) for (const chunk of buffered) tap(chunk);
+      if (buffered.length === 0) res.end();
+      else if (buffered.length === 1) res.end(buffered[0]);
+      else {
+        for (let i = 0; i < buffered.length - 1; i++) res.write(buffered[i]);
+        res.end(buffered[buffered.length - 1]);
+      }
+      return RESOLVED;
+    }
     // Callbacks are inline arguments, not named consts: tsx (esbuild keepNames) wraps every named
     // function value in a defineProperty call, which cost ~1% of CPU on this per-request path.
     // Listeners are never removed: the ServerResponse lives for one request, and `finished` makes

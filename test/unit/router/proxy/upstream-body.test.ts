@@ -96,3 +96,18 @@ test('a large body buffered before anyone reads it pauses the upstream, and atta
   body.dump();
   assert.deepEqual(f.log, ['pause', 'resume']);
 });
+
+test('a body complete before the consumer attaches goes out in order in one go, without listeners on the response', async () => {
+  const body = new DispatchedBody(flow());
+  body.push(Buffer.from('a'));
+  body.push(Buffer.from('b'));
+  body.push(Buffer.from('c'));
+  body.end();
+  const { res, calls, ee } = fakeResponse();
+  const tapped: string[] = [];
+  await body.pipeTo(res, (c) => tapped.push(String(c)));
+  assert.deepEqual(calls, ['write:a', 'write:b', 'end:c']);
+  assert.deepEqual(tapped, ['a', 'b', 'c']);
+  assert.equal(ee.listenerCount('close') + ee.listenerCount('drain'), 0);
+  assert.throws(() => body.dump(), /consumed once/);
+});
