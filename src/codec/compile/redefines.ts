@@ -21,7 +21,7 @@ export interface CompiledRule {
 export function choose(rule: CompiledRule, bytes: Uint8Array, ctx: DecodeContext): number {
   let v = ctx.slots[rule.slot];
   if (v === undefined) v = ctx.slots[rule.slot] = rule.readDirect(bytes, ctx);
-  const hit = v === null || v === undefined ? undefined : rule.when.get(String(v).trim());
+  const hit = typeof v === 'string' ? rule.when.get(v.trim()) : v === null || v === undefined ? undefined : rule.when.get(String(v).trim());
   return hit ?? rule.otherwise;
 }
 
