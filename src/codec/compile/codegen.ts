@@ -35,11 +35,15 @@ export type GenEntry = { readonly kind: 'node'; readonly member: GenMember } | {
 
 export function generateGroupDecoder(entries: readonly GenEntry[], size: number): (bytes: Uint8Array, pos: number, ctx: DecodeContext) => DecodedRecord {
   const fns: unknown[] = [];
+  const names = new Map<unknown, string>(); // one binding per constant (tables are shared by fields)
   const ref = (f: unknown): string => {
-    const at = fns.indexOf(f);
-    if (at >= 0) return `f${at}`;
-    fns.push(f);
-    return `f${fns.length - 1}`;
+    let name = names.get(f);
+    if (name === undefined) {
+      name = `f${fns.length}`;
+      fns.push(f);
+      names.set(f, name);
+    }
+    return name;
   };
   let locals = 0;
   const helpers: string[] = [];
