@@ -8,7 +8,6 @@
  * retried once on legacy only when it is idempotent (RFC 9110 section 9.2.2: GET, HEAD, OPTIONS,
  * TRACE, PUT, DELETE) or carries an Idempotency-Key, and its body was buffered so it can be replayed.
  */
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -23,7 +22,7 @@ import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-b
 import type { CapturedResponse } from '../shadow/capture.ts';
 import type { RouterEventBus } from './event-bus.ts';
 import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo } from './headers.ts';
-import { ClientGoneError, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
+import { ClientGoneError, ClientLink, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
 
 /** What the request path needs from the shadow module. */
 export interface ShadowHook {
@@ -113,13 +112,9 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     random: ctx.random,
   });
 
-  const clientGone = new EventEmitter();
-  let gone = false;
-  res.once('close', () => {
-    if (!res.writableFinished) {
-      gone = true;
-      clientGone.emit('abort');
-    }
+  const clientGone = new ClientLink();
+  res.on('close', () => {
+    if (!res.writableFinished) clientGone.markGone();
   });
   const upstream: UpstreamCaller = {
     call(side, shadow) {
@@ -158,7 +153,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     const serverFailure = failedResponse === undefined || failedResponse.status >= 500;
     if (serverFailure) chosenFailed = true;
     const canRetry = isOpenBreakerError(failure) || (serverFailure && idempotent && replayable);
-    if (canRetry && !gone) {
+    if (canRetry && !clientGone.gone) {
       if (failedResponse) failedResponse.body.dump();
       ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
       fellBack = true;

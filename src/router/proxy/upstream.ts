@@ -9,7 +9,6 @@
  * of throughput in a CPU profile (AbortSignal creation and DOMException on every request). A client
  * that goes away aborts the upstream request through `clientSignal`.
  */
-import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
@@ -33,8 +32,8 @@ export interface UpstreamRequest {
   readonly headers: UpstreamHeaders;
   readonly body?: Buffer | Readable;
   readonly timeoutMs: number;
-  /** Emits 'abort' when the client goes away (an EventEmitter: far cheaper to create than an AbortController). */
-  readonly clientSignal?: EventEmitter;
+  /** Marked gone when the client goes away, which aborts this call while it waits for the response head. */
+  readonly clientSignal?: ClientLink;
 }
 
 export interface UpstreamResponse {
@@ -43,6 +42,31 @@ export interface UpstreamResponse {
   readonly body: UpstreamBody;
   /** Time to response headers, in milliseconds. */
   readonly latencyMs: number;
+}
+
+/**
+ * The client side of one proxied request: the router marks it gone when the client disconnects,
+ * and the upstream call in flight (at most one at a time: the chosen side, then the fallback)
+ * aborts. A plain object with one slot: an EventEmitter (or an AbortController) per request, with
+ * a `once` wrapper and a bound listener, cost measurably more on the router's hot path.
+ */
+export class ClientLink {
+  gone = false;
+  #watcher: (() => void) | undefined;
+
+  /** Called once the client's connection closed before its response finished. */
+  markGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    const w = this.#watcher;
+    this.#watcher = undefined;
+    w?.();
+  }
+
+  /** Sets (or clears, with undefined) the one function called on markGone. */
+  watch(watcher: (() => void) | undefined): void {
+    this.#watcher = watcher;
+  }
 }
 
 /** A 4xx/5xx answer as an error, so the breaker's errorFilter can decide which ones count. */
@@ -133,7 +157,6 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #resolve: (r: UpstreamResponse) => void;
   readonly #reject: (err: Error) => void;
   readonly #started = performance.now();
-  readonly #onClientGone: (() => void) | undefined;
   #flow: Dispatcher.DispatchController | undefined;
   #body: DispatchedBody | undefined;
   #clientGone = false;
@@ -143,9 +166,12 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#req = req;
     this.#resolve = resolve;
     this.#reject = reject;
+    // A method shorthand, not a bound method or arrow property (see the class comment).
     if (req.clientSignal) {
-      this.#onClientGone = this.#clientAbort.bind(this);
-      req.clientSignal.once('abort', this.#onClientGone);
+      const call = this;
+      req.clientSignal.watch(function onClientGone() {
+        call.#clientAbort();
+      });
     }
   }
 
@@ -188,6 +214,6 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   #settle(): void {
-    if (this.#onClientGone) this.#req.clientSignal!.removeListener('abort', this.#onClientGone);
+    this.#req.clientSignal?.watch(undefined);
   }
 }
