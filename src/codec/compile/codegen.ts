@@ -55,22 +55,25 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
     const items: Array<{ readonly lines: string[]; readonly key: string | null; readonly value: string }> = [];
     let ordered = true; // still inside the object literal (no rule-driven cluster seen yet)
     const call = (m: GenMember) => `${ref(pick(m))}(b, p + ${m.rel}, c)`;
+    const valueItem = (m: GenMember) => {
+      const id = String(locals++);
+      if (m.key === null) return { lines: [`${call(m)};`], key: null, value: '' };
+      if (!m.inline) return { lines: [`const x_${id} = ${call(m)};`], key: m.key, value: `x_${id}` };
+      const code = m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`);
+      // Checked variant (the group runs past the record's end): inline where the field fits.
+      const lines = inline ? [`let x_${id};`, code] : [`let x_${id};`, `if (p + ${m.rel + m.size} <= c.end) {`, code, `} else x_${id} = ${call(m)};`];
+      if (m.slot !== undefined) lines.push(`c.slots[${m.slot}] = x_${id};`);
+      return { lines, key: m.key, value: `x_${id}` };
+    };
+    const ruled = entries.filter((e) => e.kind === 'cluster' && e.chooser);
+    const memberCount = entries.reduce((n, e) => n + (e.kind === 'node' ? 1 : e.members.length), 0);
+    if (ruled.length === 1 && memberCount <= CHUNK) return oneRuledCluster(valueItem, call);
     entries.forEach((e, i) => {
       if (e.kind === 'node' || !e.chooser) {
         const members = e.kind === 'node' ? [e.member] : e.members;
         for (const m of members) {
-          if (ordered) {
-            const id = String(locals++);
-            if (m.key === null) items.push({ lines: [`${call(m)};`], key: null, value: '' });
-            else if (m.inline) {
-              const code = m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`);
-              // Checked variant (the group runs past the record's end): inline where the field fits.
-              const lines = inline ? [`let x_${id};`, code] : [`let x_${id};`, `if (p + ${m.rel + m.size} <= c.end) {`, code, `} else x_${id} = ${call(m)};`];
-              if (m.slot !== undefined) lines.push(`c.slots[${m.slot}] = x_${id};`);
-              items.push({ lines, key: m.key, value: `x_${id}` });
-            }
-            else items.push({ lines: [`const x_${id} = ${call(m)};`], key: m.key, value: `x_${id}` });
-          } else if (m.key === null) post.push(`${call(m)};`);
+          if (ordered) items.push(valueItem(m));
+          else if (m.key === null) post.push(`${call(m)};`);
           else post.push(`o[${JSON.stringify(m.key)}] = ${call(m)};`);
         }
         return;
@@ -115,6 +118,47 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
     // Keys are never __proto__ (refused at compile time), so each store defines an own property.
     helpers.push(`function ${ctor}(t) {`, ...keys.map((k, i) => `this[${JSON.stringify(k)}] = t[${i}];`), '}', `${ctor}.prototype = Object.prototype;`);
     return [...calls, `const o = new ${ctor}(${scratch});`, ...post, `c.size = ${size};`, 'return o;'];
+  };
+  /**
+   * A group with one rule-driven REDEFINES cluster (a multi-segment record): every value decoded in
+   * storage order as before, then one literal per branch choice, so the object never gains a
+   * property after it is made (which would cost a map transition and a property store per record).
+   */
+  const oneRuledCluster = (valueItem: (m: GenMember) => { lines: string[]; key: string | null; value: string }, call: (m: GenMember) => string): string[] => {
+    const lines: string[] = [];
+    type Entry = { key: string; value: string; branch?: number };
+    const keyed: Entry[] = [];
+    let k = '';
+    let branches = 0;
+    entries.forEach((e, i) => {
+      if (e.kind === 'node' || !e.chooser) {
+        for (const m of e.kind === 'node' ? [e.member] : e.members) {
+          const it = valueItem(m);
+          lines.push(...it.lines);
+          if (it.key !== null) keyed.push({ key: it.key, value: it.value });
+        }
+        return;
+      }
+      k = `k${i}`;
+      branches = e.members.length;
+      lines.push(`const ${k} = ${ref(e.chooser)}(b, c);`);
+      e.members.forEach((m, index) => {
+        const cond = `(${k} === -1 || ${k} === ${index})`;
+        if (m.key === null) {
+          lines.push(`if ${cond} ${call(m)};`);
+          return;
+        }
+        const y = `y_${locals++}`;
+        lines.push(`let ${y};`, `if ${cond} ${y} = ${call(m)};`);
+        keyed.push({ key: m.key, value: y, branch: index });
+      });
+    });
+    const literalFor = (choice: number) =>
+      `{${keyed.filter((x) => x.branch === undefined || choice === -1 || x.branch === choice).map((x) => `${literalKey(x.key)}: ${x.value}`).join(', ')}}`;
+    lines.push('let o;', `switch (${k}) {`, `case -1: o = ${literalFor(-1)}; break;`);
+    for (let index = 0; index < branches; index++) lines.push(`case ${index}: o = ${literalFor(index)}; break;`);
+    lines.push(`default: o = ${literalFor(-2)};`, '}');
+    return [...lines, `c.size = ${size};`, 'return o;'];
   };
   // Whole group inside the record: the children skip their own length checks.
   const fast = variant((m) => m.fast, true);

@@ -111,3 +111,17 @@ test('a record shorter than its group decodes the fields that fit inline and app
     (err: unknown) => err instanceof DecodeError && err.code === 'BANYAN_ERR_DECODE_SHORT_RECORD' && err.byteOffset === 5 && err.fieldPath === 'R.T',
   );
 });
+
+test('a rule-driven REDEFINES builds the object with only the chosen branch, keys in storage order, fields after the cluster kept', () => {
+  const r = record('R', [x('SEG', 1), x('A', 3), x('B', 3, { redefines: 'A' }), x('Z', 2)]);
+  const decode = (otherwise: 'none' | 'all', text: string) =>
+    compileRecordCodec(r, { codePage: latin1, redefines: [{ redefines: 'A', selector: 'SEG', when: { a: 'A', b: 'B' }, otherwise }] }).decode(Buffer.from(text, 'latin1'));
+  const a = decode('none', 'axyzZZ');
+  assert.deepEqual(Object.keys(a), ['SEG', 'A', 'Z']);
+  assert.deepEqual(a, { SEG: 'a', A: 'xyz', Z: 'ZZ' });
+  assert.deepEqual(Object.keys(decode('none', 'bxyzZZ')), ['SEG', 'B', 'Z']);
+  assert.deepEqual(Object.keys(decode('none', 'qxyzZZ')), ['SEG', 'Z']);
+  assert.deepEqual(decode('all', 'qxyzZZ'), { SEG: 'q', A: 'xyz', B: 'xyz', Z: 'ZZ' });
+  // A record short of the cluster: the checked variant, same shape.
+  assert.deepEqual(compileRecordCodec(r, { codePage: latin1, shortRecord: 'null', redefines: [{ redefines: 'A', selector: 'SEG', when: { b: 'B' }, otherwise: 'none' }] }).decode(Buffer.from('bxy', 'latin1')), { SEG: 'b', B: 'xy', Z: null });
+});
