@@ -2,8 +2,13 @@
  * Prometheus metrics of the router, made from RouterEvents in one place (STYLE: "metrics come
  * from events in one place"). Registered on the registry passed in (the admin server's /metrics),
  * never on prom-client's global one, so several routers in one process (tests) do not collide.
+ *
+ * Per-request accounting is plain number increments in a series object per route and side; the
+ * prom-client metrics are filled from those only when scraped. prom-client's `observe`/`inc`, even
+ * on a child handle, build and hash the label set on every call (~1.4 µs and several small objects
+ * per request in the bench), which is the control plane's per-request cost and GC pressure.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValueWithName, type Registry } from 'prom-client';
 import type { BreakerState, RequestOutcome, ShadowOutcome, Side } from '../contracts.ts';
 
 export interface RouterMetrics {
@@ -13,31 +18,62 @@ export interface RouterMetrics {
   weight(routeId: string, weight: number): void;
 }
 
-interface SideHandles {
-  readonly route: string;
-  readonly side: Side;
-  readonly outcomes: Map<string, { inc(): void }>;
-  readonly latency: { observe(value: number): void };
-}
-
 /** opossum's three states as a gauge value: 0 closed, 1 half-open, 2 open. */
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** Upper bounds (seconds) of the upstream latency histogram, as before the scrape-time rewrite. */
+const LATENCY_BOUNDS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Everything counted for one route and side since start (monotonic, as Prometheus counters are). */
+class SideSeries {
+  ok = 0;
+  error = 0;
+  fallback = 0;
+  /** Observations per latency bucket (not cumulative); the last slot is +Inf. */
+  readonly buckets = new Float64Array(LATENCY_BOUNDS.length + 1);
+  sum = 0;
+  count = 0;
+  constructor(
+    readonly route: string,
+    readonly side: Side,
+  ) {}
+}
+
+interface RouteSeries {
+  readonly legacy: SideSeries;
+  readonly new: SideSeries;
+}
+
 export function createRouterMetrics(registry: Registry): RouterMetrics {
   const registers = [registry];
-  const requests = new Counter({
+  const series = new Map<string, RouteSeries>();
+  new Counter({
     name: 'banyan_router_requests_total',
     help: 'Client requests per route, side that served them and outcome (ok, error, fallback).',
     labelNames: ['route', 'side', 'outcome'] as const,
     registers,
+    // Filled from the per-side series on scrape. A series appears only once it has counted something.
+    collect() {
+      this.reset();
+      for (const r of series.values()) {
+        for (const s of [r.legacy, r.new]) {
+          if (s.ok > 0) this.inc({ route: s.route, side: s.side, outcome: 'ok' }, s.ok);
+          if (s.error > 0) this.inc({ route: s.route, side: s.side, outcome: 'error' }, s.error);
+          if (s.fallback > 0) this.inc({ route: s.route, side: s.side, outcome: 'fallback' }, s.fallback);
+        }
+      }
+    },
   });
-  const latency = new Histogram({
-    name: 'banyan_router_upstream_latency_seconds',
-    help: 'Upstream latency of the side that served the client.',
-    labelNames: ['route', 'side'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers,
-  });
+  new ScrapedHistogram(
+    {
+      name: 'banyan_router_upstream_latency_seconds',
+      help: 'Upstream latency of the side that served the client.',
+      labelNames: ['route', 'side'] as const,
+      buckets: [...LATENCY_BOUNDS],
+      registers,
+    },
+    series,
+  );
   const shadow = new Counter({
     name: 'banyan_router_shadow_comparisons_total',
     help: 'Shadow comparisons per route and result (matched, mismatched).',
@@ -56,30 +92,24 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     labelNames: ['route'] as const,
     registers,
   });
-  // Child handles per route and side, made once: `inc(labels)` hashes the label set on every call,
-  // which showed at ~3.7% of the router's CPU per request in the bench profile.
-  const sides = new Map<string, SideHandles>();
-  const handles = (routeId: string, side: Side): SideHandles => {
-    const key = `${side}\u0000${routeId}`;
-    let h = sides.get(key);
-    if (!h) {
-      h = { route: routeId, side, outcomes: new Map(), latency: latency.labels({ route: routeId, side }) };
-      sides.set(key, h);
-    }
-    return h;
-  };
   return {
     request(o) {
-      const h = handles(o.routeId, o.servedBy);
-      const outcome = o.fellBack ? 'fallback' : o.status >= 500 ? 'error' : 'ok';
-      // Created on first use, so a series appears only once it has counted something (as with inc(labels)).
-      let counter = h.outcomes.get(outcome);
-      if (!counter) {
-        counter = requests.labels({ route: h.route, side: h.side, outcome });
-        h.outcomes.set(outcome, counter);
+      let r = series.get(o.routeId);
+      if (r === undefined) {
+        r = { legacy: new SideSeries(o.routeId, 'legacy'), new: new SideSeries(o.routeId, 'new') };
+        series.set(o.routeId, r);
       }
-      counter.inc();
-      h.latency.observe(o.latencyMs / 1000);
+      const s = o.servedBy === 'new' ? r.new : r.legacy;
+      if (o.fellBack) s.fallback++;
+      else if (o.status >= 500) s.error++;
+      else s.ok++;
+      const seconds = o.latencyMs / 1000;
+      // prom-client's Histogram counts a value equal to a bound in that bound's bucket (le).
+      let b = 0;
+      while (b < LATENCY_BOUNDS.length && seconds > LATENCY_BOUNDS[b]!) b++;
+      s.buckets[b]!++;
+      s.sum += seconds;
+      s.count++;
     },
     shadow(o) {
       shadow.inc({ route: o.routeId, result: o.matched ? 'matched' : 'mismatched' });
@@ -91,4 +121,47 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
       weight.set({ route: routeId }, w);
     },
   };
+}
+
+type LatencyLabel = 'route' | 'side';
+type LatencyValue = MetricValueWithName<LatencyLabel | 'le'>;
+
+/**
+ * A prom-client Histogram whose values come from the SideSeries at scrape time. prom-client has no
+ * public way to load bucket counts into a Histogram, so `get` (and `getForPromString`, which the
+ * Registry prefers when present) build the same value list Histogram itself exports: cumulative
+ * `_bucket` lines per `le` ending with +Inf, then `_sum` and `_count` per label set.
+ */
+class ScrapedHistogram extends Histogram<LatencyLabel> {
+  constructor(
+    config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0],
+    private readonly series: ReadonlyMap<string, RouteSeries>,
+  ) {
+    super(config);
+  }
+
+  override async get(): Promise<MetricObjectWithValues<LatencyValue>> {
+    const name = 'banyan_router_upstream_latency_seconds';
+    const values: LatencyValue[] = [];
+    for (const r of this.series.values()) {
+      for (const s of [r.legacy, r.new]) {
+        if (s.count === 0) continue;
+        let acc = 0;
+        for (let i = 0; i < LATENCY_BOUNDS.length; i++) {
+          acc += s.buckets[i]!;
+          values.push({ labels: { le: LATENCY_BOUNDS[i]!, route: s.route, side: s.side }, value: acc, metricName: `${name}_bucket` });
+        }
+        values.push({ labels: { le: '+Inf', route: s.route, side: s.side }, value: s.count, metricName: `${name}_bucket` });
+        values.push({ labels: { route: s.route, side: s.side }, value: s.sum, metricName: `${name}_sum` });
+        values.push({ labels: { route: s.route, side: s.side }, value: s.count, metricName: `${name}_count` });
+      }
+    }
+    // The typings declare `type` as a numeric enum that prom-client never exports; at run time it is the text.
+    const type = 'histogram' as unknown as MetricObjectWithValues<LatencyValue>['type'];
+    return { name, help: 'Upstream latency of the side that served the client.', type, values, aggregator: 'sum', collect() {} };
+  }
+
+  getForPromString(): Promise<MetricObjectWithValues<LatencyValue>> {
+    return this.get();
+  }
 }

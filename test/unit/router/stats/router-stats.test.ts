@@ -94,3 +94,36 @@ test('prometheus metrics count requests, shadow results and breaker states per r
   assert.match(text, /banyan_router_shadow_comparisons_total\{route="r",result="mismatched"\} 1/);
   assert.match(text, /banyan_router_breaker_state\{route="r",side="new"\} 2/);
 });
+
+test('the latency histogram and request counters read at scrape time show every request counted since start', async () => {
+  const registry = new Registry();
+  const metrics = createRouterMetrics(registry);
+  // 1 ms sits on a bound and counts in le="0.001" (Prometheus `le` is "less or equal"); 20 s is past every bound.
+  for (const latencyMs of [0.2, 1, 3, 20_000]) metrics.request(outcome({ servedBy: 'new', chosen: 'new', latencyMs }));
+  metrics.request(outcome({ servedBy: 'new', chosen: 'new', status: 502, latencyMs: 0.2 }));
+  const first = await registry.metrics();
+  assert.match(first, /banyan_router_upstream_latency_seconds_bucket\{le="0.0005",route="r",side="new"\} 2\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_bucket\{le="0.001",route="r",side="new"\} 3\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_bucket\{le="0.005",route="r",side="new"\} 4\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_bucket\{le="10",route="r",side="new"\} 4\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_bucket\{le="\+Inf",route="r",side="new"\} 5\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_count\{route="r",side="new"\} 5\n/);
+  assert.match(first, /banyan_router_upstream_latency_seconds_sum\{route="r",side="new"\} 20.0044\d*\n/);
+  assert.match(first, /banyan_router_requests_total\{route="r",side="new",outcome="ok"\} 4\n/);
+  assert.match(first, /banyan_router_requests_total\{route="r",side="new",outcome="error"\} 1\n/);
+  // Sides and outcomes that never counted anything have no series.
+  assert.doesNotMatch(first, /side="legacy"/);
+  assert.doesNotMatch(first, /outcome="fallback"/);
+  // A second scrape keeps counting from the totals (no reset between scrapes, no double count).
+  metrics.request(outcome({ servedBy: 'new', chosen: 'new', latencyMs: 0.2 }));
+  const second = await registry.metrics();
+  assert.match(second, /banyan_router_requests_total\{route="r",side="new",outcome="ok"\} 5\n/);
+  assert.match(second, /banyan_router_upstream_latency_seconds_count\{route="r",side="new"\} 6\n/);
+  const json = await registry.getMetricsAsJSON();
+  const histogram = json.find((m) => m.name === 'banyan_router_upstream_latency_seconds');
+  assert.equal(String(histogram?.type), 'histogram');
+  assert.equal(histogram?.values.length, LATENCY_SERIES_LINES);
+});
+
+/** 14 bounds + the +Inf bucket, then _sum and _count, for the one label set counted. */
+const LATENCY_SERIES_LINES = 14 + 1 + 2;
