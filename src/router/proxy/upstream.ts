@@ -166,13 +166,9 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#req = req;
     this.#resolve = resolve;
     this.#reject = reject;
-    // A method shorthand, not a bound method or arrow property (see the class comment).
-    if (req.clientSignal) {
-      const call = this;
-      req.clientSignal.watch(function onClientGone() {
-        call.#clientAbort();
-      });
-    }
+    // An inline arrow argument: tsx (esbuild keepNames) wraps a NAMED function expression in a
+    // defineProperty call on every request (0.6% of the router's CPU in a bench profile), not this.
+    if (req.clientSignal) req.clientSignal.watch(() => this.#clientAbort());
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

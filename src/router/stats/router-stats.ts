@@ -85,10 +85,11 @@ export function createRouterStats(options: RouterStatsOptions = {}): RouterStats
       attached = undefined;
     },
     recordRequest(outcome) {
-      const slot = ring(outcome.routeId).slotAt(Math.floor(now() / slotMs));
+      const r = ring(outcome.routeId);
+      const slot = r.slotAt(Math.floor(now() / slotMs));
       slot.legacy.add('legacy', outcome);
       slot.new.add('new', outcome);
-      if (outcome.servedBy === 'legacy') ring(outcome.routeId).legacyLastServedAt = outcome.at;
+      if (outcome.servedBy === 'legacy') r.legacyLastServedAt = outcome.at;
       options.metrics?.request(outcome);
     },
     recordShadow(outcome) {
