@@ -7,9 +7,8 @@
  * gateway pointed at a real cluster must not silently write to a local one when that cluster is down.
  */
 import { readFileSync } from 'node:fs';
-import { logLevel } from 'kafkajs';
 import type { GatewayConfig } from './config/gateway-schema.ts';
-import { kafkaClientConfig, kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
+import { kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
 import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
 import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createKafkaProbe, type KafkaProbe } from './observability/kafka-readiness.ts';
@@ -132,9 +131,11 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
 
     const kafka = createKafkaClient(kafkaConnectionOf(config.kafka, brokers), { logger });
     topics = createTopicAdmin({ kafka, defaults: topicDefaultsOf(config.kafka), logger });
-    // The probe has its own client without retries. Its connection errors while Kafka is down are
-    // expected (the 503 body carries them), so it logs nothing.
-    probe = createKafkaProbe({ ...kafkaClientConfig(config.kafka, brokers), logLevel: logLevel.NOTHING });
+    // The probe has its own client without retries and a 1 s connection timeout. Its connection
+    // errors while Kafka is down are expected (the 503 body carries them), so it gets no logger.
+    probe = createKafkaProbe(
+      createKafkaClient({ ...kafkaConnectionOf(config.kafka, brokers), connectionTimeoutMs: 1000 }, { retry: { retries: 0 } }),
+    );
     readiness.register('kafka', probe.check);
     server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });
 

@@ -1,10 +1,12 @@
 /**
  * Kafka readiness: the gateway is ready when the cluster answers an admin describeCluster (a
- * Metadata request), the same probe the local launcher waits on. The probe has its own client with
- * no retries: kafkajs applies the *client's* `retry` when an admin connects (admin({ retry }) only
- * covers admin requests), so with the defaults a down broker would answer after about 10 s.
+ * Metadata request), the same probe the local launcher waits on. The probe needs its own client made
+ * with no retries and a short connection timeout: kafkajs applies the *client's* `retry` when an
+ * admin connects (admin({ retry }) only covers admin requests), so with the defaults a down broker
+ * would answer after about 10 s.
  */
-import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { KafkaClient } from '../connectors/kafka/client.ts';
 import type { ReadinessCheck } from './readiness.ts';
 
 export interface KafkaProbe {
@@ -12,8 +14,7 @@ export interface KafkaProbe {
   close(): Promise<void>;
 }
 
-export function createKafkaProbe(config: KafkaConfig): KafkaProbe {
-  const kafka = new Kafka({ ...config, retry: { retries: 0 }, connectionTimeout: config.connectionTimeout ?? 1000 });
+export function createKafkaProbe(kafka: KafkaClient): KafkaProbe {
   let admin: Admin | undefined;
   let connecting: Promise<Admin> | undefined;
 

@@ -24,6 +24,11 @@ export interface KafkaClientDeps {
 export type KafkaClient = Kafka;
 
 export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaClient {
+  return new Kafka(kafkajsConfigOf(input, deps));
+}
+
+/** The kafkajs config createKafkaClient uses: validated input, PEM files read, retries and logging set. */
+export function kafkajsConfigOf(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaConfig {
   const parsed = kafkaConnectionSchema.safeParse(input);
   if (!parsed.success) {
     throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -48,7 +53,7 @@ export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClient
   const ssl = tlsOptions(config);
   if (ssl !== undefined) kafkaConfig.ssl = ssl;
   if (config.sasl) kafkaConfig.sasl = { ...config.sasl } as SASLOptions;
-  return new Kafka(kafkaConfig);
+  return kafkaConfig;
 }
 
 function tlsOptions(config: KafkaConnectionConfig): ConnectionOptions | boolean | undefined {
