@@ -15,7 +15,7 @@ import type { CodePage } from './code-page.ts';
 import type { DbcsPageTable } from './dbcs-table.ts';
 import { CodePageErrors, describeChar } from './errors.ts';
 
-/** The contract the compiler's PIC G fields use (src/codec/compile/types.ts DbcsCodePage). */
+/** The contract the compiler's PIC G / DISPLAY-1 fields use. */
 export interface DbcsCodePage {
   readonly name: string;
   /** Decodes bytes[start, end) two at a time. */

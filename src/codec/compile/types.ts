@@ -1,7 +1,6 @@
 /**
- * Public types of the compiled record codec: the decoded value shape, the codec itself and the
- * code-page contracts it relies on (structurally identical to src/codec/codepages' CodePage, so
- * the codec compiles and tests without importing that module's implementation).
+ * Public types of the compiled record codec: the decoded value shape, the codec itself, and the
+ * code-page contracts it relies on (re-exported from src/codec/codepages).
  */
 import type { RecordLayout } from '../layout.ts';
 import type { DecodeError } from '../errors.ts';
@@ -38,21 +37,6 @@ export interface RecordCodec {
 /** Field errors collected under the 'null' policy; empty when the record decoded cleanly. */
 export type FieldErrors = readonly DecodeError[];
 
-/** Single-byte (or UTF-8) code page, as exported by src/codec/codepages. */
-export interface CodePage {
-  readonly name: string;
-  readonly spaceByte: number;
-  decode(bytes: Uint8Array, start: number, end: number): string;
-  /** Pads with spaceByte; throws when a character is unmappable or the text is too long. */
-  encode(text: string, out: Uint8Array, start: number, length: number): void;
-  readonly byteToChar: readonly string[];
-  readonly charToByte: ReadonlyMap<string, number>;
-}
-
-/** Pure DBCS code page for PIC G / DISPLAY-1 fields (2 bytes a character, no SO/SI in the field). */
-export interface DbcsCodePage {
-  readonly name: string;
-  decode(bytes: Uint8Array, start: number, end: number): string;
-  /** Pads with the DBCS space (0x4040 on EBCDIC hosts). */
-  encode(text: string, out: Uint8Array, start: number, length: number): void;
-}
+// The code-page contracts are src/codec/codepages' own; re-exported so compiler modules keep one
+// import site for their types.
+export type { CodePage, DbcsCodePage } from '../codepages/index.ts';

@@ -27,7 +27,7 @@ export function alphanumericCodec(field: AlphanumericField | AlphanumericEditedF
   const trimStart = policy === 'both' || policy === 'left';
   const trimEnd = policy === 'both' || policy === 'right';
 
-  const multiByte = (codePage as { singleByte?: boolean }).singleByte === false;
+  const multiByte = !codePage.singleByte;
   const trimText = trimmer(policy);
 
   function decode(bytes: Uint8Array, pos: number, ctx: DecodeContext): string {
@@ -133,7 +133,7 @@ const blankTables = new WeakMap<CodePage, Uint8Array>();
 
 /** UTF-16 code of each byte's character for single-byte pages; undefined for UTF-8 and the like. */
 function charCodes(codePage: CodePage): Uint16Array | undefined {
-  if ((codePage as { singleByte?: boolean }).singleByte === false) return undefined;
+  if (!codePage.singleByte) return undefined;
   if (codeTables.has(codePage)) return codeTables.get(codePage);
   let table: Uint16Array | undefined = new Uint16Array(256);
   for (let b = 0; b < 256; b++) {

@@ -29,6 +29,7 @@ function singleByte(name: string, table: string, spaceByte: number): CodePage {
   return {
     name,
     spaceByte,
+    singleByte: true,
     byteToChar,
     charToByte,
     decode(bytes, start, end) {
