@@ -94,30 +94,23 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
       }
       return [...pre, `const o = {${literal.join(', ')}};`, ...post, `c.size = ${size};`, 'return o;'];
     }
-    // A wide group: one function holding every field inline grows past what V8 optimizes, so chunk
-    // functions decode the fields in storage order into a scratch array (decoding is synchronous
-    // and a group never contains itself) and the object is built from it in one literal.
+    // A wide group: one function holding every field inline grows past what V8 optimizes, so the
+    // object is made first, every key set to null by a generated constructor (V8 builds a literal of
+    // more than a few dozen properties through the runtime: ~1.1 us for 167 keys), and chunk
+    // functions decode the fields in storage order straight into it. Storing into the new object
+    // (young) needs no remembered-set entry, unlike a long-lived scratch array.
+    const ctor = `O${helpers.length}`;
+    const keys = items.flatMap((it) => (it.key === null ? [] : [it.key]));
+    // Keys are never __proto__ (refused at compile time), so each store defines an own property.
+    helpers.push(`function ${ctor}() {`, ...keys.map((k) => `this[${JSON.stringify(k)}] = null;`), '}', `${ctor}.prototype = Object.prototype;`);
     const calls: string[] = [];
-    const keys: string[] = [];
-    const scratch = `t${helpers.length}`;
-    helpers.push(`const ${scratch} = [];`);
     for (let from = 0; from < items.length; from += CHUNK) {
       const name = `g${helpers.length}`;
-      const lines = items.slice(from, from + CHUNK).flatMap((it) => {
-        if (it.key === null) return it.lines;
-        keys.push(it.key);
-        return [...it.lines, `${scratch}[${keys.length - 1}] = ${it.value};`];
-      });
-      helpers.push(`function ${name}(b, p, c) {`, ...lines, '}');
-      calls.push(`${name}(b, p, c);`);
+      const lines = items.slice(from, from + CHUNK).flatMap((it) => (it.key === null ? it.lines : [...it.lines, `o[${JSON.stringify(it.key)}] = ${it.value};`]));
+      helpers.push(`function ${name}(b, p, c, o) {`, ...lines, '}');
+      calls.push(`${name}(b, p, c, o);`);
     }
-    // A constructor rather than a literal: V8 builds a literal of more than a few dozen properties
-    // through the runtime (~1.1 us for 167 keys measured, ~0.7 us for the constructor). Its
-    // prototype is Object.prototype, so the object is the same plain object a literal gives.
-    const ctor = `O${helpers.length}`;
-    // Keys are never __proto__ (refused at compile time), so each store defines an own property.
-    helpers.push(`function ${ctor}(t) {`, ...keys.map((k, i) => `this[${JSON.stringify(k)}] = t[${i}];`), '}', `${ctor}.prototype = Object.prototype;`);
-    return [...calls, `const o = new ${ctor}(${scratch});`, ...post, `c.size = ${size};`, 'return o;'];
+    return [`const o = new ${ctor}();`, ...calls, ...post, `c.size = ${size};`, 'return o;'];
   };
   /**
    * A group with one rule-driven REDEFINES cluster (a multi-segment record): every value decoded in
