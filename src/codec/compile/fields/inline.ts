@@ -75,6 +75,15 @@ function emitCode(neg: string, abs: string, scale: number, maxDigits: number, op
   return `${ref(formatDecimal)}(${neg}, ${abs}, ${scale})`;
 }
 
+/** True when emitCode gives the decimal text from the digits, so the value itself is only tested against zero. */
+function usesDigitText(scale: number, maxDigits: number, options: ResolvedOptions): boolean {
+  const safe = maxDigits <= SAFE_DIGITS;
+  if (scale === 0 && options.integers === 'number' && safe) return false;
+  if (scale > 0 && scale <= 22 && options.decimals === 'number' && safe) return false;
+  if (scale < 0 && options.decimals === 'number' && maxDigits - scale <= SAFE_DIGITS) return false;
+  return scale > 0 && scale < maxDigits;
+}
+
 /**
  * A function (b, at, neg, last) giving the decimal text of a `count`-digit field with `scale`
  * fraction digits, as formatDecimal writes it ("-12.30": integer digits without leading zeros, at
@@ -166,9 +175,14 @@ function inlineZoned(size: number, scale: number, codePage: CodePage, options: R
       lines.push(`const ${v} = ${O}[b[${at} + ${size - 1}]];`);
       const ok = digits.length > 0 ? `(${digits.join(' | ')}) >= 0 && ${v} !== 0` : `${v} !== 0`;
       lines.push(`if (${ok}) {`);
-      for (const d of digits) lines.push(`${a} = ${a} * 10 + ${d};`);
       const l = `l${id}`;
-      lines.push(`const ${l} = ${v} > 0 ? ${v} - 1 : -${v} - 1;`, `${a} = ${a} * 10 + ${l};`);
+      lines.push(`const ${l} = ${v} > 0 ? ${v} - 1 : -${v} - 1;`);
+      // For the text only zero matters (it has no sign): OR the digits instead of summing them.
+      if (usesDigitText(scale, size, options)) lines.push(`${a} = ${[...digits, l].join(' | ')};`);
+      else {
+        for (const d of digits) lines.push(`${a} = ${a} * 10 + ${d};`);
+        lines.push(`${a} = ${a} * 10 + ${l};`);
+      }
       // Digits other than the last are plain digit bytes (zone F or 3): the low nibble is the digit.
       const text = (neg: string) => `${ref(decimalText(`z${size}.${scale}`, size, scale, (k) => `(b[at + ${k}] & 15)`))}(b, ${at}, ${neg}, ${l})`;
       lines.push(`${out} = ${emitCode(`${v} < 0`, a, scale, size, options, ref, text)};`);
@@ -204,8 +218,11 @@ function inlinePacked(size: number, scale: number, noSign: boolean, capacity: nu
         lines.push(`const ${z} = b[${at} + ${size - 1}];`, `const ${g} = ${S}[${z} & 15];`);
         checks.push(`${z} < 0xa0`, `${g} !== 0`);
         lines.push(`if (${checks.join(' && ')}) {`);
-        for (const d of ds) lines.push(`${a} = ${a} * 100 + ${d};`);
-        lines.push(`${a} = ${a} * 10 + (${z} >> 4);`);
+        if (usesDigitText(scale, capacity, options)) lines.push(`${a} = ${[...ds, `(${z} >> 4)`].join(' | ')};`);
+        else {
+          for (const d of ds) lines.push(`${a} = ${a} * 100 + ${d};`);
+          lines.push(`${a} = ${a} * 10 + (${z} >> 4);`);
+        }
         const text = (neg: string) => `${ref(decimalText(`p${capacity}.${scale}`, capacity, scale, nibble))}(b, ${at}, ${neg}, ${z} >> 4)`;
         lines.push(`${out} = ${emitCode(`${g} < 0`, a, scale, capacity, options, ref, text)};`);
       }
