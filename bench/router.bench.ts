@@ -24,6 +24,7 @@ import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dispatcher } from 'undici';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PEAK_CONNECTIONS = 50;
@@ -50,9 +51,13 @@ interface WrkResult {
   readonly upstreamCpuUsPerRequest?: number;
 }
 
-/** `dataPlane`: Banyan without its control plane, measured at peak only, to show what the control plane costs. */
-type Target = 'direct' | 'nginx' | 'banyan' | 'dataPlane';
-type PacedTarget = Exclude<Target, 'dataPlane'>;
+/**
+ * Measured at peak only: `dataPlane` is Banyan without its control plane (what the control plane
+ * costs); `nodeFloor` is a bare node:http server forwarding through undici `Pool.dispatch` with no
+ * routing, breaker, headers or stats (what Node and undici alone cost per request on this machine).
+ */
+type Target = 'direct' | 'nginx' | 'banyan' | 'dataPlane' | 'nodeFloor';
+type PacedTarget = Exclude<Target, 'dataPlane' | 'nodeFloor'>;
 
 if (process.argv[2]?.startsWith('--serve-')) {
   // Exit normally on the parent's SIGTERM, so `node --cpu-prof` can write its profile.
@@ -60,6 +65,7 @@ if (process.argv[2]?.startsWith('--serve-')) {
 }
 if (process.argv[2] === '--serve-upstream') await serveUpstream();
 else if (process.argv[2] === '--serve-banyan') await serveBanyan(process.argv[3]!, process.argv[4]!);
+else if (process.argv[2] === '--serve-floor') await serveNodeFloor(process.argv[3]!);
 else await main();
 
 async function main(): Promise<void> {
@@ -79,17 +85,19 @@ async function main(): Promise<void> {
     const nginxPort = await freePort();
     await startNginx(work, upstream, nginxPort, children);
     const dataPlane = await startChild(['--serve-banyan', upstreamUrl, join(work, 'data-plane.log')], children, { BENCH_DATA_PLANE_ONLY: '1' });
+    const nodeFloor = await startChild(['--serve-floor', upstreamUrl], children);
     const urls: Record<Target, string> = {
       direct: `${upstreamUrl}/bench/1`,
       nginx: `http://127.0.0.1:${nginxPort}/bench/1`,
       banyan: `http://127.0.0.1:${banyan}/bench/1`,
       dataPlane: `http://127.0.0.1:${dataPlane}/bench/1`,
+      nodeFloor: `http://127.0.0.1:${nodeFloor}/bench/1`,
     };
     const luaFile = join(work, 'report.lua');
     writeFileSync(luaFile, luaScript());
 
     const loadBefore = loadavg()[0]!;
-    const targets: Target[] = ['direct', 'nginx', 'banyan', 'dataPlane'];
+    const targets: Target[] = ['direct', 'nginx', 'banyan', 'dataPlane', 'nodeFloor'];
     const pacedTargets: PacedTarget[] = ['direct', 'nginx', 'banyan'];
     for (const t of targets) wrk(urls[t], luaFile, 10, 1, 0); // warm-up: JIT, keep-alive pools
     // Interleaved rounds so a burst of other load on the machine hits every target alike; the
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
       banyan: () => [children[1]!.pid!],
       nginx: () => [children[2]!.pid!, ...childPids(children[2]!.pid!)],
       dataPlane: () => [children[3]!.pid!],
+      nodeFloor: () => [children[4]!.pid!],
     };
     const upstreamPid = children[0]!.pid!;
     const peakRuns = rounds(targets, (t) => {
@@ -235,8 +244,10 @@ function markdown(r: {
     const cpu = t === 'direct' ? '–' : (p.proxyCpuUsPerRequest ?? 0).toFixed(0);
     return `| ${t} | ${p.rps.toFixed(0)} | ${p.errors} | ${cpu} | ${(p.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | ${h.rps.toFixed(0)} | ${ms(h.p50Us)} / ${ms(h.p99Us)} | ${added} |`;
   });
-  const dp = r.peak.dataPlane;
-  rows.push(`| banyan, data plane only | ${dp.rps.toFixed(0)} | ${dp.errors} | ${(dp.proxyCpuUsPerRequest ?? 0).toFixed(0)} | ${(dp.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | – | – | – |`);
+  for (const [t, label] of [['dataPlane', 'banyan, data plane only'], ['nodeFloor', 'node:http + undici dispatch, no router features']] as const) {
+    const p = r.peak[t];
+    rows.push(`| ${label} | ${p.rps.toFixed(0)} | ${p.errors} | ${(p.proxyCpuUsPerRequest ?? 0).toFixed(0)} | ${(p.upstreamCpuUsPerRequest ?? 0).toFixed(0)} | – | – | – |`);
+  }
   return `# router
 
 ${r.when} · ${r.machine} · load average ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after · wrk (1 thread) for every target · ${r.seconds} s per run, interleaved rounds (peak: best of ${ROUNDS}; latency: lowest-p99 of ${PACED_ROUNDS}) · loopback
@@ -254,6 +265,8 @@ Banyan runs with its control plane attached (stats, rollout controller, decommis
 with a path cohort key, breakers, trace context and the x-banyan-upstream header on. Upstream, Banyan, nginx
 (1 worker) and wrk share the machine's cores, so the figures are relative to each other, not absolute;
 the CPU time per request (from /proc, during the peak runs) does not depend on how busy the machine is.
+The last row is the floor under any proxy built this way: the same node:http server and undici Pool with nothing
+else (no routing, split, breaker, forwarding headers, request id or stats).
 `;
 }
 
@@ -343,6 +356,50 @@ async function serveUpstream(): Promise<void> {
     });
   });
   server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
+  });
+}
+
+/**
+ * The floor under any Node proxy built like Banyan's data plane: node:http in, one undici Pool
+ * (same settings as src/router/proxy/upstream.ts) out, the answer buffered and written with one
+ * `res.end`. No routing, split, breaker, forwarding headers, request id or stats.
+ */
+async function serveNodeFloor(upstreamUrl: string): Promise<void> {
+  const { Pool } = await import('undici');
+  const pool = new Pool(upstreamUrl, { connections: 64, pipelining: 1, keepAliveTimeout: 4_000 });
+  const server = createServer((req, res) => {
+    req.resume(); // the bench sends GETs; a body would not be forwarded
+    let status = 502;
+    let headers: Record<string, string | string[] | undefined> = {};
+    const chunks: Buffer[] = [];
+    pool.dispatch(
+      { method: (req.method ?? 'GET') as Dispatcher.HttpMethod, path: req.url ?? '/', headers: {}, body: null },
+      {
+        // Its presence marks the handler as undici 7's controller API.
+        onRequestStart() {},
+        onResponseStart(_c, statusCode, h) {
+          status = statusCode;
+          headers = h;
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          delete headers.connection;
+          delete headers['keep-alive'];
+          res.writeHead(status, headers);
+          res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+        },
+        onResponseError() {
+          res.writeHead(502).end();
+        },
+      },
+    );
+  });
+  server.keepAliveTimeout = 72_000;
   server.listen(0, '127.0.0.1', () => {
     const addr = server.address();
     process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
