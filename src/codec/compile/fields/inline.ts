@@ -60,28 +60,41 @@ export function inlineLeaf(field: ElementaryField, options: ResolvedOptions, cod
 }
 
 /**
+ * How a numeric field's value is emitted (numberEmitter in leaf.ts decides the same): a JS number
+ * (integer, divided for V, multiplied for P), the decimal text built from the field's digits
+ * (decimalText, when the caller has them), or formatDecimal.
+ */
+type NumericForm = 'integer' | 'divided' | 'multiplied' | 'digit-text' | 'formatted';
+
+function numericForm(scale: number, maxDigits: number, options: ResolvedOptions, hasDigits: boolean): NumericForm {
+  const safe = maxDigits <= SAFE_DIGITS;
+  if (scale === 0 && options.integers === 'number' && safe) return 'integer';
+  if (scale > 0 && scale <= 22 && options.decimals === 'number' && safe) return 'divided';
+  if (scale < 0 && options.decimals === 'number' && maxDigits - scale <= SAFE_DIGITS) return 'multiplied';
+  if (hasDigits && scale > 0 && scale < maxDigits) return 'digit-text';
+  return 'formatted';
+}
+
+/**
  * Source of the value numberEmitter (leaf.ts) gives for sign `neg` and magnitude `abs` (a number).
  * `digits`, when given, makes the decimal string from the field's digits (see decimalText) instead
  * of formatDecimal: same text, without a number-to-string conversion.
  */
 function emitCode(neg: string, abs: string, scale: number, maxDigits: number, options: ResolvedOptions, ref: ConstRef, digits?: (neg: string) => string): string {
-  const safe = maxDigits <= SAFE_DIGITS;
   // `0 - x` rather than `-x`: zero stays +0, as numberEmitter's `negative && n !== 0 ? -n : n`.
-  if (scale === 0 && options.integers === 'number' && safe) return `(${neg} ? 0 - ${abs} : ${abs})`;
-  if (scale > 0 && scale <= 22 && options.decimals === 'number' && safe) return `(${neg} ? 0 - ${abs} / ${10 ** scale} : ${abs} / ${10 ** scale})`;
-  if (scale < 0 && options.decimals === 'number' && maxDigits - scale <= SAFE_DIGITS) return `(${neg} ? 0 - ${abs} * ${10 ** -scale} : ${abs} * ${10 ** -scale})`;
-  // formatDecimal gives no sign to zero.
-  if (digits !== undefined && scale > 0 && scale < maxDigits) return digits(`${neg} && ${abs} !== 0`);
-  return `${ref(formatDecimal)}(${neg}, ${abs}, ${scale})`;
-}
-
-/** True when emitCode gives the decimal text from the digits, so the value itself is only tested against zero. */
-function usesDigitText(scale: number, maxDigits: number, options: ResolvedOptions): boolean {
-  const safe = maxDigits <= SAFE_DIGITS;
-  if (scale === 0 && options.integers === 'number' && safe) return false;
-  if (scale > 0 && scale <= 22 && options.decimals === 'number' && safe) return false;
-  if (scale < 0 && options.decimals === 'number' && maxDigits - scale <= SAFE_DIGITS) return false;
-  return scale > 0 && scale < maxDigits;
+  switch (numericForm(scale, maxDigits, options, digits !== undefined)) {
+    case 'integer':
+      return `(${neg} ? 0 - ${abs} : ${abs})`;
+    case 'divided':
+      return `(${neg} ? 0 - ${abs} / ${10 ** scale} : ${abs} / ${10 ** scale})`;
+    case 'multiplied':
+      return `(${neg} ? 0 - ${abs} * ${10 ** -scale} : ${abs} * ${10 ** -scale})`;
+    case 'digit-text':
+      // formatDecimal gives no sign to zero.
+      return digits!(`${neg} && ${abs} !== 0`);
+    case 'formatted':
+      return `${ref(formatDecimal)}(${neg}, ${abs}, ${scale})`;
+  }
 }
 
 /**
@@ -178,7 +191,7 @@ function inlineZoned(size: number, scale: number, codePage: CodePage, options: R
       const l = `l${id}`;
       lines.push(`const ${l} = ${v} > 0 ? ${v} - 1 : -${v} - 1;`);
       // For the text only zero matters (it has no sign): OR the digits instead of summing them.
-      if (usesDigitText(scale, size, options)) lines.push(`${a} = ${[...digits, l].join(' | ')};`);
+      if (numericForm(scale, size, options, true) === 'digit-text') lines.push(`${a} = ${[...digits, l].join(' | ')};`);
       else {
         for (const d of digits) lines.push(`${a} = ${a} * 10 + ${d};`);
         lines.push(`${a} = ${a} * 10 + ${l};`);
@@ -218,7 +231,7 @@ function inlinePacked(size: number, scale: number, noSign: boolean, capacity: nu
         lines.push(`const ${z} = b[${at} + ${size - 1}];`, `const ${g} = ${S}[${z} & 15];`);
         checks.push(`${z} < 0xa0`, `${g} !== 0`);
         lines.push(`if (${checks.join(' && ')}) {`);
-        if (usesDigitText(scale, capacity, options)) lines.push(`${a} = ${[...ds, `(${z} >> 4)`].join(' | ')};`);
+        if (numericForm(scale, capacity, options, true) === 'digit-text') lines.push(`${a} = ${[...ds, `(${z} >> 4)`].join(' | ')};`);
         else {
           for (const d of ds) lines.push(`${a} = ${a} * 100 + ${d};`);
           lines.push(`${a} = ${a} * 10 + (${z} >> 4);`);
