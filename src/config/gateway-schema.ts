@@ -91,6 +91,12 @@ const router = z.strictObject({
   routes_dir: nonEmpty.default('mappings/routes'),
   /** Kafka topic for shadow-comparison mismatches (request, both responses, differing fields); created on first use. */
   mismatch_topic: nonEmpty.default('banyan.router.mismatches'),
+  /** `x-banyan-upstream: legacy|new` on every proxied response. */
+  expose_upstream_header: z.boolean().default(true),
+  /** Take the client address and scheme from X-Forwarded-For/-Proto (only behind a proxy you control). */
+  trust_proxy: z.boolean().default(false),
+  /** Also send RFC 7239 `Forwarded` upstream, next to X-Forwarded-For/-Proto/-Host. */
+  forwarded_header: z.boolean().default(false),
   /** Admin API, console, rollout state and audit (src/router/admin/config.ts). */
   admin: routerAdminSchema.optional(),
 });

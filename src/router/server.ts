@@ -46,6 +46,8 @@ export interface RouterOptions {
   readonly mismatchSink?: MismatchSink;
   /** Prometheus registry for the router's metrics (default: a new one, exposed as `metrics`). */
   readonly metrics?: Registry;
+  /** Also send RFC 7239 `Forwarded` upstream, next to X-Forwarded-For/-Proto/-Host (default false). */
+  readonly forwardedHeader?: boolean;
   /** Trust X-Forwarded-For/-Proto/-Host from a front proxy for the client address, scheme and host (like fastify's `trustProxy: true`). */
   readonly trustProxy?: boolean;
   /** Keep-alive connections per upstream origin (default 64). */
@@ -115,7 +117,9 @@ export function createRouter(options: RouterOptions): Router {
     return status;
   };
 
-  const ctx = { registry, breakers, events, logger, shadow, exposeUpstreamHeader: options.exposeUpstreamHeader ?? true, random: options.random };
+  const ctx = { registry, breakers, events, logger, shadow, exposeUpstreamHeader: options.exposeUpstreamHeader ?? true,
+    forwarding: { forwardedHeader: options.forwardedHeader ?? false },
+    random: options.random };
   const trustProxy = options.trustProxy ?? false;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';

@@ -49,6 +49,9 @@ export function createRouterComponent(options: RouterComponentOptions = {}): Rou
         routesDir: settings.routes_dir,
         host: settings.host,
         port: settings.port,
+        exposeUpstreamHeader: settings.expose_upstream_header,
+        trustProxy: settings.trust_proxy,
+        forwardedHeader: settings.forwarded_header,
         logger,
         mismatchSink: (options.createMismatchSink ?? kafkaMismatchSink)(publisher, context),
       });

@@ -1,7 +1,8 @@
 /**
  * Header rewriting between client and upstream (RFC 9110 section 7.6.1): hop-by-hop headers and
- * those named in `Connection` are dropped both ways; X-Forwarded-For/-Proto/-Host and `Forwarded`
- * (RFC 7239) are appended; the request id is generated or passed; per-side add/remove rules apply.
+ * those named in `Connection` are dropped both ways; X-Forwarded-For/-Proto/-Host are appended, and
+ * `Forwarded` (RFC 7239) when asked for; the request id is generated or passed; per-side add/remove
+ * rules apply.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
@@ -31,6 +32,15 @@ export interface ClientInfo {
 
 export type UpstreamHeaders = Record<string, string | string[]>;
 
+export interface ForwardingOptions {
+  /**
+   * Also append RFC 7239 `Forwarded`. Off by default: X-Forwarded-For/-Proto/-Host carry the same
+   * facts and are what Envoy, nginx and Traefik send by default (HAProxy's `option forwarded` is
+   * opt-in too); each extra header costs every proxied request on both hops.
+   */
+  readonly forwardedHeader: boolean;
+}
+
 /** A request id a client may pass in: printable ASCII, at most 200 characters; otherwise a new UUID. */
 export function requestIdOf(headers: IncomingHttpHeaders): string {
   const v = headers['x-request-id'];
@@ -44,6 +54,7 @@ export function upstreamRequestHeaders(
   client: ClientInfo,
   requestId: string,
   rules: HeaderRules,
+  forwarding: ForwardingOptions,
 ): UpstreamHeaders {
   const out: UpstreamHeaders = {};
   const dropped = connectionTokens(incoming.connection);
@@ -56,9 +67,11 @@ export function upstreamRequestHeaders(
   out['x-forwarded-for'] = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${client.ip}` : client.ip;
   out['x-forwarded-proto'] = client.protocol;
   if (client.host) out['x-forwarded-host'] = client.host;
-  const forwarded = `for=${forwardedNode(client.ip)};proto=${client.protocol}${client.host ? `;host="${client.host}"` : ''}`;
-  const prior = incoming.forwarded;
-  out.forwarded = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${forwarded}` : forwarded;
+  if (forwarding.forwardedHeader) {
+    const forwarded = `for=${forwardedNode(client.ip)};proto=${client.protocol}${client.host ? `;host="${client.host}"` : ''}`;
+    const prior = incoming.forwarded;
+    out.forwarded = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${forwarded}` : forwarded;
+  }
   out['x-request-id'] = requestId;
   out.traceparent = childTraceParent(typeof incoming.traceparent === 'string' ? incoming.traceparent : undefined);
   applyRules(out, rules);

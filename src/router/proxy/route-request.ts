@@ -21,7 +21,7 @@ import { cookieValue, extractCohortKey } from '../split/cohort-key.ts';
 import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-breakers.ts';
 import type { CapturedResponse } from '../shadow/capture.ts';
 import type { RouterEventBus } from './event-bus.ts';
-import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo } from './headers.ts';
+import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo, type ForwardingOptions } from './headers.ts';
 import { ClientGoneError, ClientLink, UpstreamStatusError, type UpstreamReply, type UpstreamResponse } from './upstream.ts';
 
 /** What the request path needs from the shadow module. */
@@ -50,6 +50,7 @@ export interface RequestContext {
   readonly logger: Logger;
   readonly shadow?: ShadowHook;
   readonly exposeUpstreamHeader: boolean;
+  readonly forwarding: ForwardingOptions;
   readonly random?: () => number;
 }
 
@@ -204,7 +205,7 @@ class ProxiedRequest implements UpstreamReply {
   #send(side: Side, shadow: boolean, reply: UpstreamReply): void {
     const { ctx, req, route, client, requestId, method, url } = this.#r;
     const target = side === 'new' ? route.new! : route.legacy;
-    const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers);
+    const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers, ctx.forwarding);
     if (shadow) headers['x-banyan-shadow'] = '1';
     ctx.breakers.call(
       target,

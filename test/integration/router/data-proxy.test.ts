@@ -56,7 +56,7 @@ routes:
     shadow: { enabled: true, compare: { ignore: [body.side, body.seen] } }
 `,
   });
-  r = await startRouter({ routesDir: dir.dir, watch: false });
+  r = await startRouter({ routesDir: dir.dir, watch: false, forwardedHeader: true });
 });
 
 after(async () => {
@@ -153,12 +153,15 @@ test('canary with shadow alongside: the client gets new, a legacy copy is compar
   assert.deepEqual(outcomes.map((o) => [o.routeId, o.matched]), [['carts', true]]);
 });
 
-test('the x-banyan-upstream header can be turned off', async () => {
+test('the x-banyan-upstream header can be turned off; without forwardedHeader no Forwarded goes upstream', async () => {
   const quiet = await startRouter({ routesDir: dir.dir, watch: false, exposeUpstreamHeader: false });
   try {
     const res = await quiet.get('/profile/1');
     assert.equal(res.status, 200);
     assert.equal(res.headers['x-banyan-upstream'], undefined);
+    const seen = legacy.received.at(-1)!;
+    assert.equal(seen.headers.forwarded, undefined);
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
   } finally {
     await quiet.close();
   }

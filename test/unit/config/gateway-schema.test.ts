@@ -58,3 +58,15 @@ test('a port out of range and a replication factor of zero are range errors', ()
     'banyan.yaml:2:33: range: Too small: expected number to be >=1 (at kafka.topics.replication)',
   ]);
 });
+
+test('router header settings: x-banyan-upstream on, proxy headers untrusted and no RFC 7239 Forwarded unless set', () => {
+  const defaults = parse('router: {}\n').router!;
+  assert.equal(defaults.expose_upstream_header, true);
+  assert.equal(defaults.trust_proxy, false);
+  assert.equal(defaults.forwarded_header, false);
+  const set = parse('router: { expose_upstream_header: false, trust_proxy: true, forwarded_header: true }\n').router!;
+  assert.deepEqual([set.expose_upstream_header, set.trust_proxy, set.forwarded_header], [false, true, true]);
+  assert.deepEqual(issues('router:\n  forwarded_header: yes-please\n'), [
+    'banyan.yaml:2:21: type: Invalid input: expected boolean, received string (at router.forwarded_header)',
+  ]);
+});

@@ -23,6 +23,7 @@ test('hop-by-hop headers and those named in Connection are dropped; forwarding h
     client,
     'req-1',
     { add: { 'x-added': 'yes' }, remove: ['x-drop-me'] },
+    { forwardedHeader: true },
   );
   assert.deepEqual(Object.keys(out).sort(), ['accept', 'forwarded', 'traceparent', 'x-added', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-request-id']);
   assert.equal(out['x-forwarded-for'], '192.0.2.1, 10.1.2.3');
@@ -32,9 +33,16 @@ test('hop-by-hop headers and those named in Connection are dropped; forwarding h
   assert.equal(out['x-added'], 'yes');
 });
 
+test('Forwarded is added only when asked for; a client\'s own Forwarded then passes unchanged', () => {
+  const out = upstreamRequestHeaders({ forwarded: 'for=192.0.2.1' }, client, 'r', { add: {}, remove: [] }, { forwardedHeader: false });
+  assert.equal(out.forwarded, 'for=192.0.2.1');
+  assert.equal(out['x-forwarded-for'], '10.1.2.3');
+  assert.equal(upstreamRequestHeaders({}, client, 'r', { add: {}, remove: [] }, { forwardedHeader: false }).forwarded, undefined);
+});
+
 test('RFC 7239: IPv6 clients are bracketed and quoted, IPv4-mapped addresses unwrapped', () => {
-  assert.match(String(upstreamRequestHeaders({}, { ...client, ip: '::1' }, 'r', { add: {}, remove: [] }).forwarded), /^for="\[::1\]";/);
-  assert.match(String(upstreamRequestHeaders({}, { ...client, ip: '::ffff:10.0.0.1' }, 'r', { add: {}, remove: [] }).forwarded), /^for=10\.0\.0\.1;/);
+  assert.match(String(upstreamRequestHeaders({}, { ...client, ip: '::1' }, 'r', { add: {}, remove: [] }, { forwardedHeader: true }).forwarded), /^for="\[::1\]";/);
+  assert.match(String(upstreamRequestHeaders({}, { ...client, ip: '::ffff:10.0.0.1' }, 'r', { add: {}, remove: [] }, { forwardedHeader: true }).forwarded), /^for=10\.0\.0\.1;/);
 });
 
 test('a sane client request id is passed on, anything else replaced by a UUID', () => {
