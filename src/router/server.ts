@@ -128,7 +128,13 @@ export function createRouter(options: RouterOptions): Router {
       req.resume();
       return void sendNoRoute(res, req.method ?? '', url);
     }
-    routeRequest(ctx, req, res, clientInfo(req, trustProxy));
+    routeRequest(ctx, req, res, clientInfo(req, trustProxy)).catch((err: unknown) => {
+      // A bug, not an upstream failure (those are answered inside routeRequest): log it, answer 500.
+      const coded = new RouterErrors.BANYAN_ERR_ROUTER_INTERNAL(url, String(err), err instanceof Error ? err : undefined);
+      logger.error({ err: coded, cause: err }, coded.message);
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
+    });
   });
   // fastify's defaults, kept: keep-alive connections idle up to 72 s (longer than common front
   // proxies' 60 s, so the proxy closes first), no whole-request timeout (bodies may stream slowly).

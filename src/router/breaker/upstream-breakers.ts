@@ -4,15 +4,10 @@
  * upstream is healthy, the request was wrong), so only 5xx, timeouts and connection errors open it.
  * opossum's own timeout is off: the upstream call aborts itself through undici's headers and body
  * timeouts (opossum's timer would only reject, not cancel, the request).
- *
- * The caller hears the outcome through an UpstreamReply, not the promise `fire` returns: the action
- * hands opossum the upstream call's synchronous thenable (src/router/proxy/upstream.ts), so opossum
- * counts the outcome and the reply follows in the same tick. Only when opossum refuses to call the
- * action (open, shut down) does its rejected promise carry the outcome.
  */
 import CircuitBreaker from 'opossum';
 import type { BreakerState } from '../contracts.ts';
-import type { UpstreamPools, UpstreamReply, UpstreamRequest, UpstreamResponse, UpstreamTarget } from '../proxy/upstream.ts';
+import type { UpstreamPools, UpstreamRequest, UpstreamResponse, UpstreamTarget } from '../proxy/upstream.ts';
 import { ClientGoneError, UpstreamStatusError } from '../proxy/upstream.ts';
 
 export interface BreakerOptions {
@@ -26,11 +21,8 @@ export interface BreakerOptions {
 }
 
 export interface UpstreamBreakers {
-  /**
-   * Calls the upstream through its breaker; the outcome goes to `reply` once: the response, an
-   * UpstreamStatusError for 4xx/5xx, a coded upstream error, or EOPENBREAKER (opossum) when open.
-   */
-  call(target: UpstreamTarget, req: UpstreamRequest, reply: UpstreamReply): void;
+  /** Calls the upstream through its breaker; rejects with EOPENBREAKER (opossum) when open. */
+  call(target: UpstreamTarget, req: UpstreamRequest): Promise<UpstreamResponse>;
   state(url: string): BreakerState;
   /** Called on every state change of any breaker. */
   onChange(listener: (url: string, state: BreakerState) => void): void;
@@ -42,9 +34,7 @@ export function isOpenBreakerError(err: unknown): boolean {
 }
 
 export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOptions = {}): UpstreamBreakers {
-  const breakers = new Map<string, CircuitBreaker<[UpstreamTarget, UpstreamRequest, UpstreamReply], UpstreamResponse>>();
-  // Counts actions opossum ran, to tell "the upstream call settled" from "opossum refused it".
-  let actionsRun = 0;
+  const breakers = new Map<string, CircuitBreaker<[UpstreamTarget, UpstreamRequest], UpstreamResponse>>();
   const listeners: Array<(url: string, state: BreakerState) => void> = [];
   const notify = (url: string, state: BreakerState) => {
     for (const l of listeners) l(url, state);
@@ -53,13 +43,7 @@ export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOpt
   const breakerFor = (url: string) => {
     let b = breakers.get(url);
     if (!b) {
-      b = new CircuitBreaker(
-        (target: UpstreamTarget, req: UpstreamRequest, reply: UpstreamReply) => {
-          actionsRun++;
-          // A thenable, not a Promise: opossum's typings say Promise, its code takes any `then`.
-          return pools.send(target, req, reply) as Promise<UpstreamResponse>;
-        },
-        {
+      b = new CircuitBreaker((target: UpstreamTarget, req: UpstreamRequest) => pools.send(target, req), {
         timeout: false,
         errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
         resetTimeout: options.resetTimeoutMs ?? 10_000,
@@ -72,8 +56,7 @@ export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOpt
         rollingPercentilesEnabled: false,
         enableSnapshots: false,
         name: url,
-        },
-      );
+      });
       b.on('open', () => notify(url, 'open'));
       b.on('halfOpen', () => notify(url, 'half-open'));
       b.on('close', () => notify(url, 'closed'));
@@ -83,12 +66,8 @@ export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOpt
   };
 
   return {
-    call(target, req, reply) {
-      const before = actionsRun;
-      const fired = breakerFor(target.url).fire(target, req, reply);
-      if (actionsRun === before) fired.then(undefined, (err: unknown) => reply.onFailure(err));
-      // The action ran: `reply` hears the outcome from the call itself; this rejection only repeats it.
-      else fired.then(undefined, ignore);
+    call(target, req) {
+      return breakerFor(target.url).fire(target, req);
     },
     state(url) {
       const b = breakers.get(url);
@@ -104,5 +83,3 @@ export function createUpstreamBreakers(pools: UpstreamPools, options: BreakerOpt
     },
   };
 }
-
-function ignore(): void {}

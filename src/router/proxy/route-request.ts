@@ -22,7 +22,7 @@ import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-b
 import type { CapturedResponse } from '../shadow/capture.ts';
 import type { RouterEventBus } from './event-bus.ts';
 import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo, type ForwardingOptions } from './headers.ts';
-import { ClientGoneError, ClientLink, UpstreamStatusError, type UpstreamReply, type UpstreamResponse } from './upstream.ts';
+import { ClientGoneError, ClientLink, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
 
 /** What the request path needs from the shadow module. */
 export interface ShadowHook {
@@ -54,30 +54,15 @@ export interface RequestContext {
   readonly random?: () => number;
 }
 
+interface UpstreamCaller {
+  /** Calls a side through its breaker; a shadow copy is marked and not tied to the client's connection. */
+  call(side: Side, shadow: boolean): Promise<UpstreamResponse>;
+}
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const EMPTY_RULES = { add: {}, remove: [] } as const;
 
-/**
- * Handles one client request. Returns at once; the rest runs on callbacks (see ProxiedRequest).
- * A bug anywhere on the way is answered with a coded 500 and logged, never thrown at the server.
- */
-export function routeRequest(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, client: ClientInfo): void {
-  try {
-    startRequest(ctx, req, res, client);
-  } catch (err) {
-    answerInternalError(ctx, res, req.url ?? '/', err);
-  }
-}
-
-/** A bug, not an upstream failure (those are answered as coded 502/503/504): log it, answer 500. */
-export function answerInternalError(ctx: Pick<RequestContext, 'logger'>, res: ServerResponse, url: string, err: unknown): void {
-  const coded = new RouterErrors.BANYAN_ERR_ROUTER_INTERNAL(url, String(err), err instanceof Error ? err : undefined);
-  ctx.logger.error({ err: coded, cause: err }, coded.message);
-  if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
-}
-
-function startRequest(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, client: ClientInfo): void {
+export async function routeRequest(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, client: ClientInfo): Promise<void> {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -106,217 +91,153 @@ function startRequest(ctx: RequestContext, req: IncomingMessage, res: ServerResp
   const shadowing = newInPlay && ctx.shadow !== undefined && ctx.shadow.wants(route, method, req.headers);
   const keyFromBody = route.cohortKey.from === 'body' && route.mode === 'canary';
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  const request: RoutedRequest = { ctx, req, res, client, route, params, shape, method, url, requestId, idempotent, shadowing };
 
   // Buffer only when something needs to read or replay the body; otherwise it streams through.
-  if (!hasBody) return new ProxiedRequest(request, undefined).start();
-  if (!(newInPlay && (keyFromBody || idempotent || shadowing))) return new ProxiedRequest(request, req).start();
-  bufferUpTo(req, route.maxBufferedBodyBytes).then(
-    (body) => new ProxiedRequest(request, body).start(),
-    (err: unknown) => {
-      // The client's body failed to arrive (it went away mid-upload): nothing to send anywhere.
-      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'request body ended early');
-      if (!res.headersSent) res.destroy();
-    },
-  );
-}
-
-/** What the routing step found out about a request; fixed before any upstream is called. */
-interface RoutedRequest {
-  readonly ctx: RequestContext;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly client: ClientInfo;
-  readonly route: RuntimeRoute;
-  readonly params: Record<string, string>;
-  readonly shape: RequestShape;
-  readonly method: string;
-  readonly url: string;
-  readonly requestId: string;
-  readonly idempotent: boolean;
-  readonly shadowing: boolean;
-}
-
-/**
- * The upstream part of one request: call the chosen side through its breaker, fall back to legacy
- * when new is broken, answer the client, report the outcome, mirror for shadow comparison.
- *
- * Callbacks, not async/await: as the UpstreamReply of each call it continues in the tick the
- * upstream's answer arrives (see SyncOutcome). On the bench's small answers the promise chain
- * (router -> breaker -> pool, plus awaiting the body) cost several microseconds per request.
- */
-class ProxiedRequest implements UpstreamReply {
-  readonly #r: RoutedRequest;
-  readonly #body: Buffer | Readable | undefined;
-  readonly #replayable: boolean;
-  readonly #clientGone = new ClientLink();
-  #chosen: Side = 'legacy';
-  #servedBy: Side = 'legacy';
-  #chosenFailed = false;
-  #fellBack = false;
-
-  constructor(r: RoutedRequest, body: Buffer | Readable | undefined) {
-    this.#r = r;
-    this.#body = body;
-    this.#replayable = body === undefined || Buffer.isBuffer(body);
-  }
-
-  start(): void {
-    const { ctx, req, res, route, params, shape, client } = this.#r;
-    const newInPlay = route.new !== undefined && !route.killSwitch;
-    const decision = chooseSide({
-      mode: route.mode,
-      weight: route.weight,
-      killSwitch: route.killSwitch,
-      hasNew: route.new !== undefined,
-      force: headerValue(req.headers, route.forceHeader) ?? cookieValue(headerValue(req.headers, 'cookie'), route.forceCookie),
-      key: newInPlay && route.mode === 'canary' ? cohortKey(route, params, req, shape, this.#body, client.ip) : undefined,
-      salt: route.salt,
-      buckets: route.buckets,
-      allow: route.allow,
-      onMissingKey: route.onMissingKey,
-      random: ctx.random,
-    });
-    this.#chosen = decision.side;
-    this.#servedBy = decision.side;
-    res.on('close', () => {
-      if (!res.writableFinished) this.#clientGone.markGone();
-    });
-    this.#send(decision.side, false, this);
-  }
-
-  onResponse(response: UpstreamResponse): void {
+  let body: Buffer | Readable | undefined;
+  if (hasBody && newInPlay && (keyFromBody || idempotent || shadowing)) {
     try {
-      this.#answer(response);
+      body = await bufferUpTo(req, route.maxBufferedBodyBytes);
     } catch (err) {
-      answerInternalError(this.#r.ctx, this.#r.res, this.#r.url, err);
+      // The client went away mid-upload: nothing to send anywhere, and not a router bug (500).
+      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'request body ended early');
+      return void res.destroy();
     }
-  }
+  } else if (hasBody) body = req;
+  const replayable = body === undefined || Buffer.isBuffer(body);
 
-  onFailure(err: unknown): void {
-    try {
-      this.#failed(err);
-    } catch (bug) {
-      answerInternalError(this.#r.ctx, this.#r.res, this.#r.url, bug);
-    }
-  }
+  const decision = chooseSide({
+    mode: route.mode,
+    weight: route.weight,
+    killSwitch: route.killSwitch,
+    hasNew: route.new !== undefined,
+    force: headerValue(req.headers, route.forceHeader) ?? cookieValue(headerValue(req.headers, 'cookie'), route.forceCookie),
+    key: newInPlay && route.mode === 'canary' ? cohortKey(route, params, req, shape, body, client.ip) : undefined,
+    salt: route.salt,
+    buckets: route.buckets,
+    allow: route.allow,
+    onMissingKey: route.onMissingKey,
+    random: ctx.random,
+  });
 
-  /** Calls a side through its breaker; a shadow copy is marked and not tied to the client's connection. */
-  #send(side: Side, shadow: boolean, reply: UpstreamReply): void {
-    const { ctx, req, route, client, requestId, method, url } = this.#r;
-    const target = side === 'new' ? route.new! : route.legacy;
-    const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers, ctx.forwarding);
-    if (shadow) headers['x-banyan-shadow'] = '1';
-    ctx.breakers.call(
-      target,
-      {
+  const clientGone = new ClientLink();
+  res.on('close', () => {
+    if (!res.writableFinished) clientGone.markGone();
+  });
+  const upstream: UpstreamCaller = {
+    call(side, shadow) {
+      const target = side === 'new' ? route.new! : route.legacy;
+      const headers = upstreamRequestHeaders(req.headers, client, requestId, target.spec.headers, ctx.forwarding);
+      if (shadow) headers['x-banyan-shadow'] = '1';
+      return ctx.breakers.call(target, {
         method,
         path: url,
         headers,
-        body: shadow ? (this.#body as Buffer | undefined) : this.#body,
+        body: shadow ? (body as Buffer | undefined) : body,
         timeoutMs: target.spec.timeoutMs,
-        clientSignal: shadow ? undefined : this.#clientGone,
-      },
-      reply,
-    );
-  }
+        clientSignal: shadow ? undefined : clientGone,
+      });
+    },
+  };
 
-  /** The served side failed (an UpstreamStatusError carries its 4xx/5xx answer): fall back, pass the answer on, or answer with an error. */
-  #failed(failure: unknown): void {
-    const { ctx, route, requestId } = this.#r;
-    if (failure instanceof ClientGoneError && !this.#fellBack) {
-      // nginx's 499 "client closed request": counted, but not as a failure of either side.
-      const chosen = this.#chosen;
-      ctx.events.emit('request', { routeId: route.id, servedBy: chosen, chosen, status: 499, latencyMs: 0, chosenFailed: false, fellBack: false, at: Date.now() });
-      return;
-    }
-    if (this.#chosen === 'new' && !this.#fellBack) {
-      const failedResponse = failure instanceof UpstreamStatusError ? failure.response : undefined;
-      const serverFailure = failedResponse === undefined || failedResponse.status >= 500;
-      if (serverFailure) this.#chosenFailed = true;
-      const canRetry = isOpenBreakerError(failure) || (serverFailure && this.#r.idempotent && this.#replayable);
-      if (canRetry && !this.#clientGone.gone) {
-        if (failedResponse) failedResponse.body.dump();
-        ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
-        this.#fellBack = true;
-        this.#servedBy = 'legacy';
-        return this.#send('legacy', false, this);
+  const chosen = decision.side;
+  let servedBy: Side = chosen;
+  let chosenFailed = false;
+  let fellBack = false;
+  let response: UpstreamResponse | undefined;
+  let failure: unknown;
+  try {
+    response = await upstream.call(chosen, false);
+  } catch (err) {
+    failure = err;
+  }
+  if (failure instanceof ClientGoneError) {
+    // nginx's 499 "client closed request": counted, but not as a failure of either side.
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status: 499, latencyMs: 0, chosenFailed: false, fellBack: false, at: Date.now() });
+    return;
+  }
+  if (failure !== undefined && chosen === 'new') {
+    const failedResponse = failure instanceof UpstreamStatusError ? failure.response : undefined;
+    const serverFailure = failedResponse === undefined || failedResponse.status >= 500;
+    if (serverFailure) chosenFailed = true;
+    const canRetry = isOpenBreakerError(failure) || (serverFailure && idempotent && replayable);
+    if (canRetry && !clientGone.gone) {
+      if (failedResponse) failedResponse.body.dump();
+      ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
+      fellBack = true;
+      servedBy = 'legacy';
+      failure = undefined;
+      try {
+        response = await upstream.call('legacy', false);
+      } catch (err) {
+        failure = err;
       }
     }
-    if (failure instanceof UpstreamStatusError) return this.#answer(failure.response);
+  }
+  if (failure instanceof UpstreamStatusError) {
+    response = failure.response;
+    failure = undefined;
+  }
+  if (chosen === 'new' && response && response.status >= 500 && !fellBack) chosenFailed = true;
 
-    const servedBy = this.#servedBy;
+  if (!response) {
     const status = errorStatus(failure);
-    if (servedBy === this.#chosen) this.#chosenFailed = true;
-    ctx.events.emit('request', {
-      routeId: route.id,
-      servedBy,
-      chosen: this.#chosen,
-      status,
-      latencyMs: 0,
-      chosenFailed: this.#chosenFailed,
-      fellBack: this.#fellBack,
-      at: Date.now(),
-    });
+    if (servedBy === chosen) chosenFailed = true;
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status, latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
     ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: errorText(failure) }, 'upstream failed');
-    sendError(this.#r.res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
+    return sendError(res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
   }
 
-  #answer(response: UpstreamResponse): void {
-    const { ctx, res, route, requestId } = this.#r;
-    const servedBy = this.#servedBy;
-    if (this.#chosen === 'new' && response.status >= 500 && !this.#fellBack) this.#chosenFailed = true;
-    const sideRules = (servedBy === 'new' ? route.new! : route.legacy).spec.responseHeaders;
-    const extra: Record<string, string> = { 'x-request-id': requestId };
-    if (ctx.exposeUpstreamHeader) extra['x-banyan-upstream'] = servedBy;
-    res.writeHead(response.status, clientResponseHeaders(response.headers, sideRules ?? EMPTY_RULES, extra));
-    ctx.events.emit('request', {
-      routeId: route.id,
-      servedBy,
-      chosen: this.#chosen,
-      status: response.status,
-      latencyMs: response.latencyMs,
-      chosenFailed: this.#chosenFailed,
-      fellBack: this.#fellBack,
-      at: Date.now(),
-    });
-    if (this.#r.shadowing && !this.#fellBack && this.#replayable && ctx.shadow) return this.#answerShadowed(response, ctx.shadow);
-    response.body.pipeTo(res, (err) => {
-      if (err) ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
-    });
+  const sideRules = (servedBy === 'new' ? route.new! : route.legacy).spec.responseHeaders;
+  const extra: Record<string, string> = { 'x-request-id': requestId };
+  if (ctx.exposeUpstreamHeader) extra['x-banyan-upstream'] = servedBy;
+  res.writeHead(response.status, clientResponseHeaders(response.headers, sideRules ?? EMPTY_RULES, extra));
+  ctx.events.emit('request', {
+    routeId: route.id,
+    servedBy,
+    chosen,
+    status: response.status,
+    latencyMs: response.latencyMs,
+    chosenFailed,
+    fellBack,
+    at: Date.now(),
+  });
+
+  if (!(shadowing && !fellBack && replayable && ctx.shadow)) {
+    try {
+      await response.body.pipeTo(res);
+    } catch (err) {
+      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
+    }
+    return;
   }
 
-  /** Shadowed: the served body is observed chunk by chunk as it goes to the client (capped copy). */
-  #answerShadowed(served: UpstreamResponse, shadow: ShadowHook): void {
-    const { ctx, res, route, requestId, method, url } = this.#r;
-    const cap = route.shadow?.maxBodyBytes ?? 1_048_576;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const streamed = new Promise<void>((resolve, reject) =>
-      served.body.pipeTo(
-        res,
-        (err) => (err ? reject(err) : resolve()),
-        (chunk) => {
-          size += chunk.length;
-          if (size <= cap) chunks.push(chunk);
-        },
-      ),
-    );
-    shadow.run({
-      route,
-      method,
-      url,
-      requestId,
-      servedSide: this.#servedBy,
-      served: streamed.then(
-        (): CapturedResponse => ({ status: served.status, headers: served.headers, body: size > cap ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated: size > cap }),
-        (err: unknown): CapturedResponse => {
-          ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
-          return { status: served.status, headers: served.headers, body: Buffer.alloc(0), truncated: false, error: errorText(err) };
-        },
-      ),
-      send: (side) => captureCall(new Promise((resolve, reject) => this.#send(side, true, { onResponse: resolve, onFailure: reject })), cap),
-    });
+  // Shadowed: the served body is observed chunk by chunk as it goes to the client (capped copy).
+  const cap = route.shadow?.maxBodyBytes ?? 1_048_576;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const served = response;
+  const streamed = served.body.pipeTo(res, (chunk) => {
+    size += chunk.length;
+    if (size <= cap) chunks.push(chunk);
+  });
+  ctx.shadow.run({
+    route,
+    method,
+    url,
+    requestId,
+    servedSide: servedBy,
+    served: streamed.then(
+      (): CapturedResponse => ({ status: served.status, headers: served.headers, body: size > cap ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated: size > cap }),
+      (err: unknown): CapturedResponse => ({ status: served.status, headers: served.headers, body: Buffer.alloc(0), truncated: false, error: errorText(err) }),
+    ),
+    send(side) {
+      return captureCall(upstream.call(side, true), cap);
+    },
+  });
+  try {
+    await streamed;
+  } catch (err) {
+    ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
   }
 }
 

@@ -16,7 +16,6 @@ import { RouterErrors } from '../errors.ts';
 import type { BanyanError } from '../../core/errors.ts';
 import type { UpstreamHeaders } from './headers.ts';
 import { DispatchedBody, type UpstreamBody } from './upstream-body.ts';
-import { SyncOutcome } from './sync-outcome.ts';
 
 export interface UpstreamTarget {
   /** The configured url, used as the breaker and metrics name. */
@@ -96,22 +95,8 @@ export function parseUpstream(url: string): UpstreamTarget {
   return { url, origin: u.origin, prefix };
 }
 
-/**
- * Where the outcome of one upstream call goes: exactly one of the two, once, after the response
- * head arrived (and the parser burst that delivered it is over) or the call failed. 4xx/5xx answers
- * arrive as an UpstreamStatusError carrying the response.
- */
-export interface UpstreamReply {
-  onResponse(response: UpstreamResponse): void;
-  onFailure(err: unknown): void;
-}
-
 export interface UpstreamPools {
-  /**
-   * Sends the request; the outcome goes to `reply`. The returned thenable settles the same way,
-   * just before `reply` hears of it: the breaker subscribes to it (see UpstreamCall).
-   */
-  send(target: UpstreamTarget, req: UpstreamRequest, reply?: UpstreamReply): PromiseLike<UpstreamResponse>;
+  send(target: UpstreamTarget, req: UpstreamRequest): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
 
@@ -138,21 +123,21 @@ export function createUpstreamPools(options: PoolOptions = {}): UpstreamPools {
   };
 
   return {
-    send(target, req, reply) {
-      const call = new UpstreamCall(target, req, reply);
-      poolFor(target.origin, req.timeoutMs).dispatch(
-        {
-          method: req.method as Dispatcher.HttpMethod,
-          path: target.prefix + req.path,
-          headers: req.headers,
-          body: req.body ?? null,
-          headersTimeout: req.timeoutMs,
-          // The body then streams as fast as the client reads, but never stalls longer than the timeout.
-          bodyTimeout: req.timeoutMs,
-        },
-        call,
-      );
-      return call;
+    send(target, req) {
+      return new Promise<UpstreamResponse>((resolve, reject) => {
+        poolFor(target.origin, req.timeoutMs).dispatch(
+          {
+            method: req.method as Dispatcher.HttpMethod,
+            path: target.prefix + req.path,
+            headers: req.headers,
+            body: req.body ?? null,
+            headersTimeout: req.timeoutMs,
+            // The body then streams as fast as the client reads, but never stalls longer than the timeout.
+            bodyTimeout: req.timeoutMs,
+          },
+          new UpstreamCall(target, req, resolve, reject),
+        );
+      });
     },
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
@@ -162,33 +147,25 @@ export function createUpstreamPools(options: PoolOptions = {}): UpstreamPools {
 }
 
 /**
- * undici dispatch handler of one upstream call, and the thenable its caller gets back (see
- * SyncOutcome for why not a Promise). It settles with the response head (the body follows through
- * DispatchedBody) or a coded error before it, then tells `reply`.
- *
- * Settling waits for the end of the parser burst that delivered the head (one microtask): a small
- * answer's body and end arrive in that same burst, so the router finds it complete and writes it
- * with a single `res.end(body)` (see DispatchedBody.pipeTo).
- *
- * A class rather than an object of closures: no per-request function naming under tsx (see
- * upstream-body.ts).
+ * undici dispatch handler of one upstream call: resolves with the response head (the body follows
+ * through DispatchedBody), rejects with a coded error before it. A class rather than an object of
+ * closures: no per-request function naming under tsx (see upstream-body.ts).
  */
-class UpstreamCall extends SyncOutcome<UpstreamResponse> implements Dispatcher.DispatchHandler {
+class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #target: UpstreamTarget;
   readonly #req: UpstreamRequest;
-  readonly #reply: UpstreamReply | undefined;
+  readonly #resolve: (r: UpstreamResponse) => void;
+  readonly #reject: (err: Error) => void;
   readonly #started = performance.now();
   #flow: Dispatcher.DispatchController | undefined;
   #body: DispatchedBody | undefined;
   #clientGone = false;
-  #response: UpstreamResponse | undefined;
-  #error: unknown;
 
-  constructor(target: UpstreamTarget, req: UpstreamRequest, reply: UpstreamReply | undefined) {
-    super();
+  constructor(target: UpstreamTarget, req: UpstreamRequest, resolve: (r: UpstreamResponse) => void, reject: (err: Error) => void) {
     this.#target = target;
     this.#req = req;
-    this.#reply = reply;
+    this.#resolve = resolve;
+    this.#reject = reject;
     // An inline arrow argument: tsx (esbuild keepNames) wraps a NAMED function expression in a
     // defineProperty call on every request (0.6% of the router's CPU in a bench profile), not this.
     if (req.clientSignal) req.clientSignal.watch(() => this.#clientAbort());
@@ -201,13 +178,12 @@ class UpstreamCall extends SyncOutcome<UpstreamResponse> implements Dispatcher.D
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     // 1xx informational answers are not the response (RFC 9110 section 15.2).
     if (statusCode < 200) return;
-    this.#unwatchClient();
+    this.#settle();
     const body = new DispatchedBody(controller);
     this.#body = body;
     const response: UpstreamResponse = { status: statusCode, headers, body, latencyMs: performance.now() - this.#started };
-    if (statusCode >= 400) this.#error = new UpstreamStatusError(this.#target.url, response);
-    else this.#response = response;
-    queueMicrotask(() => this.#settle());
+    if (statusCode >= 400) this.#reject(new UpstreamStatusError(this.#target.url, response));
+    else this.#resolve(response);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -219,30 +195,13 @@ class UpstreamCall extends SyncOutcome<UpstreamResponse> implements Dispatcher.D
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.#unwatchClient();
-    if (this.#body) return this.#body.fail(err);
-    if (this.#clientGone) this.#error = new ClientGoneError();
-    else {
-      const code = (err as { code?: unknown }).code;
-      this.#error =
-        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
-          ? new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT(this.#target.url, this.#req.timeoutMs, err)
-          : (new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(this.#target.url, err.message, err) as BanyanError);
-    }
     this.#settle();
-  }
-
-  /** The breaker (the thenable's subscriber) first, so it has counted the outcome when the router goes on. */
-  #settle(): void {
-    if (this.settled) return;
-    const response = this.#response;
-    if (response) {
-      this.fulfill(response);
-      this.#reply?.onResponse(response);
-    } else {
-      this.reject(this.#error);
-      this.#reply?.onFailure(this.#error);
-    }
+    if (this.#body) return this.#body.fail(err);
+    if (this.#clientGone) return this.#reject(new ClientGoneError());
+    const code = (err as { code?: unknown }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      this.#reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT(this.#target.url, this.#req.timeoutMs, err));
+    } else this.#reject(new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(this.#target.url, err.message, err) as BanyanError);
   }
 
   #clientAbort(): void {
@@ -250,7 +209,7 @@ class UpstreamCall extends SyncOutcome<UpstreamResponse> implements Dispatcher.D
     this.#flow?.abort(new ClientGoneError());
   }
 
-  #unwatchClient(): void {
+  #settle(): void {
     this.#req.clientSignal?.watch(undefined);
   }
 }

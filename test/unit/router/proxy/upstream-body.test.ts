@@ -4,11 +4,6 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { DispatchedBody, type FlowControl } from '../../../../src/router/proxy/upstream-body.ts';
 
-/** pipeTo's `done` callback as a promise. */
-function piped(body: DispatchedBody, res: ServerResponse, tap?: (chunk: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => body.pipeTo(res, (err) => (err ? reject(err) : resolve()), tap));
-}
-
 function flow(): FlowControl & { log: string[] } {
   const log: string[] = [];
   return { log, pause: () => log.push('pause'), resume: () => log.push('resume'), abort: (e) => log.push(`abort:${e.message}`) };
@@ -40,7 +35,7 @@ test('chunks that arrived before the consumer are replayed, and a single-chunk b
   body.end();
   const { res, calls } = fakeResponse();
   const tapped: string[] = [];
-  await piped(body, res, (c) => tapped.push(String(c)));
+  await body.pipeTo(res, (c) => tapped.push(String(c)));
   assert.deepEqual(calls, ['end:{"a":1}']);
   assert.deepEqual(tapped, ['{"a":1}']);
 });
@@ -49,7 +44,7 @@ test('a chunk is written once the current burst of callbacks is over, without wa
   const f = flow();
   const body = new DispatchedBody(f);
   const { res, calls } = fakeResponse(false);
-  const done = piped(body, res);
+  const done = body.pipeTo(res);
   body.push(Buffer.from('a'));
   body.push(Buffer.from('b'));
   assert.deepEqual(calls, ['write:a'], 'the latest chunk is held back within one burst');
@@ -65,7 +60,7 @@ test('the client closing mid-body aborts the upstream; an upstream error destroy
   const f = flow();
   const body = new DispatchedBody(f);
   const { res, ee } = fakeResponse();
-  const done = piped(body, res);
+  const done = body.pipeTo(res);
   body.push(Buffer.from('x'));
   ee.emit('close');
   await assert.rejects(done, /client closed/);
@@ -73,9 +68,9 @@ test('the client closing mid-body aborts the upstream; an upstream error destroy
 
   const failing = new DispatchedBody(flow());
   const second = fakeResponse();
-  const failed = piped(failing, second.res);
+  const piped = failing.pipeTo(second.res);
   failing.fail(new Error('reset'));
-  await assert.rejects(failed, /reset/);
+  await assert.rejects(piped, /reset/);
   assert.deepEqual(second.calls, ['destroy:reset']);
 });
 
@@ -110,7 +105,7 @@ test('a body complete before the consumer attaches goes out in order in one go, 
   body.end();
   const { res, calls, ee } = fakeResponse();
   const tapped: string[] = [];
-  await piped(body, res, (c) => tapped.push(String(c)));
+  await body.pipeTo(res, (c) => tapped.push(String(c)));
   assert.deepEqual(calls, ['write:a', 'write:b', 'end:c']);
   assert.deepEqual(tapped, ['a', 'b', 'c']);
   assert.equal(ee.listenerCount('close') + ee.listenerCount('drain'), 0);
