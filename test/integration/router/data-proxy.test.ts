@@ -5,6 +5,9 @@
  * alongside (served by new, compared against a legacy copy).
  */
 import { after, before, test } from 'node:test';
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import assert from 'node:assert/strict';
 import type { ShadowOutcome } from '../../../src/router/contracts.ts';
 import { jsonHandler, routesDir, startRouter, startUpstream, type RunningRouter, type TestUpstream } from './data-harness.ts';
@@ -199,4 +202,30 @@ test('HEAD and 204 answers pass through without a body', async () => {
   assert.equal(empty.headers['x-done'], '1');
   assert.equal(await empty.body.text(), '');
   legacy.setHandler(jsonHandler('legacy'));
+});
+
+test('a client that goes away mid-upload of a buffered body ends its request quietly: nothing upstream, no internal error', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+  const gone = await startRouter({ routesDir: dir.dir, watch: false, logger });
+  try {
+    const before = fresh.received.length + legacy.received.length;
+    const { port } = new URL(gone.url);
+    await new Promise<void>((resolve, reject) => {
+      // A PUT on a `new` route is buffered for a possible replay on legacy; the client sends half its body and leaves.
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('PUT /uploads/half HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n' + 'x'.repeat(400));
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fresh.received.length + legacy.received.length, before, 'no upstream saw the half body');
+    const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    assert.ok(logged.some((l) => l.msg === 'request body ended early'), 'the early end is logged at debug');
+    assert.deepEqual(logged.filter((l) => l.level >= 50), [], 'no error (the internal-error path) was logged');
+  } finally {
+    await gone.close();
+  }
 });
