@@ -11,9 +11,8 @@
  */
 import type { BinaryField } from '../../layout.ts';
 import { EncodeError } from '../../errors.ts';
-import { toUnscaled } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { allBytes, decodeFailure, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
+import { allBytes, decodeFailure, encodableUnscaled, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
 
 export function binaryCodec(field: BinaryField, options: ResolvedOptions): LeafCodec {
   // The layout's length is authoritative for the bytes the field occupies (it may be 16, see above).
@@ -55,9 +54,7 @@ export function binaryCodec(field: BinaryField, options: ResolvedOptions): LeafC
       out.fill(space, pos, pos + size);
       return;
     }
-    const u = toUnscaled(value, field.scale);
-    if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${typeof value}`);
-    if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${field.scale}, got ${String(value)}`);
+    const u = encodableUnscaled(value, field.scale, path);
     if (u.negative && !signed) throw new EncodeError('BANYAN_ERR_ENCODE_SIGN', path, String(value));
     if (u.digits.length <= 15 && size <= 8) {
       // Safe-integer path (no BigInt): 15 digits always fit 8 bytes; smaller sizes are checked.

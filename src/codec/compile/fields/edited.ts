@@ -10,10 +10,10 @@
  */
 import type { NumericEditedField } from '../../layout.ts';
 import { EncodeError } from '../../errors.ts';
-import { padDigits, toUnscaled } from '../decimal.ts';
+import { padDigits } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { CodePage } from '../types.ts';
-import { decodeFailure, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
+import { decodeFailure, encodableUnscaled, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
 import { ASCII_ZONED, EBCDIC_ZONED } from './zoned.ts';
 
 type TokenKind = 'digit' | 'zero-suppress' | 'star' | 'float-head' | 'float-digit' | 'point' | 'comma' | 'insert' | 'plus' | 'minus' | 'currency' | 'cr' | 'db';
@@ -104,9 +104,7 @@ export function editedCodec(field: NumericEditedField, options: ResolvedOptions,
       out.fill(space, pos, pos + size);
       return;
     }
-    const u = toUnscaled(value, field.scale);
-    if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${typeof value}`);
-    if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${field.scale}, got ${String(value)}`);
+    const u = encodableUnscaled(value, field.scale, path);
     if (u.negative && !pic.signed) throw new EncodeError('BANYAN_ERR_ENCODE_SIGN', path, String(value));
     const positions = pic.intPositions + pic.fracPositions;
     if (u.digits.length > positions && options.onOverflow !== 'truncate') {

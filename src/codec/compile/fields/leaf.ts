@@ -2,8 +2,8 @@
  * The contract every elementary field codec implements, plus the shared decode context and the
  * helpers that turn a broken rule into a DecodeError pointing at the bytes.
  */
-import { decodeError, type DecodeError, type DecodeRule, toHex } from '../../errors.ts';
-import { formatDecimal, SAFE_DIGITS } from '../decimal.ts';
+import { decodeError, EncodeError, type DecodeError, type DecodeRule, toHex } from '../../errors.ts';
+import { formatDecimal, SAFE_DIGITS, toUnscaled, type UnscaledValue } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { DecodedValue } from '../types.ts';
 
@@ -84,4 +84,20 @@ export function numberEmitter(scale: number, maxDigits: number, options: Resolve
 export function allBytes(bytes: Uint8Array, pos: number, size: number, b: number): boolean {
   for (let i = pos, e = pos + size; i < e; i++) if (bytes[i] !== b) return false;
   return true;
+}
+
+/**
+ * A value given to a numeric encoder as the field's unscaled integer, or the EncodeError every
+ * numeric field raises for it: not a number (TYPE) or more decimal places than the field (SCALE).
+ */
+export function encodableUnscaled(value: unknown, scale: number, path: string): UnscaledValue {
+  const u = toUnscaled(value, scale);
+  if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${describeValue(value)}`);
+  if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${scale}, got ${String(value)}`);
+  return u;
+}
+
+/** A string is quoted (the bad text is what the user needs to see), anything else named by its type. */
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }

@@ -9,9 +9,9 @@
  */
 import type { PackedDecimalField } from '../../layout.ts';
 import { EncodeError } from '../../errors.ts';
-import { padDigits, toUnscaled } from '../decimal.ts';
+import { padDigits } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { allBytes, decodeFailure, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
+import { allBytes, decodeFailure, encodableUnscaled, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
 
 export function packedCodec(field: PackedDecimalField, options: ResolvedOptions): LeafCodec {
   const size = field.length;
@@ -61,9 +61,7 @@ export function packedCodec(field: PackedDecimalField, options: ResolvedOptions)
       out.fill(space, pos, pos + size);
       return;
     }
-    const u = toUnscaled(value, field.scale);
-    if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${typeof value}`);
-    if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${field.scale}, got ${String(value)}`);
+    const u = encodableUnscaled(value, field.scale, path);
     if (u.negative && (!field.signed || noSign)) throw new EncodeError('BANYAN_ERR_ENCODE_SIGN', path, String(value));
     if (u.digits.length > field.digits && options.onOverflow !== 'truncate') {
       throw new EncodeError('BANYAN_ERR_ENCODE_OVERFLOW', path, `${field.digits} digits, got ${String(value)}`);

@@ -16,10 +16,10 @@
  */
 import type { ZonedDecimalField } from '../../layout.ts';
 import { EncodeError } from '../../errors.ts';
-import { padDigits, toUnscaled } from '../decimal.ts';
+import { padDigits } from '../decimal.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { CodePage } from '../types.ts';
-import { allBytes, decodeFailure, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
+import { allBytes, decodeFailure, encodableUnscaled, numberEmitter, type DecodeContext, type LeafCodec } from './leaf.ts';
 
 export interface ZonedTables {
   /** Plain digit value, -1 when the byte is not a digit. */
@@ -122,9 +122,7 @@ export function zonedCodec(field: ZonedDecimalField, options: ResolvedOptions, c
       out.fill(space, pos, pos + size);
       return;
     }
-    const u = toUnscaled(value, field.scale);
-    if (u === 'type') throw new EncodeError('BANYAN_ERR_ENCODE_TYPE', path, `got ${describe(value)}`);
-    if (u === 'scale') throw new EncodeError('BANYAN_ERR_ENCODE_SCALE', path, `scale ${field.scale}, got ${String(value)}`);
+    const u = encodableUnscaled(value, field.scale, path);
     if (u.negative && !field.signed && !separate) throw new EncodeError('BANYAN_ERR_ENCODE_SIGN', path, String(value));
     let digits = u.digits;
     if (digits.length > digitCount) {
@@ -146,10 +144,6 @@ export function zonedCodec(field: ZonedDecimalField, options: ResolvedOptions, c
 }
 
 const DIGITS = '0123456789';
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
-}
 
 function buildTables(ascii: boolean): ZonedTables {
   const plain = new Int8Array(256).fill(-1);

@@ -153,3 +153,18 @@ test('explicit-decimal pictures tolerate left-justified digits like Cobrix (789.
   assert.equal(s.decode(hex('F3F0F54BF0D3')).E, '-305.03');
   assert.equal(toHexString(s.encode({ E: '-305.03' })), 'F3F0F54BF0D3');
 });
+
+test('every numeric encoder refuses a non-number and a value finer than its scale with the same coded errors', () => {
+  const fields = [
+    packed('N', 5, { signed: true, scale: 2 }),
+    zoned('N', 5, { signed: true, scale: 2 }),
+    binary('N', 4, { signed: true, scale: 2 }),
+    edited('N', 'ZZ9.99-', { digits: 5, scale: 2, signed: true }),
+  ];
+  for (const f of fields) {
+    const c = one(f);
+    assert.throws(() => c.encode({ N: '12a' }), { code: 'BANYAN_ERR_ENCODE_TYPE', message: /R\.N.*got "12a"/ });
+    assert.throws(() => c.encode({ N: true }), { code: 'BANYAN_ERR_ENCODE_TYPE', message: /got boolean/ });
+    assert.throws(() => c.encode({ N: '1.234' }), { code: 'BANYAN_ERR_ENCODE_SCALE', message: /scale 2, got 1\.234/ });
+  }
+});
