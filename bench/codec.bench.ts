@@ -247,6 +247,15 @@ function report(rows: readonly Row[]): void {
     '',
     ...results.map((r) => `- ${r.shape}: ${r.describe}`),
     '',
+    // Every round, so a reader sees the spread behind "best of": the JVM's rounds vary more than Node's.
+    'Each round, records/s (Banyan / Cobrix, in the order run):',
+    '',
+    ...results.map((r) => {
+      const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
+      const pairs = r.roundsRecordsPerSecond.banyan.map((b, i) => `${k(b)} / ${k(r.roundsRecordsPerSecond.cobrix[i]!)}`);
+      return `- ${r.shape}: ${pairs.join(' · ')}`;
+    }),
+    '',
     'Target (issue 4): at least 2x Cobrix per core.',
     '',
   ];

@@ -245,8 +245,17 @@ function markdown(r: {
   halfRate: { offeredRps: number; connections: number; paceMs: number; results: Record<PacedTarget, WrkResult> };
   addedUs: Record<'banyan' | 'nginx', { p50: number; p99: number }>;
   targets: { p99AddedUnder1ms: boolean; peakAtLeastHalfNginx: boolean; banyanToNginxPeakRatio: number };
+  allRuns: { peak: Record<Target, WrkResult[]>; halfRate: Record<PacedTarget, WrkResult[]> };
 }): string {
   const ms = (us: number) => (us / 1000).toFixed(3);
+  // Every round, so a reader sees how far the noise of a shared machine moves the figures.
+  const peakRounds = r.allRuns.peak.banyan
+    .map((b, i) => {
+      const n = r.allRuns.peak.nginx[i]!;
+      return `${(b.rps / 1000).toFixed(1)}k / ${(n.rps / 1000).toFixed(1)}k (${(b.rps / n.rps).toFixed(2)}x)`;
+    })
+    .join(' · ');
+  const p99Rounds = r.allRuns.halfRate.banyan.map((b, i) => ms(b.p99Us - r.allRuns.halfRate.direct[i]!.p99Us)).join(' · ');
   const rows = (['direct', 'nginx', 'banyan'] as const).map((t) => {
     const p = r.peak[t];
     const h = r.halfRate.results[t];
@@ -270,6 +279,8 @@ Fixed-rate runs: ${r.halfRate.connections} connections, each pausing a random ti
 
 - p99 added by Banyan under 1 ms at half its peak rate: **${r.targets.p99AddedUnder1ms ? 'met' : 'NOT met'}** (${ms(r.addedUs.banyan.p99)} ms)
 - Banyan peak at least 0.5x nginx: **${r.targets.peakAtLeastHalfNginx ? 'met' : 'NOT met'}** (${r.targets.banyanToNginxPeakRatio.toFixed(2)}x)
+
+Each round: peak req/s Banyan / nginx ${peakRounds}; p99 added by Banyan vs direct in the same round (ms) ${p99Rounds}.
 
 Banyan runs with its control plane attached (stats, rollout controller, decommission tracker), a canary route
 with a path cohort key, breakers, trace context and the x-banyan-upstream header on. Upstream, Banyan, nginx
