@@ -20,6 +20,7 @@ import { RouterErrors } from './errors.ts';
 import { RouteRegistry } from './config/route-registry.ts';
 import { watchRouteDirectory, type RouteWatcher } from './config/watch-routes.ts';
 import { createUpstreamBreakers, type BreakerOptions } from './breaker/upstream-breakers.ts';
+import { headerValue } from './match/route-matcher.ts';
 import { createEventBus } from './proxy/event-bus.ts';
 import { routeRequest } from './proxy/route-request.ts';
 import { createUpstreamPools } from './proxy/upstream.ts';
@@ -200,14 +201,10 @@ const ROUTED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
 function clientInfo(req: IncomingMessage, trustProxy: boolean): ClientInfo {
   const socketIp = req.socket.remoteAddress ?? '';
   if (!trustProxy) return { ip: socketIp, protocol: 'http', host: req.headers.host };
-  const xff = joined(req.headers['x-forwarded-for']);
+  const xff = headerValue(req.headers, 'x-forwarded-for');
   const first = xff === undefined ? '' : xff.split(',')[0]!.trim();
-  const proto = joined(req.headers['x-forwarded-proto'])?.split(',').pop()!.trim();
+  const proto = headerValue(req.headers, 'x-forwarded-proto')?.split(',').pop()!.trim();
   return { ip: first || socketIp, protocol: proto === 'https' ? 'https' : 'http', host: req.headers.host };
-}
-
-function joined(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(',') : v;
 }
 
 function sendNoRoute(res: ServerResponse, method: string, url: string): void {

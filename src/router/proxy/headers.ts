@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderRules } from '../config/schema.ts';
+import { headerValue } from '../match/route-matcher.ts';
 import { childTraceParent } from './trace-context.ts';
 
 const HOP_BY_HOP = new Set([
@@ -63,14 +64,14 @@ export function upstreamRequestHeaders(
     const v = incoming[name];
     if (v !== undefined) out[name] = v;
   }
-  const xff = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${client.ip}` : client.ip;
+  const xff = headerValue(incoming, 'x-forwarded-for');
+  out['x-forwarded-for'] = xff ? `${xff}, ${client.ip}` : client.ip;
   out['x-forwarded-proto'] = client.protocol;
   if (client.host) out['x-forwarded-host'] = client.host;
   if (forwarding.forwardedHeader) {
     const forwarded = `for=${forwardedNode(client.ip)};proto=${client.protocol}${client.host ? `;host="${client.host}"` : ''}`;
-    const prior = incoming.forwarded;
-    out.forwarded = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${forwarded}` : forwarded;
+    const prior = headerValue(incoming, 'forwarded');
+    out.forwarded = prior ? `${prior}, ${forwarded}` : forwarded;
   }
   out['x-request-id'] = requestId;
   out.traceparent = childTraceParent(typeof incoming.traceparent === 'string' ? incoming.traceparent : undefined);

@@ -229,3 +229,16 @@ test('a client that goes away mid-upload of a buffered body ends its request qui
     await gone.close();
   }
 });
+
+test('behind a trusted front proxy the client address is the left-most X-Forwarded-For entry and the scheme the last X-Forwarded-Proto entry', async () => {
+  const behind = await startRouter({ routesDir: dir.dir, watch: false, trustProxy: true });
+  try {
+    const res = await behind.get('/profile/3', { 'x-forwarded-for': '203.0.113.7, 10.0.0.1', 'x-forwarded-proto': 'http, https' });
+    assert.equal(res.status, 200);
+    const seen = legacy.received.at(-1)!;
+    assert.equal(seen.headers['x-forwarded-for'], '203.0.113.7, 10.0.0.1, 203.0.113.7');
+    assert.equal(seen.headers['x-forwarded-proto'], 'https');
+  } finally {
+    await behind.close();
+  }
+});
