@@ -30,7 +30,7 @@ import type { DecodedRecord, DecodedValue } from '../src/codec/compile/types.ts'
 import { getCodePage } from '../src/codec/codepages/index.ts';
 import { readRecordsSync, writeRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
 import { openRecordCodec } from '../src/codec/index.ts';
-import type { Field, RecordLayout } from '../src/codec/layout.ts';
+import type { Field } from '../src/codec/layout.ts';
 
 const SECONDS = Number(process.env.CODEC_BENCH_SECONDS ?? 3);
 /** Alternating rounds per shape; the best of each side is reported (other work on a shared machine only ever slows a run down). */

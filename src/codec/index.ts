@@ -30,7 +30,6 @@ import {
   type DeadLetter,
   type DecodeOutcome,
   type RecordBinding,
-  type RecordEvent,
 } from './mapping/record-codec.ts';
 
 export { parseCopybook, loadCopybook } from './copybook/index.ts';

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Publisher, PublishRecord } from '../../connectors/kafka/index.ts';
-import type { MismatchRecord, MismatchSink } from './mismatch-sink.ts';
+import type { MismatchSink } from './mismatch-sink.ts';
 
 export interface KafkaMismatchSinkOptions {
   readonly publisher: Pick<Publisher, 'publish'>;

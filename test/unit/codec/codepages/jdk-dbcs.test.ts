@@ -36,7 +36,7 @@ const chars = (units: readonly number[]): string => String.fromCharCode(...units
 function jdkEncodeMap(dump: JdkDbcsDump): Map<number, number> {
   const map = new Map<number, number>();
   const seen = new Map<number, number>();
-  if (dump.sbcs) dump.sbcs.forEach((u, b) => u >= 0 && seen.set(u, (seen.get(u) ?? 0) + 1));
+  if (dump.sbcs) dump.sbcs.forEach((u) => u >= 0 && seen.set(u, (seen.get(u) ?? 0) + 1));
   dump.dbcs.forEach((u) => u >= 0 && !(dump.sbcs?.includes(u) ?? false) && seen.set(u, (seen.get(u) ?? 0) + 1));
   if (dump.sbcs) dump.sbcs.forEach((u, b) => u >= 0 && seen.get(u) === 1 && map.set(u, 0x100 | b));
   dump.dbcs.forEach((u, i) => {
