@@ -259,13 +259,32 @@ function inlineBinary(size: 2 | 4, signed: boolean, little: boolean, scale: numb
         if (!signed) read = `(${read}) >>> 0`;
       }
       const lines = [`const ${v} = ${read};`];
-      const value = emitCode(`${v} < 0`, `(${v} < 0 ? -${v} : ${v})`, scale, digits, options, ref);
+      const value = signedForm(v, scale, digits, options) ?? emitCode(`${v} < 0`, `(${v} < 0 ? -${v} : ${v})`, scale, digits, options, ref);
       // A first byte of spaces may be the blank form: the decoder decides.
       if (blankIsNull) lines.push(`${out} = ${byte(0)} === ${space} ? ${fallback} : ${value};`);
       else lines.push(`${out} = ${value};`);
       return lines.join('\n');
     },
   };
+}
+
+/**
+ * The number forms of emitCode for a value already held with its sign (a binary integer, never -0):
+ * `v`, `v / 10^s`, `v * 10^-s` equal emitCode's sign-and-magnitude expressions (IEEE division and
+ * multiplication are symmetric in the sign) without the two compares and the negation. Undefined for
+ * the text forms, which need the sign and magnitude apart.
+ */
+function signedForm(v: string, scale: number, digits: number, options: ResolvedOptions): string | undefined {
+  switch (numericForm(scale, digits, options, false)) {
+    case 'integer':
+      return v;
+    case 'divided':
+      return `${v} / ${10 ** scale}`;
+    case 'multiplied':
+      return `${v} * ${10 ** -scale}`;
+    default:
+      return undefined;
+  }
 }
 
 /** Source of packed digit k (nibble k from the field's first byte). */
