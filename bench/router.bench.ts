@@ -157,6 +157,8 @@ async function main(): Promise<void> {
         peakAtLeastHalfNginx: peak.banyan.rps >= 0.5 * peak.nginx.rps,
         banyanToNginxPeakRatio: peak.banyan.rps / peak.nginx.rps,
       },
+      /** What a Node proxy with no router features reaches against nginx here: the room left for the features. */
+      nodeFloorToNginxPeakRatio: peak.nodeFloor.rps / peak.nginx.rps,
     };
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(new URL('router.json', resultsDir), `${JSON.stringify(result, null, 2)}\n`);
@@ -245,6 +247,7 @@ function markdown(r: {
   halfRate: { offeredRps: number; connections: number; paceMs: number; results: Record<PacedTarget, WrkResult> };
   addedUs: Record<'banyan' | 'nginx', { p50: number; p99: number }>;
   targets: { p99AddedUnder1ms: boolean; peakAtLeastHalfNginx: boolean; banyanToNginxPeakRatio: number };
+  nodeFloorToNginxPeakRatio: number;
   allRuns: { peak: Record<Target, WrkResult[]>; halfRate: Record<PacedTarget, WrkResult[]> };
 }): string {
   const ms = (us: number) => (us / 1000).toFixed(3);
@@ -252,7 +255,8 @@ function markdown(r: {
   const peakRounds = r.allRuns.peak.banyan
     .map((b, i) => {
       const n = r.allRuns.peak.nginx[i]!;
-      return `${(b.rps / 1000).toFixed(1)}k / ${(n.rps / 1000).toFixed(1)}k (${(b.rps / n.rps).toFixed(2)}x)`;
+      const f = r.allRuns.peak.nodeFloor[i]!;
+      return `${(b.rps / 1000).toFixed(1)}k / ${(n.rps / 1000).toFixed(1)}k (${(b.rps / n.rps).toFixed(2)}x; floor ${(f.rps / n.rps).toFixed(2)}x)`;
     })
     .join(' · ');
   const p99Rounds = r.allRuns.halfRate.banyan.map((b, i) => ms(b.p99Us - r.allRuns.halfRate.direct[i]!.p99Us)).join(' · ');
@@ -278,7 +282,7 @@ ${rows.join('\n')}
 Fixed-rate runs: ${r.halfRate.connections} connections, each pausing a random time (exponential, mean ${r.halfRate.paceMs} ms) between requests (offered ~${r.halfRate.offeredRps} req/s). A constant pause would make wrk's connections wake together and send bursts of ${r.halfRate.connections}.
 
 - p99 added by Banyan under 1 ms at half its peak rate: **${r.targets.p99AddedUnder1ms ? 'met' : 'NOT met'}** (${ms(r.addedUs.banyan.p99)} ms)
-- Banyan peak at least 0.5x nginx: **${r.targets.peakAtLeastHalfNginx ? 'met' : 'NOT met'}** (${r.targets.banyanToNginxPeakRatio.toFixed(2)}x)
+- Banyan peak at least 0.5x nginx: **${r.targets.peakAtLeastHalfNginx ? 'met' : 'NOT met'}** (${r.targets.banyanToNginxPeakRatio.toFixed(2)}x; the featureless node floor below reaches ${r.nodeFloorToNginxPeakRatio.toFixed(2)}x)
 
 Each round: peak req/s Banyan / nginx ${peakRounds}; p99 added by Banyan vs direct in the same round (ms) ${p99Rounds}.
 
