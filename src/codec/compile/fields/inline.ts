@@ -78,17 +78,28 @@ function numericForm(scale: number, maxDigits: number, options: ResolvedOptions,
 /**
  * Source of the value numberEmitter (leaf.ts) gives for sign `neg` and magnitude `abs` (a number).
  * `digits`, when given, makes the decimal string from the field's digits (see decimalText) instead
- * of formatDecimal: same text, without a number-to-string conversion.
+ * of formatDecimal: same text, without a number-to-string conversion. `signed`, when given, is the
+ * value already carrying its sign (a binary read, never -0), used as is by the number forms.
  */
-function emitCode(neg: string, abs: string, scale: number, maxDigits: number, options: ResolvedOptions, ref: ConstRef, digits?: (neg: string) => string): string {
+function emitCode(
+  neg: string,
+  abs: string,
+  scale: number,
+  maxDigits: number,
+  options: ResolvedOptions,
+  ref: ConstRef,
+  digits?: (neg: string) => string,
   // `0 - x` rather than `-x`: zero stays +0, as numberEmitter's `negative && n !== 0 ? -n : n`.
+  signed = `(${neg} ? 0 - ${abs} : ${abs})`,
+): string {
+  // Scaling after the sign gives the same numbers: IEEE division and multiplication are sign-symmetric.
   switch (numericForm(scale, maxDigits, options, digits !== undefined)) {
     case 'integer':
-      return `(${neg} ? 0 - ${abs} : ${abs})`;
+      return signed;
     case 'divided':
-      return `(${neg} ? 0 - ${abs} / ${10 ** scale} : ${abs} / ${10 ** scale})`;
+      return `${signed} / ${10 ** scale}`;
     case 'multiplied':
-      return `(${neg} ? 0 - ${abs} * ${10 ** -scale} : ${abs} * ${10 ** -scale})`;
+      return `${signed} * ${10 ** -scale}`;
     case 'digit-text':
       // formatDecimal gives no sign to zero.
       return digits!(`${neg} && ${abs} !== 0`);
@@ -259,32 +270,13 @@ function inlineBinary(size: 2 | 4, signed: boolean, little: boolean, scale: numb
         if (!signed) read = `(${read}) >>> 0`;
       }
       const lines = [`const ${v} = ${read};`];
-      const value = signedForm(v, scale, digits, options) ?? emitCode(`${v} < 0`, `(${v} < 0 ? -${v} : ${v})`, scale, digits, options, ref);
+      const value = emitCode(`${v} < 0`, `(${v} < 0 ? -${v} : ${v})`, scale, digits, options, ref, undefined, v);
       // A first byte of spaces may be the blank form: the decoder decides.
       if (blankIsNull) lines.push(`${out} = ${byte(0)} === ${space} ? ${fallback} : ${value};`);
       else lines.push(`${out} = ${value};`);
       return lines.join('\n');
     },
   };
-}
-
-/**
- * The number forms of emitCode for a value already held with its sign (a binary integer, never -0):
- * `v`, `v / 10^s`, `v * 10^-s` equal emitCode's sign-and-magnitude expressions (IEEE division and
- * multiplication are symmetric in the sign) without the two compares and the negation. Undefined for
- * the text forms, which need the sign and magnitude apart.
- */
-function signedForm(v: string, scale: number, digits: number, options: ResolvedOptions): string | undefined {
-  switch (numericForm(scale, digits, options, false)) {
-    case 'integer':
-      return v;
-    case 'divided':
-      return `${v} / ${10 ** scale}`;
-    case 'multiplied':
-      return `${v} * ${10 ** -scale}`;
-    default:
-      return undefined;
-  }
 }
 
 /** Source of packed digit k (nibble k from the field's first byte). */
