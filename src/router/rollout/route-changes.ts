@@ -75,6 +75,12 @@ export function createRouteChanges(options: RouteChangesOptions): RouteChanges {
       options.logger?.error({ err, routeId }, 'route state could not be persisted');
     });
 
+  /** Persists the route's record and audits the change; resolves true when the audit event was written. */
+  const record = (routeId: string, rt: RouteRuntime, action: AuditAction, who: Actor, from: RouteTrafficState, to: RouteTrafficState, gates?: readonly GateResult[]): Promise<boolean> => {
+    const audited = audit.record({ routeId, action, actor: who.actor, reason: who.reason, from, to, ...(gates ? { gates } : {}) });
+    return track(Promise.all([persist(routeId, rt), audited]).then(([, ok]) => ok));
+  };
+
   const changes: RouteChanges = {
     runtime(routeId) {
       let rt = runtimes.get(routeId);
@@ -113,9 +119,7 @@ export function createRouteChanges(options: RouteChangesOptions): RouteChanges {
         if (edit.progress.stepIndex !== rt.progress?.stepIndex || edit.progress.phase !== rt.progress?.phase) rt.dryRunReported = false;
         rt.progress = edit.progress;
       }
-      const to = changes.traffic(changes.viewOf(routeId), rt);
-      const audited = audit.record({ routeId, action, actor: who.actor, reason: who.reason, from, to, ...(edit.gates ? { gates: edit.gates } : {}) });
-      return track(Promise.all([persist(routeId, rt), audited]).then(([, ok]) => ok));
+      return record(routeId, rt, action, who, from, changes.traffic(changes.viewOf(routeId), rt), edit.gates);
     },
     clear(routeId, action, who) {
       const rt = changes.runtime(routeId);
@@ -128,8 +132,7 @@ export function createRouteChanges(options: RouteChangesOptions): RouteChanges {
       rt.window.reset();
       const view = changes.viewOf(routeId);
       options.metrics?.weight(routeId, view.weight);
-      const audited = audit.record({ routeId, action, actor: who.actor, reason: who.reason, from, to: changes.traffic(view, rt) });
-      return track(Promise.all([persist(routeId, rt), audited]).then(([, ok]) => ok));
+      return record(routeId, rt, action, who, from, changes.traffic(view, rt));
     },
     note(routeId, action, who, gates) {
       const rt = changes.runtime(routeId);
