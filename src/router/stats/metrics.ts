@@ -134,14 +134,14 @@ type LatencyValue = MetricValueWithName<LatencyLabel | 'le'>;
  */
 class ScrapedHistogram extends Histogram<LatencyLabel> {
   constructor(
-    config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0],
+    private readonly config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0],
     private readonly series: ReadonlyMap<string, RouteSeries>,
   ) {
     super(config);
   }
 
   override async get(): Promise<MetricObjectWithValues<LatencyValue>> {
-    const name = 'banyan_router_upstream_latency_seconds';
+    const { name, help } = this.config;
     const values: LatencyValue[] = [];
     for (const r of this.series.values()) {
       for (const s of [r.legacy, r.new]) {
@@ -158,7 +158,7 @@ class ScrapedHistogram extends Histogram<LatencyLabel> {
     }
     // The typings declare `type` as a numeric enum that prom-client never exports; at run time it is the text.
     const type = 'histogram' as unknown as MetricObjectWithValues<LatencyValue>['type'];
-    return { name, help: 'Upstream latency of the side that served the client.', type, values, aggregator: 'sum', collect() {} };
+    return { name, help, type, values, aggregator: 'sum', collect() {} };
   }
 
   getForPromString(): Promise<MetricObjectWithValues<LatencyValue>> {
