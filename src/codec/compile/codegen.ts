@@ -47,7 +47,7 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
   };
   let locals = 0;
   const helpers: string[] = [];
-  const variant = (pick: (m: GenMember) => ChildDecode, inline: boolean): string[] => {
+  const variant = (pick: (m: GenMember) => ChildDecode, wholeGroupFits: boolean): string[] => {
     const pre: string[] = [];
     const literal: string[] = [];
     const post: string[] = [];
@@ -61,7 +61,7 @@ export function generateGroupDecoder(entries: readonly GenEntry[], size: number)
       if (!m.inline) return { lines: [`const x_${id} = ${call(m)};`], key: m.key, value: `x_${id}` };
       const code = m.inline.code(`x_${id}`, `p + ${m.rel}`, call(m), ref, `_${id}`);
       // Checked variant (the group runs past the record's end): inline where the field fits.
-      const lines = inline ? [`let x_${id};`, code] : [`let x_${id};`, `if (p + ${m.rel + m.size} <= c.end) {`, code, `} else x_${id} = ${call(m)};`];
+      const lines = wholeGroupFits ? [`let x_${id};`, code] : [`let x_${id};`, `if (p + ${m.rel + m.size} <= c.end) {`, code, `} else x_${id} = ${call(m)};`];
       if (m.slot !== undefined) lines.push(`c.slots[${m.slot}] = x_${id};`);
       return { lines, key: m.key, value: `x_${id}` };
     };
