@@ -75,10 +75,15 @@ class PlanCompiler {
   private readonly byPath = new Map<string, Field>();
   private readonly all: Field[] = [];
 
+  private readonly record: RecordLayout;
+  private readonly options: ResolvedOptions;
+
   constructor(
-    private readonly record: RecordLayout,
-    private readonly options: ResolvedOptions,
+    record: RecordLayout,
+    options: ResolvedOptions,
   ) {
+    this.record = record;
+    this.options = options;
     collect(record.root, this.all);
     for (const f of this.all) this.byPath.set(f.path, f);
     let hasOdo = false;

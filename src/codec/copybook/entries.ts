@@ -66,7 +66,11 @@ export function parseEntries(tokens: readonly Token[]): RawEntry[] {
 
 class EntryParser {
   private i = 0;
-  constructor(private readonly tokens: readonly Token[]) {}
+  private readonly tokens: readonly Token[];
+
+  constructor(tokens: readonly Token[]) {
+    this.tokens = tokens;
+  }
 
   run(): RawEntry[] {
     const out: RawEntry[] = [];

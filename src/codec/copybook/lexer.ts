@@ -33,7 +33,11 @@ export function tokenize(src: LogicalSource): Token[] {
 }
 
 class Lexer {
-  constructor(private readonly src: LogicalSource) {}
+  private readonly src: LogicalSource;
+
+  constructor(src: LogicalSource) {
+    this.src = src;
+  }
 
   run(from: number, to: number, insidePseudo: boolean): Token[] {
     const { text } = this.src;

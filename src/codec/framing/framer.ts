@@ -27,18 +27,20 @@ export interface FramedRecord {
   readonly byteOffset: number;
 }
 
-const enum Phase {
-  Fixed,
-  FixedBlockBdw,
-  Rdw,
-  Data,
-  VariableBlockBdw,
-  LengthPrefix,
-  LengthRecord,
-  ScanRdw,
-  ScanBdw,
-  Ended,
-}
+// A plain object, not a const enum: Node's type stripping runs erasable TypeScript only.
+const Phase = {
+  Fixed: 0,
+  FixedBlockBdw: 1,
+  Rdw: 2,
+  Data: 3,
+  VariableBlockBdw: 4,
+  LengthPrefix: 5,
+  LengthRecord: 6,
+  ScanRdw: 7,
+  ScanBdw: 8,
+  Ended: 9,
+} as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** Smallest VB block: an RDW and one byte of data. */
 const MIN_VB_BLOCK_DATA = DESCRIPTOR_WORD_LENGTH + 1;
@@ -331,7 +333,7 @@ export class RecordFramer {
     }
   }
 
-  private startScan(phase: Phase.ScanRdw | Phase.ScanBdw, badWord: Uint8Array): void {
+  private startScan(phase: typeof Phase.ScanRdw | typeof Phase.ScanBdw, badWord: Uint8Array): void {
     // Resume the search one byte after the start of the bad word.
     this.window.set(badWord.subarray(0, DESCRIPTOR_WORD_LENGTH));
     this.windowLen = DESCRIPTOR_WORD_LENGTH - 1;

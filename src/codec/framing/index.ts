@@ -100,7 +100,11 @@ class RecordIterator implements AsyncIterableIterator<FramedRecord> {
   private batch: FramedRecord[] = [];
   private index = 0;
 
-  constructor(private readonly batches: AsyncIterator<FramedRecord[]>) {}
+  private readonly batches: AsyncIterator<FramedRecord[]>;
+
+  constructor(batches: AsyncIterator<FramedRecord[]>) {
+    this.batches = batches;
+  }
 
   next(): Promise<IteratorResult<FramedRecord>> {
     if (this.index < this.batch.length) return Promise.resolve({ value: this.batch[this.index++], done: false });

@@ -7,7 +7,11 @@
 export class TrailerHoldback {
   private tail: Uint8Array = new Uint8Array(0);
 
-  constructor(private readonly size: number) {}
+  private readonly size: number;
+
+  constructor(size: number) {
+    this.size = size;
+  }
 
   /** Passes to `sink`, in order, every byte of `chunk` (and of the held tail) that is not trailer. */
   release(chunk: Uint8Array, sink: (bytes: Uint8Array) => void): void {

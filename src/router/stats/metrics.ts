@@ -33,10 +33,16 @@ class SideSeries {
   readonly buckets = new Float64Array(LATENCY_BOUNDS.length + 1);
   sum = 0;
   count = 0;
+  readonly route: string;
+  readonly side: Side;
+
   constructor(
-    readonly route: string,
-    readonly side: Side,
-  ) {}
+    route: string,
+    side: Side,
+  ) {
+    this.route = route;
+    this.side = side;
+  }
 }
 
 interface RouteSeries {
@@ -133,11 +139,16 @@ type LatencyValue = MetricValueWithName<LatencyLabel | 'le'>;
  * `_bucket` lines per `le` ending with +Inf, then `_sum` and `_count` per label set.
  */
 class ScrapedHistogram extends Histogram<LatencyLabel> {
+  private readonly config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0];
+  private readonly series: ReadonlyMap<string, RouteSeries>;
+
   constructor(
-    private readonly config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0],
-    private readonly series: ReadonlyMap<string, RouteSeries>,
+    config: ConstructorParameters<typeof Histogram<LatencyLabel>>[0],
+    series: ReadonlyMap<string, RouteSeries>,
   ) {
     super(config);
+    this.config = config;
+    this.series = series;
   }
 
   override async get(): Promise<MetricObjectWithValues<LatencyValue>> {

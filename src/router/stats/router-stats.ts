@@ -139,7 +139,10 @@ class RouteRing {
   breakers: Record<Side, BreakerState> = { legacy: 'closed', new: 'closed' };
   legacyLastServedAt: number | undefined;
 
-  constructor(private readonly size: number) {
+  private readonly size: number;
+
+  constructor(size: number) {
+    this.size = size;
     this.slots = new Array<Slot | undefined>(size);
   }
 

@@ -20,11 +20,16 @@ export class SegmentIds {
   private readonly counts: number[];
   private level = -1;
   private root = '';
+  private readonly prefix: string;
+  private readonly fileId: number;
+
   constructor(
     levels: readonly string[],
-    private readonly prefix: string,
-    private readonly fileId: number,
+    prefix: string,
+    fileId: number,
   ) {
+    this.prefix = prefix;
+    this.fileId = fileId;
     this.levels = levels.map((l) => l.split(',').map((s) => s.trim()));
     this.counts = new Array<number>(levels.length + 1).fill(0);
   }
@@ -56,11 +61,18 @@ export class Hierarchy {
   private readonly latest = new Map<string, { [key: string]: Cell }>();
   private current: { body: { [key: string]: Cell }; bytes: number } | undefined;
 
+  private readonly o: CobrixOptions;
+  private readonly record: RecordLayout;
+  private readonly rows: Row[];
+
   constructor(
-    private readonly o: CobrixOptions,
-    private readonly record: RecordLayout,
-    private readonly rows: Row[],
+    o: CobrixOptions,
+    record: RecordLayout,
+    rows: Row[],
   ) {
+    this.o = o;
+    this.record = record;
+    this.rows = rows;
     for (const [parent, children] of Object.entries(o.segmentChildren!)) {
       this.childrenOf.set(spark(parent), children.map(spark));
       for (const child of children) this.parentOf.set(spark(child), spark(parent));

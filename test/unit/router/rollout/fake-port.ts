@@ -17,7 +17,11 @@ export class FakePort implements RouteControlPort {
   mismatches: MismatchSample[] = [];
   private readonly listeners = new Map<string, Set<(...args: never[]) => void>>();
 
-  constructor(private readonly base: RouteView[]) {}
+  private readonly base: RouteView[];
+
+  constructor(base: RouteView[]) {
+    this.base = base;
+  }
 
   listRoutes(): RouteView[] {
     return this.base.map((r) => {
