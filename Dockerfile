@@ -1,7 +1,7 @@
-# Banyan gateway image. Runs the TypeScript sources through tsx (a runtime dependency), like
+# Banyan gateway image. Node 24 runs the TypeScript sources directly (type stripping), like
 # `npm start`; the optional IBM drivers' install scripts are skipped because they download IBM
 # client libraries at install time (bridges load them lazily and say so when absent).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production
@@ -21,4 +21,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.BANYAN_HTTP_PORT||9464)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 
 # exec form: node is PID 1 and receives SIGTERM from `docker stop`, so the gateway stops cleanly.
-CMD ["node", "--import", "tsx", "src/cli.ts", "start", "--config", "banyan.yaml"]
+CMD ["node", "src/cli.ts", "start", "--config", "banyan.yaml"]

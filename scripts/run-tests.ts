@@ -42,7 +42,7 @@ function runNodeTest(files: string[], concurrency: number, env: NodeJS.ProcessEn
   if (files.length === 0) return Promise.resolve(0);
   const countsFile = join(countsDir, `${label}.json`);
   const args = [
-    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+    '--test', `--test-concurrency=${concurrency}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts/count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`,
     ...files,

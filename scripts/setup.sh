@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node 24 LTS first on PATH (installed into the per-user cache when the machine's Node is older).
+source scripts/node-runtime.sh
+
 # ibmmq and ibm_db are optional: their install scripts download IBM client libraries, which
 # cannot be reached here. --ignore-scripts keeps `npm ci` green; the bridges load them lazily.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node --import tsx src/cli.ts start "$@"
+source scripts/node-runtime.sh
+exec node src/cli.ts start "$@"

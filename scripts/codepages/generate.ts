@@ -1,5 +1,5 @@
 /**
- * `node --import tsx scripts/codepages/generate.ts`: regenerates src/codec/codepages/tables/*.ts from
+ * `node scripts/codepages/generate.ts`: regenerates src/codec/codepages/tables/*.ts from
  * the JDK's IBM charsets (see Gen.java for the list and the dump format), and
  * src/codec/codepages/dbcs-tables/*.ts from its double-byte ones (GenDbcs.java). The generated files are
  * committed; the code-page unit test re-runs the JDK and fails if a table drifts from it.

@@ -20,7 +20,7 @@ fi
 
 # The default broker version, plus a second one when the suite is asked to prove it
 # (BANYAN_TEST_KAFKA_VERSION, see src/connectors/kafka/local/VERSIONS.md).
-node --import tsx --input-type=module -e '
+node --input-type=module -e '
   import { ensureKafkaJars, DEFAULT_KAFKA_VERSION } from "./src/connectors/kafka/local/index.ts";
   const versions = [...new Set([DEFAULT_KAFKA_VERSION, process.env.BANYAN_TEST_KAFKA_VERSION].filter(Boolean))];
   for (const v of versions) console.error(`setup: Kafka ${v} jars in ${await ensureKafkaJars(v)}`);

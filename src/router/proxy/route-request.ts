@@ -72,8 +72,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     method,
     path,
     headers: req.headers,
-    // Method shorthand, not an arrow property: tsx (esbuild keepNames) wraps arrow properties and
-    // named consts in a defineProperty call per request; methods and inline arguments it leaves alone.
+    // Lazy: most routes never read the query string.
     query() {
       return (query ??= new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
     },

@@ -85,8 +85,6 @@ export class DispatchedBody implements UpstreamBody {
       }
       return RESOLVED;
     }
-    // Callbacks are inline arguments, not named consts: tsx (esbuild keepNames) wraps every named
-    // function value in a defineProperty call, which cost ~1% of CPU on this per-request path.
     // Listeners are never removed: the ServerResponse lives for one request, and `finished` makes
     // late calls no-ops.
     return new Promise((resolve, reject) => {
