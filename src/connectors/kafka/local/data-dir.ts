@@ -44,8 +44,14 @@ export async function writeDataDirState(dataDir: string, state: DataDirState): P
  */
 export function assertDataDirFree(dataDir: string): void {
   const paths = brokerPaths(dataDir);
-  if (!existsSync(paths.pid)) return;
-  const pid = Number(readFileSync(paths.pid, 'utf8').trim());
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.pid, 'utf8').trim());
+  } catch (err) {
+    // No pid file: no broker. (Checking existence first would race the removal by a broker exiting.)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
   if (!Number.isInteger(pid) || pid <= 0) return;
   let cmdline = '';
   try {

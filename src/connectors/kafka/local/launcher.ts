@@ -93,11 +93,13 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const child = await spawnBroker(jvmBase, paths.serverProperties, paths.stdout);
   const pid = child.pid as number;
   await writePidFile(dataDir, pid);
+  // Resolves after the pid file is gone, so a start right after stop() never sees the old one.
   const exited = new Promise<string>((done) =>
     child.once('exit', (code, signal) => {
       process.removeListener('exit', killOnExit);
-      void removePidFile(dataDir);
-      done(signal ? `signal ${signal}` : `exit code ${code}`);
+      void removePidFile(dataDir)
+        .catch(() => {})
+        .then(() => done(signal ? `signal ${signal}` : `exit code ${code}`));
     }),
   );
   // A test runner or gateway that dies must not leave an orphan broker holding the ports.
