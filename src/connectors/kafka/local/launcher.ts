@@ -107,7 +107,8 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   process.once('exit', killOnExit);
 
   const brokers = [`127.0.0.1:${state.port}`];
-  logger.info({ pid, brokers, version, dataDir }, 'local Kafka starting');
+  // `pid` is already this Node process's (the root logger's base): the JVM's is `brokerPid`.
+  logger.info({ brokerPid: pid, brokers, version, dataDir }, 'local Kafka starting');
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const ready = await waitUntilReady(brokers, exited, startTimeoutMs);
   if (ready !== true) {
@@ -116,7 +117,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     if (ready === 'timeout') throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_START_TIMEOUT(startTimeoutMs, paths.kafkaLog);
     throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_EXITED(ready.exit, tailOf([paths.stdout, paths.kafkaLog], 30));
   }
-  logger.info({ pid, brokers }, 'local Kafka ready');
+  logger.info({ brokerPid: pid, brokers }, 'local Kafka ready');
 
   const terminate = async (signal: 'SIGTERM' | 'SIGKILL', timeoutMs: number): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -129,11 +130,11 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     ]);
     timer.abort();
     if (outcome === 'timeout') {
-      logger.warn({ pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
+      logger.warn({ brokerPid: pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
       child.kill('SIGKILL');
       await exited;
     }
-    logger.info({ pid, signal }, 'local Kafka stopped');
+    logger.info({ brokerPid: pid, signal }, 'local Kafka stopped');
   };
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
   return {
