@@ -78,11 +78,16 @@ export function kafkaCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'banyan', 'kafka');
 }
 
-/** 3 for "3.9.2", 4 for "4.1.1"; Kafka's logging and config keys differ between the two lines. */
+/** 3 for "3.9.2", 4 for "4.4.0"; Kafka's logging and config keys differ between the two lines. */
 export function kafkaMajorVersion(version: string): number {
+  return parseKafkaVersion(version)[0];
+}
+
+/** [major, minor, patch] of an Apache Kafka release version; throws CONFIG_INVALID for anything else. */
+export function parseKafkaVersion(version: string): [number, number, number] {
   const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!m) throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(`Kafka version "${version}" is not of the form X.Y.Z`);
-  return Number(m[1]);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
 const COMPLETE_MARKER = '.banyan-complete';

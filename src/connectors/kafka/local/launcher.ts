@@ -4,7 +4,9 @@
  *
  * Sequence (Kafka operations manual, "KRaft"): format storage once with a cluster id
  * (kafka.tools.StorageTool format), then run kafka.Kafka with the server properties. Readiness is
- * an admin describeCluster that answers, not a log line.
+ * an admin describeCluster that answers, not a log line. An existing dir is never formatted again:
+ * a newer Kafka runs on a dir an older one wrote (3.9.x -> 4.x included), one older than the
+ * version that formatted it is refused before it starts (version-change.ts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import {
   writePidFile,
 } from './data-dir.ts';
 import { DEFAULT_KAFKA_VERSION, ensureKafkaJars, kafkaMajorVersion } from './jars.ts';
+import { decideVersionChange } from './version-change.ts';
 
 export { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from './jars.ts';
 
@@ -61,17 +64,29 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   const version = options.version ?? DEFAULT_KAFKA_VERSION;
   const major = kafkaMajorVersion(version);
-  const libDir = await ensureKafkaJars(version);
 
+  // Everything that can refuse the start is checked before the jars are resolved (a download).
   await mkdir(dataDir, { recursive: true });
   assertDataDirFree(dataDir);
+  const paths = brokerPaths(dataDir);
   const remembered = readDataDirState(dataDir);
-  if (remembered && remembered.version !== version) {
-    logger.warn({ from: remembered.version, to: version }, 'data dir was written by another Kafka version');
+  const change = decideVersionChange({
+    version,
+    formatted: existsSync(join(paths.logDirs, 'meta.properties')),
+    lastRun: remembered?.version,
+    formattedBy: remembered?.formattedBy,
+  });
+  if (change.kind === 'refuse') throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_TOO_NEW(dataDir, change.formattedBy, version, change.formattedBy);
+  if (change.kind === 'upgrade') {
+    logger.info({ from: change.from, to: version }, 'data dir was last run by an older Kafka; keeping its data and metadata.version');
+  } else if (change.kind === 'downgrade') {
+    logger.warn({ from: change.from, to: version }, 'data dir was last run by a newer Kafka');
   }
   const [freeA, freeB] = remembered ? [remembered.port, remembered.controllerPort] : await freeLoopbackPorts(2);
+  const formattedBy = change.kind === 'format' ? version : remembered?.formattedBy;
   const state = {
     version,
+    ...(formattedBy === undefined ? {} : { formattedBy }),
     clusterId: remembered?.clusterId ?? newClusterId(),
     port: options.port ?? remembered?.port ?? freeA,
     controllerPort: options.controllerPort ?? remembered?.controllerPort ?? freeB,
@@ -79,14 +94,14 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   if (state.port === state.controllerPort) {
     throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(`port and controllerPort are both ${state.port}; the broker needs two ports`);
   }
+  const libDir = await ensureKafkaJars(version);
   const layout: BrokerLayout = { dataDir, port: state.port, controllerPort: state.controllerPort, major };
-  const paths = brokerPaths(dataDir);
   await writeFile(paths.serverProperties, renderServerProperties(layout));
   await writeFile(paths.logConfig, renderLogConfig(layout));
   await writeDataDirState(dataDir, state);
 
   const jvmBase = [logConfigProperty(layout), '-cp', join(libDir, '*')];
-  if (!existsSync(join(paths.logDirs, 'meta.properties'))) {
+  if (change.kind === 'format') {
     await formatStorage(jvmBase, state.clusterId, paths.serverProperties, dataDir);
   }
 
