@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createPublisher, type PublishRecord } from '../../../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
-import { DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';
+import { DEFAULT_KAFKA_VERSION, PREVIOUS_DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';
 import { startLocalKafka, type LocalKafka } from '../../../src/connectors/kafka/local/index.ts';
 import { consumeAll, testKafkaClient, testKafkaVersion, uniqueTopic, type ConsumedRecord } from '../../support/kafka.ts';
 
-const FROM = '3.9.2';
+const FROM = PREVIOUS_DEFAULT_KAFKA_VERSION;
 // The 4.x line under test: the run's broker version when it is a 4.x one, else the default.
 const TO = kafkaMajorVersion(testKafkaVersion() ?? DEFAULT_KAFKA_VERSION) >= 4 ? (testKafkaVersion() ?? DEFAULT_KAFKA_VERSION) : DEFAULT_KAFKA_VERSION;
 const RECORDS = 3_000;

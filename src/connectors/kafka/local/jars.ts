@@ -22,6 +22,13 @@ import { KafkaErrors } from '../errors.ts';
  */
 export const DEFAULT_KAFKA_VERSION = '4.4.0';
 
+/**
+ * The 3.x release Banyan still supports: the default until 2026-12, so existing data dirs
+ * (.banyan/kafka) were written by it and upgrade in place to the default. scripts/test.sh runs the
+ * Kafka suites on it as a second leg, and scripts/setup.d/10-kafka.sh pre-fetches its jars.
+ */
+export const PREVIOUS_DEFAULT_KAFKA_VERSION = '3.9.2';
+
 /** Returns the lib directory holding every jar the broker needs, downloading them on first use. */
 export async function ensureKafkaJars(version: string = DEFAULT_KAFKA_VERSION): Promise<string> {
   const major = kafkaMajorVersion(version);
