@@ -15,15 +15,19 @@ kafka3=$(node --import tsx --input-type=module -e '
 
 echo "== leg 1: every suite on the default Kafka"
 status=0
+start=$SECONDS
 npm test || status=1
+echo "== leg 1 took $((SECONDS - start)) s"
 
 # Suites that use the run's broker (BANYAN_TEST_KAFKA_VERSION): the Kafka connector, its launcher
 # and the upgrade test, and the router suites that publish to Kafka. The gateway suites run the
 # embedded default whatever the run's broker, so leg 1 covers them.
 echo "== leg 2: Kafka suites on Kafka ${kafka3}"
+start=$SECONDS
 BANYAN_TEST_KAFKA_VERSION="$kafka3" npm test -- \
   test/integration/kafka/ test/unit/connectors/kafka/ \
   test/integration/router/control-gateway test/integration/router/control-rollback test/integration/router/data-mismatch-kafka \
   || status=1
+echo "== leg 2 took $((SECONDS - start)) s"
 
 exit "$status"
