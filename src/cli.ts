@@ -15,7 +15,7 @@ export interface CliCommand {
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   start: { summary: 'start the gateway (embedded Kafka when no brokers are configured)', load: () => import('./cli/commands/start.ts') },
   validate: { summary: 'validate banyan.yaml, bridges/ and mappings/; lists every error', load: () => import('./cli/commands/validate.ts') },
-  version: { summary: 'print the version', load: () => import('./cli/commands/version.ts') },
+  version: { summary: 'print the Banyan, Node.js and embedded Kafka versions', load: () => import('./cli/commands/version.ts') },
   layout: { summary: 'print a copybook layout (offsets, lengths, types)', load: () => import('./cli/commands/layout.ts') },
   decode: { summary: 'decode EBCDIC records to JSON Lines', load: () => import('./cli/commands/decode.ts') },
   encode: { summary: 'encode JSON Lines to EBCDIC records', load: () => import('./cli/commands/encode.ts') },

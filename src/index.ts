@@ -126,7 +126,8 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
       });
       embeddedKafka = true;
       brokers = [...localKafka.brokers];
-      log.info({ brokers, dataDir: localKafka.dataDir, pid: localKafka.pid }, 'embedded Kafka is up');
+      // `pid` on every line is this process's (the root logger's base); the JVM's is `brokerPid`.
+      log.info({ brokers, dataDir: localKafka.dataDir, brokerPid: localKafka.pid }, 'embedded Kafka is up');
     }
 
     const kafka = createKafkaClient(kafkaConnectionOf(config.kafka, brokers), { logger });

@@ -18,10 +18,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# The default broker version, plus a second one when the suite is asked to prove it
-# (BANYAN_TEST_KAFKA_VERSION, see src/connectors/kafka/local/VERSIONS.md).
+# The default broker version; the 3.x release still supported (PREVIOUS_DEFAULT_KAFKA_VERSION:
+# scripts/test.sh runs the Kafka suites on it, and the upgrade test starts it); and a third one
+# when the suite is asked to prove it (BANYAN_TEST_KAFKA_VERSION, see
+# src/connectors/kafka/local/VERSIONS.md).
 node --input-type=module -e '
-  import { ensureKafkaJars, DEFAULT_KAFKA_VERSION } from "./src/connectors/kafka/local/index.ts";
-  const versions = [...new Set([DEFAULT_KAFKA_VERSION, process.env.BANYAN_TEST_KAFKA_VERSION].filter(Boolean))];
+  import { ensureKafkaJars, DEFAULT_KAFKA_VERSION, PREVIOUS_DEFAULT_KAFKA_VERSION } from "./src/connectors/kafka/local/index.ts";
+  const versions = [...new Set([DEFAULT_KAFKA_VERSION, PREVIOUS_DEFAULT_KAFKA_VERSION, process.env.BANYAN_TEST_KAFKA_VERSION].filter(Boolean))];
   for (const v of versions) console.error(`setup: Kafka ${v} jars in ${await ensureKafkaJars(v)}`);
 '

@@ -49,7 +49,7 @@ const embedded = z.strictObject({
   /** Where the local KRaft broker keeps its logs and metadata; survives restarts. */
   data_dir: nonEmpty.default(DEFAULT_EMBEDDED_DATA_DIR),
   /** Apache Kafka version of the broker jars; the launcher's default when absent. */
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version like 3.9.1').optional(),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version like 4.4.0').optional(),
   /** Client port; absent: the one remembered in data_dir, else a free one (printed at start). */
   port: port.optional(),
   controller_port: port.optional(),

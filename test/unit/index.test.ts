@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { buildGateway, type GatewayComponent } from '../../src/index.ts';
 import { checkConfigText } from '../../src/config/load.ts';
 import { gatewaySchema } from '../../src/config/gateway-schema.ts';
 import { resolveGatewayConfig } from '../../src/config/gateway-config.ts';
 import type { LocalKafka, LocalKafkaOptions } from '../../src/connectors/kafka/local/index.ts';
+import { createRootLogger } from '../../src/observability/logger.ts';
+import { repeatedJsonKeys } from '../support/json-keys.ts';
 
 const logger = pino({ level: 'silent' });
 // Port 1 on loopback refuses connections at once: a "Kafka" that is down, without a broker.
@@ -83,4 +86,34 @@ test('a failing start undoes what it started (embedded Kafka stopped, port relea
   assert.equal(launcher.stops(), 1);
   await gw.stop();
   assert.equal(launcher.stops(), 1, 'stop after a failed start does not stop twice');
+});
+
+test('the raw-text key check finds the repeated keys JSON.parse hides', () => {
+  const text = '{"pid":1,"a":{"x":1,"y":[{"z":1,"z":2}],"x":"}"},"pid":2,"e":"\\"pid\\""}';
+  assert.equal((JSON.parse(text) as { pid: number }).pid, 2, 'JSON.parse keeps only the last pid');
+  assert.deepEqual(repeatedJsonKeys(text), ['/a/y/0/z', '/a/x', '/pid']);
+  assert.deepEqual(repeatedJsonKeys('{"pid":1,"brokerPid":2,"nested":{"pid":3}}'), []);
+});
+
+test('the "embedded Kafka is up" line logs the broker JVM pid as brokerPid, and no log line repeats a key', async () => {
+  const raw: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      raw.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      cb();
+    },
+  });
+  const root = createRootLogger({ level: 'info', destination });
+  const launcher = fakeLauncher();
+  const gw = buildGateway(config('http: { port: 0 }\n'), { logger: root, launchLocalKafka: launcher.launch });
+  await gw.start();
+  await gw.stop();
+
+  const up = raw.find((l) => (JSON.parse(l) as { msg?: string }).msg === 'embedded Kafka is up');
+  assert.ok(up, `no "embedded Kafka is up" line in:\n${raw.join('\n')}`);
+  assert.deepEqual(repeatedJsonKeys(up), [], `repeated keys in ${up}`);
+  const line = JSON.parse(up) as { pid?: number; brokerPid?: number };
+  assert.equal(line.pid, process.pid, 'pid is this process (the root logger base)');
+  assert.equal(line.brokerPid, 4242, 'brokerPid is the JVM the launcher started');
+  for (const l of raw) assert.deepEqual(repeatedJsonKeys(l), [], `repeated keys in ${l}`);
 });

@@ -13,6 +13,11 @@ export const KafkaErrors = defineErrors({
   BANYAN_ERR_KAFKA_STORAGE_FORMAT_FAILED: { message: 'formatting KRaft storage in %s failed: %s' },
   BANYAN_ERR_KAFKA_DATA_DIR_IN_USE: { message: 'data dir %s is used by a running Kafka (pid %s); stop it first' },
   BANYAN_ERR_KAFKA_DATA_DIR_INVALID: { message: 'data dir %s: %s' },
+  BANYAN_ERR_KAFKA_DATA_DIR_TOO_NEW: {
+    message:
+      'data dir %s was formatted by Kafka %s, whose metadata Kafka %s cannot read (Kafka never lowers metadata.version); ' +
+      'run Kafka %s or newer on it (remove kafka.embedded.version), or give the older Kafka a new data dir',
+  },
   BANYAN_ERR_KAFKA_BROKER_EXITED: { message: 'local Kafka exited while starting (%s); last log lines:\n%s', retriable: true },
   BANYAN_ERR_KAFKA_BROKER_START_TIMEOUT: { message: 'local Kafka did not answer describeCluster within %s ms; see %s', retriable: true },
   // Client configuration and topic admin

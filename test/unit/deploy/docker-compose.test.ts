@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../../src/config/gateway-config.ts';
 import { ConfigError, formatIssue } from '../../../src/config/issues.ts';
+import { renderServerProperties } from '../../../src/connectors/kafka/local/broker-config.ts';
+import { DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';
 
 const root = new URL('../../../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
@@ -44,6 +46,24 @@ test('compose runs Kafka (apache/kafka), IBM MQ developer edition, Db2 community
   const pinnedMajor = readFileSync(new URL('.node-version', root), 'utf8').trim().split('.')[0];
   const imageMajor = /^FROM node:(\d+)/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))?.[1];
   assert.equal(imageMajor, pinnedMajor, 'the image runs the Node major that .node-version pins');
+});
+
+test('compose runs the same Apache Kafka version as the embedded default', () => {
+  assert.equal(compose.services.kafka?.image, `apache/kafka:${DEFAULT_KAFKA_VERSION}`, 'docker-compose.yml and DEFAULT_KAFKA_VERSION (src/connectors/kafka/local/jars.ts) drifted');
+});
+
+test('compose sets every internal-topic replication setting the embedded broker sets, to the same value', () => {
+  // apache/kafka maps KAFKA_<KEY> to <key> with "_" for "." (its docker/README).
+  const env = environmentOf('kafka');
+  const launcher = renderServerProperties({ dataDir: '/d', port: 1, controllerPort: 2, major: kafkaMajorVersion(DEFAULT_KAFKA_VERSION) })
+    .split('\n')
+    .filter((l) => /(replication\.factor|min\.isr)=/.test(l))
+    .map((l) => l.split('='));
+  assert.ok(launcher.some(([k]) => k!.startsWith('share.coordinator.')) === kafkaMajorVersion(DEFAULT_KAFKA_VERSION) >= 4);
+  for (const [key, value] of launcher) {
+    const name = `KAFKA_${key!.toUpperCase().replaceAll('.', '_')}`;
+    assert.equal(env[name], value, `${name} (${key}) in docker-compose.yml`);
+  }
 });
 
 test('Banyan starts after Kafka', () => {

@@ -1,6 +1,7 @@
 /**
- * What the launcher remembers in a data dir between starts: cluster id, ports and version
- * (banyan-local-kafka.json), and the pid of a running broker (kafka.pid). Clients configured with
+ * What the launcher remembers in a data dir between starts: cluster id, ports, the version that ran
+ * last and the one that formatted the storage (banyan-local-kafka.json), and the pid of a running
+ * broker (kafka.pid). Clients configured with
  * the broker address keep working across a restart because the ports are reused.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,10 @@ import { KafkaErrors } from '../errors.ts';
 import { brokerPaths } from './broker-config.ts';
 
 export interface DataDirState {
+  /** The Kafka version that ran on the dir last. */
   readonly version: string;
+  /** The Kafka version that formatted the storage; absent in dirs formatted before it was recorded. */
+  readonly formattedBy?: string;
   readonly clusterId: string;
   readonly port: number;
   readonly controllerPort: number;
@@ -31,7 +35,11 @@ export function readDataDirState(dataDir: string): DataDirState | undefined {
   if (typeof s.version !== 'string' || typeof s.clusterId !== 'string' || !isPort(s.port) || !isPort(s.controllerPort)) {
     throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_INVALID(dataDir, `${file} lacks version, clusterId, port or controllerPort`);
   }
-  return { version: s.version, clusterId: s.clusterId, port: s.port, controllerPort: s.controllerPort };
+  if (s.formattedBy !== undefined && typeof s.formattedBy !== 'string') {
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_INVALID(dataDir, `${file}: formattedBy is not a version string`);
+  }
+  const state = { version: s.version, clusterId: s.clusterId, port: s.port, controllerPort: s.controllerPort };
+  return s.formattedBy === undefined ? state : { ...state, formattedBy: s.formattedBy };
 }
 
 export async function writeDataDirState(dataDir: string, state: DataDirState): Promise<void> {
@@ -44,8 +52,14 @@ export async function writeDataDirState(dataDir: string, state: DataDirState): P
  */
 export function assertDataDirFree(dataDir: string): void {
   const paths = brokerPaths(dataDir);
-  if (!existsSync(paths.pid)) return;
-  const pid = Number(readFileSync(paths.pid, 'utf8').trim());
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.pid, 'utf8').trim());
+  } catch (err) {
+    // No pid file: no broker. (Checking existence first would race the removal by a broker exiting.)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
   if (!Number.isInteger(pid) || pid <= 0) return;
   let cmdline = '';
   try {

@@ -4,7 +4,9 @@
  *
  * Sequence (Kafka operations manual, "KRaft"): format storage once with a cluster id
  * (kafka.tools.StorageTool format), then run kafka.Kafka with the server properties. Readiness is
- * an admin describeCluster that answers, not a log line.
+ * an admin describeCluster that answers, not a log line. An existing dir is never formatted again:
+ * a newer Kafka runs on a dir an older one wrote (3.9.x -> 4.x included), one older than the
+ * version that formatted it is refused before it starts (version-change.ts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import {
   writePidFile,
 } from './data-dir.ts';
 import { DEFAULT_KAFKA_VERSION, ensureKafkaJars, kafkaMajorVersion } from './jars.ts';
+import { decideVersionChange } from './version-change.ts';
 
 export { DEFAULT_KAFKA_VERSION, ensureKafkaJars } from './jars.ts';
 
@@ -61,17 +64,29 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   const version = options.version ?? DEFAULT_KAFKA_VERSION;
   const major = kafkaMajorVersion(version);
-  const libDir = await ensureKafkaJars(version);
 
+  // Everything that can refuse the start is checked before the jars are resolved (a download).
   await mkdir(dataDir, { recursive: true });
   assertDataDirFree(dataDir);
+  const paths = brokerPaths(dataDir);
   const remembered = readDataDirState(dataDir);
-  if (remembered && remembered.version !== version) {
-    logger.warn({ from: remembered.version, to: version }, 'data dir was written by another Kafka version');
+  const change = decideVersionChange({
+    version,
+    formatted: existsSync(join(paths.logDirs, 'meta.properties')),
+    lastRun: remembered?.version,
+    formattedBy: remembered?.formattedBy,
+  });
+  if (change.kind === 'refuse') throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_TOO_NEW(dataDir, change.formattedBy, version, change.formattedBy);
+  if (change.kind === 'upgrade') {
+    logger.info({ from: change.from, to: version }, 'data dir was last run by an older Kafka; keeping its data and metadata.version');
+  } else if (change.kind === 'downgrade') {
+    logger.warn({ from: change.from, to: version }, 'data dir was last run by a newer Kafka');
   }
   const [freeA, freeB] = remembered ? [remembered.port, remembered.controllerPort] : await freeLoopbackPorts(2);
+  const formattedBy = change.kind === 'format' ? version : remembered?.formattedBy;
   const state = {
     version,
+    ...(formattedBy === undefined ? {} : { formattedBy }),
     clusterId: remembered?.clusterId ?? newClusterId(),
     port: options.port ?? remembered?.port ?? freeA,
     controllerPort: options.controllerPort ?? remembered?.controllerPort ?? freeB,
@@ -79,25 +94,27 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   if (state.port === state.controllerPort) {
     throw new KafkaErrors.BANYAN_ERR_KAFKA_CONFIG_INVALID(`port and controllerPort are both ${state.port}; the broker needs two ports`);
   }
+  const libDir = await ensureKafkaJars(version);
   const layout: BrokerLayout = { dataDir, port: state.port, controllerPort: state.controllerPort, major };
-  const paths = brokerPaths(dataDir);
   await writeFile(paths.serverProperties, renderServerProperties(layout));
   await writeFile(paths.logConfig, renderLogConfig(layout));
   await writeDataDirState(dataDir, state);
 
   const jvmBase = [logConfigProperty(layout), '-cp', join(libDir, '*')];
-  if (!existsSync(join(paths.logDirs, 'meta.properties'))) {
+  if (change.kind === 'format') {
     await formatStorage(jvmBase, state.clusterId, paths.serverProperties, dataDir);
   }
 
   const child = await spawnBroker(jvmBase, paths.serverProperties, paths.stdout);
   const pid = child.pid as number;
   await writePidFile(dataDir, pid);
+  // Resolves after the pid file is gone, so a start right after stop() never sees the old one.
   const exited = new Promise<string>((done) =>
     child.once('exit', (code, signal) => {
       process.removeListener('exit', killOnExit);
-      void removePidFile(dataDir);
-      done(signal ? `signal ${signal}` : `exit code ${code}`);
+      void removePidFile(dataDir)
+        .catch(() => {})
+        .then(() => done(signal ? `signal ${signal}` : `exit code ${code}`));
     }),
   );
   // A test runner or gateway that dies must not leave an orphan broker holding the ports.
@@ -105,7 +122,8 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   process.once('exit', killOnExit);
 
   const brokers = [`127.0.0.1:${state.port}`];
-  logger.info({ pid, brokers, version, dataDir }, 'local Kafka starting');
+  // `pid` is already this Node process's (the root logger's base): the JVM's is `brokerPid`.
+  logger.info({ brokerPid: pid, brokers, version, dataDir }, 'local Kafka starting');
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const ready = await waitUntilReady(brokers, exited, startTimeoutMs);
   if (ready !== true) {
@@ -114,7 +132,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     if (ready === 'timeout') throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_START_TIMEOUT(startTimeoutMs, paths.kafkaLog);
     throw new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_EXITED(ready.exit, tailOf([paths.stdout, paths.kafkaLog], 30));
   }
-  logger.info({ pid, brokers }, 'local Kafka ready');
+  logger.info({ brokerPid: pid, brokers }, 'local Kafka ready');
 
   const terminate = async (signal: 'SIGTERM' | 'SIGKILL', timeoutMs: number): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -127,11 +145,11 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     ]);
     timer.abort();
     if (outcome === 'timeout') {
-      logger.warn({ pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
+      logger.warn({ brokerPid: pid, timeoutMs }, 'local Kafka ignored SIGTERM; sending SIGKILL');
       child.kill('SIGKILL');
       await exited;
     }
-    logger.info({ pid, signal }, 'local Kafka stopped');
+    logger.info({ brokerPid: pid, signal }, 'local Kafka stopped');
   };
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
   return {

@@ -25,6 +25,15 @@ describe('data dir state', () => {
     assert.deepEqual(readDataDirState(dir), state);
   });
 
+  it('remembers which version formatted the storage, and reads state files written before it was recorded', async () => {
+    const dir = tempDir();
+    const state = { version: '4.4.0', formattedBy: '3.9.2', clusterId: newClusterId(), port: 40001, controllerPort: 40002 };
+    await writeDataDirState(dir, state);
+    assert.deepEqual(readDataDirState(dir), state);
+    writeFileSync(join(dir, 'banyan-local-kafka.json'), JSON.stringify({ version: '3.9.2', clusterId: 'x', port: 40001, controllerPort: 40002 }));
+    assert.equal(readDataDirState(dir)?.formattedBy, undefined);
+  });
+
   it('rejects a state file without ports with DATA_DIR_INVALID', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'banyan-local-kafka.json'), '{"version":"3.9.2","clusterId":"x"}');
@@ -35,6 +44,10 @@ describe('data dir state', () => {
     const dir = tempDir();
     await writePidFile(dir, process.pid); // this test runner: alive, but not Kafka
     assert.doesNotThrow(() => assertDataDirFree(dir));
+  });
+
+  it('treats a dir without a pid file as free', () => {
+    assert.doesNotThrow(() => assertDataDirFree(tempDir()));
   });
 });
 
@@ -61,7 +74,7 @@ describe('jar cache location', () => {
 
   it('reads the major version and rejects malformed versions', () => {
     assert.equal(kafkaMajorVersion('3.9.2'), 3);
-    assert.equal(kafkaMajorVersion('4.1.1'), 4);
+    assert.equal(kafkaMajorVersion('4.4.0'), 4);
     assert.throws(() => kafkaMajorVersion('latest'), (e: unknown) => e instanceof BanyanError && e.code === 'BANYAN_ERR_KAFKA_CONFIG_INVALID');
   });
 });
