@@ -9,7 +9,7 @@
  *    iconv-lite's decoder for the same registered table, to justify the decode path we use.
  *
  * Writes bench/results/codec-framing.json and .md. Run: npm run bench -- codec-framing
- * (FRAMING_BENCH_MB=64 for a quick run).
+ * (FRAMING_BENCH_MB=64, or BANYAN_BENCH_QUICK=1, for a quick run).
  */
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -18,9 +18,10 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { getCodePage } from '../src/codec/codepages/index.ts';
 import { readRecordBatches, readRecords, writeRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
+import { benchSize, quickRunNote } from './sizes.ts';
 
 const MiB = 1024 * 1024;
-const fileMiB = Number(process.env.FRAMING_BENCH_MB ?? 1024);
+const fileMiB = benchSize('FRAMING_BENCH_MB', 1024, 64);
 const resultsDir = new URL('./results/', import.meta.url);
 
 interface FramingResult {
@@ -180,6 +181,7 @@ writeFileSync(new URL('codec-framing.json', resultsDir), `${JSON.stringify({ dat
 const md = [
   '# codec-framing',
   '',
+  ...(quickRunNote ? [quickRunNote, ''] : []),
   `${new Date().toISOString()} · ${machine.cpu} · ${machine.cores} cores · Node ${machine.node} · single thread`,
   '',
   `## Framing files of 64 MiB and ${fileMiB} MiB streamed from disk (fs.createReadStream, 1 MiB chunks)`,

@@ -13,7 +13,8 @@
  * drift on a shared machine hits all of them alike; each producer's median round counts.
  *
  * Env: BENCH_KAFKA_MESSAGES (per round, default 20000), BENCH_KAFKA_VALUE_BYTES (default 512),
- * BENCH_KAFKA_BATCH (default 500), BENCH_KAFKA_ROUNDS (default 15).
+ * BENCH_KAFKA_BATCH (default 500), BENCH_KAFKA_ROUNDS (default 15); BANYAN_BENCH_QUICK=1 makes it
+ * 2,000 records and 2 rounds.
  * Writes bench/results/kafka-publisher.json and .md. Run: npm run bench -- kafka-publisher
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,11 +26,12 @@ import { createKafkaClient } from '../src/connectors/kafka/client.ts';
 import { DEFAULT_KAFKA_VERSION, startLocalKafka } from '../src/connectors/kafka/local/index.ts';
 import { createPublisher, type PublishRecord } from '../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../src/connectors/kafka/topic-admin.ts';
+import { benchSize, quickRunNote } from './sizes.ts';
 
-const MESSAGES = Number(process.env.BENCH_KAFKA_MESSAGES ?? 20_000);
-const VALUE_BYTES = Number(process.env.BENCH_KAFKA_VALUE_BYTES ?? 512);
-const BATCH = Number(process.env.BENCH_KAFKA_BATCH ?? 500);
-const ROUNDS = Number(process.env.BENCH_KAFKA_ROUNDS ?? 15);
+const MESSAGES = benchSize('BENCH_KAFKA_MESSAGES', 20_000, 2_000);
+const VALUE_BYTES = benchSize('BENCH_KAFKA_VALUE_BYTES', 512, 512);
+const BATCH = benchSize('BENCH_KAFKA_BATCH', 500, 500);
+const ROUNDS = benchSize('BENCH_KAFKA_ROUNDS', 15, 2);
 const KEYS = 10_000;
 const PARTITIONS = 12;
 const version = process.env.BANYAN_TEST_KAFKA_VERSION || DEFAULT_KAFKA_VERSION;
@@ -157,6 +159,7 @@ try {
   const md = [
     '# kafka-publisher',
     '',
+    ...(quickRunNote ? [quickRunNote, ''] : []),
     `${result.date} · ${result.machine.cpu} · ${result.machine.cores} cores · Node ${process.version} · Apache Kafka ${version} (local KRaft, one node, loopback)`,
     '',
     `${MESSAGES} records per round, ${VALUE_BYTES}-byte values, 12-digit account-number keys (${KEYS} distinct), ${PARTITIONS} partitions, batches of ${BATCH} sent one at a time, each awaited (acks=all). Median of ${ROUNDS} rounds (each runs every producer once, starting producer rotated) after a warm-up.`,

@@ -2,6 +2,8 @@
 # bench/codec.bench.ts runs Cobrix's decoder (za.co.absa.cobrix:cobol-parser_2.12 from Maven Central)
 # beside Banyan's. This step installs a JDK and Maven when missing and pre-fetches the artifact and its
 # dependencies into the bench's cache dir, so the benchmark itself needs no download. Idempotent.
+# The classpath holds only jars: the bench compiles its harness with each JDK it runs Cobrix on
+# (Java 17, installed here, and the newest JDK under /usr/lib/jvm when there is a newer one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -29,8 +29,9 @@ import za.co.absa.cobrix.cobol.reader.extractors.record.RecordHandler;
  * segment id is read from the record bytes (EBCDIC text) and passed as Cobrix's active segment
  * redefine, as spark-cobol does for `redefine-segment-id-map`.
  *
- * Prints one JSON object: records and bytes decoded in the timed passes, seconds, and the peak
- * resident set size (VmHWM) in KiB.
+ * Prints one JSON object: records and bytes decoded in the timed passes, seconds, the process's
+ * CPU time (user + system, all threads) over those passes, and the peak resident set size (VmHWM)
+ * in KiB.
  */
 public final class CobrixDecodeBench {
   /** Cobrix's own test helper shape (SimpleRecordHandler): a record is the array of its values. */
@@ -80,6 +81,7 @@ public final class CobrixDecodeBench {
     long warmEnd = System.nanoTime() + (long) Math.max(1.5e9, seconds * 0.35e9);
     while (System.nanoTime() < warmEnd) sink += pass(ast, copies, segmentOf, handler, tag);
     long records0 = 0, bytes0 = 0;
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     long now;
@@ -90,8 +92,9 @@ public final class CobrixDecodeBench {
       now = System.nanoTime();
     } while (now < end);
     double elapsed = (now - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     System.out.println("{\"decoder\":\"cobrix\",\"version\":\"" + CopybookParser.class.getPackage().getImplementationVersion()
-        + "\",\"records\":" + records0 + ",\"bytes\":" + bytes0 + ",\"seconds\":" + elapsed
+        + "\",\"records\":" + records0 + ",\"bytes\":" + bytes0 + ",\"seconds\":" + elapsed + ",\"cpuSeconds\":" + cpuSeconds
         + ",\"peakRssKiB\":" + peakRssKiB() + ",\"checksum\":" + (sink & 0xffff) + "}");
   }
 
@@ -146,6 +149,11 @@ public final class CobrixDecodeBench {
       else sb.append(' ');
     }
     return sb.toString();
+  }
+
+  /** Node's process.cpuUsage() counterpart: user + system time of every thread (JIT and GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static long peakRssKiB() throws Exception {
