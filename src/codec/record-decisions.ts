@@ -1,0 +1,44 @@
+/**
+ * The codec as a bridge pipeline's decoder: each raw record becomes an event for its mapped topic
+ * (JSON, decimals as exact strings, wide binaries as decimal strings), a rejection carrying the
+ * field, offset, bytes and rule for the dead-letter topic, or a skip the mapping asked for.
+ */
+import type { RecordDecision, RecordDecoder } from '../core/bridge-pipeline.ts';
+import type { EventProvenance } from '../core/bridge-headers.ts';
+import { DECODE_RULES } from './errors.ts';
+import type { OpenedRecordCodec } from './index.ts';
+
+/** `defaultTopic`: where an event goes when neither its segment case nor the mapping names a topic. */
+export function recordDecoder(codec: OpenedRecordCodec, defaultTopic: string): RecordDecoder {
+  return (record): RecordDecision => {
+    const out = codec.decode(record.bytes, record.recordNumber);
+    if (out === null) return { kind: 'skipped' };
+    if (out.kind === 'event') return { kind: 'event', topic: out.topic ?? defaultTopic, key: out.key, value: JSON.stringify(out.value, exactJson) };
+    const rule = (DECODE_RULES as Record<string, string>)[out.code];
+    return {
+      kind: 'rejected',
+      rejection: {
+        code: out.code,
+        reason: out.reason,
+        ...(rule !== undefined ? { rule } : {}),
+        ...(out.fieldPath !== undefined ? { fieldPath: out.fieldPath } : {}),
+        ...(out.offset !== undefined ? { offset: out.offset } : {}),
+        ...(out.hex !== undefined ? { hex: out.hex } : {}),
+      },
+    };
+  };
+}
+
+/** What an event says about the mapping and copybook it was decoded with. */
+export function codecProvenance(bridge: string, codec: OpenedRecordCodec, mappingName: string, mappingVersion: string): EventProvenance {
+  return {
+    bridge,
+    mapping: { name: mappingName, version: mappingVersion },
+    ...(codec.mapping ? { copybookSha256: codec.mapping.copybook.hash } : {}),
+  };
+}
+
+/** bigint (wide binary fields) as decimal strings: JSON has no exact integer type past 2^53. */
+function exactJson(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
