@@ -50,6 +50,11 @@ class FileSource implements Source {
   readonly #o: FileSourceOptions;
   #position: FilePosition = {};
   #reader: FileReader | undefined;
+  /**
+   * The last file read to its end. The pipeline reads ahead while a batch is being written, so a
+   * finished file can still be in the directory, not yet committed and moved: it must not be read again.
+   */
+  #readToEnd: FileIdentity | undefined;
 
   constructor(options: FileSourceOptions) {
     this.#o = options;
@@ -59,6 +64,7 @@ class FileSource implements Source {
     // A checkpoint is the position of the last batch committed: read it as the state that commit left.
     this.#position = from ? afterCommit(from as unknown as FileBatchPosition) : {};
     this.#reader = undefined;
+    this.#readToEnd = undefined;
   }
 
   async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
@@ -70,11 +76,16 @@ class FileSource implements Source {
     }
     const reader = this.#reader;
     const batch = await reader.next(limits);
-    if (batch.end) this.#reader = undefined;
+    const finishedBefore = this.#lastReadToEnd();
+    if (batch.end) {
+      this.#reader = undefined;
+      this.#readToEnd = reader.file;
+    }
     const last = batch.records[batch.records.length - 1];
     const position: FileBatchPosition = {
       current: last ? { file: reader.file, offset: reader.offsetAfter(last), recordNumber: last.recordNumber } : reader.startedAt,
-      ...(this.#position.lastFinished ? { lastFinished: this.#position.lastFinished } : {}),
+      // The file finished before this one on the read side: its commit comes before this batch's.
+      ...(finishedBefore ? { lastFinished: finishedBefore } : {}),
       ...(batch.end ? { ended: { failure: batch.end.failure ?? null } } : {}),
     };
     return { records: batch.records, position: position as unknown as SourcePosition };
@@ -99,14 +110,21 @@ class FileSource implements Source {
   /** The next file to read: the checkpoint's own file when it is still there, else the first ready one. */
   async #nextFile(): Promise<FileReader | undefined> {
     const names = await listReadyFiles(this.#o.dir, this.#o);
-    const { current, lastFinished } = this.#position;
+    const { current } = this.#position;
+    const done = this.#lastReadToEnd();
+    // Archived or deleted files leave the directory; only with `keep` does name order say what is done.
+    const keep = this.#o.finished === 'keep';
     for (const name of names) {
       const file = await identifyFile(join(this.#o.dir, name));
-      if (lastFinished && (name < lastFinished.name || sameFile(file, lastFinished))) continue;
+      if (done && (sameFile(file, done) || (keep && name < done.name))) continue;
       const resume = current && sameFile(current.file, file) ? current : undefined;
       return new FileReader(join(this.#o.dir, name), file, this.#o, resume);
     }
     return undefined;
+  }
+
+  #lastReadToEnd(): FileIdentity | undefined {
+    return this.#readToEnd ?? this.#position.lastFinished;
   }
 
   async #moveTo(folder: 'archive' | 'error', path: string, name: string, reason?: string): Promise<void> {

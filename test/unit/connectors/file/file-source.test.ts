@@ -147,3 +147,22 @@ test('a file that cannot be framed goes to error/ with a .reason file, after the
   assert.match(await readFile(join(dir, 'error', 'A.DAT.reason'), 'utf8'), /^BANYAN_ERR_FRAMING_\w+: /);
   assert.deepEqual(await readdir(join(dir, 'archive')), ['B.DAT']);
 });
+
+test('reading ahead of commits (the pipeline reads while it writes) never reads a finished file twice', async () => {
+  await writeFile(join(dir, 'A.DAT'), vFile(1, 3, 'a'));
+  await writeFile(join(dir, 'B.DAT'), vFile(1, 2, 'b'));
+  const source = createFileSource({ dir, framing: V, finished: 'keep' });
+  await source.open(undefined);
+  const batches: SourceBatch[] = [];
+  for (;;) {
+    const b = await source.read(limits, signal);
+    if ('idle' in b) break;
+    batches.push(b);
+  }
+  assert.deepEqual(batches.flatMap((b) => b.records.map((r) => Buffer.from(r.bytes).toString('latin1'))), ['a-1', 'a-2', 'a-3', 'b-1', 'b-2']);
+  for (const b of batches) await source.commit(b.position);
+  // The last checkpoint says both files are done, even though B's batch was read before A's commit.
+  const again = createFileSource({ dir, framing: V, finished: 'keep' });
+  await again.open(JSON.parse(JSON.stringify(batches.at(-1)!.position)) as SourcePosition);
+  assert.deepEqual(await again.read(limits, signal), { idle: 'drained' });
+});
