@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config/gateway-schema.ts';
 import { kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
 import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
 import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
-import { createKafkaProbe, type KafkaProbe } from './observability/kafka-readiness.ts';
+import { createKafkaProbe, type KafkaProbe } from './connectors/kafka/probe.ts';
 import { componentLogger, createRootLogger, type Logger } from './observability/logger.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { Readiness } from './observability/readiness.ts';
@@ -123,16 +123,13 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
 
     const kafka = createKafkaClient(kafkaConnectionOf(config.kafka, brokers), { logger });
     topics = createTopicAdmin({ kafka, defaults: topicDefaultsOf(config.kafka), logger });
-    // The probe has its own client without retries and a 1 s connection timeout. Its connection
-    // errors while Kafka is down are expected (the 503 body carries them), so it gets no logger.
-    probe = createKafkaProbe(
-      createKafkaClient({ ...kafkaConnectionOf(config.kafka, brokers), connectionTimeoutMs: 1000 }, { retry: { retries: 0 } }),
-    );
+    // /health/ready is the connector's probe: its own client, no retries, a 1 s connection timeout.
+    probe = createKafkaProbe(kafkaConnectionOf(config.kafka, brokers));
     readiness.register('kafka', probe.check);
     server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });
 
     // A configured cluster that is down does not stop the gateway: it runs, reports not-ready on
-    // /health/ready, and components retry through kafkajs as the cluster comes back.
+    // /health/ready, and components retry through the Kafka connector as the cluster comes back.
     await probe.check().catch((err: unknown) => log.warn({ err, brokers }, 'Kafka does not answer yet; /health/ready reports 503 until it does'));
 
     const context: BanyanContext = { config, kafka: { client: kafka, topics }, logger, metrics: metrics.registry };
