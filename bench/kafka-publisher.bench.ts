@@ -21,8 +21,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Partitioners, type Producer, type TopicMessages } from 'kafkajs';
-import { createKafkaClient } from '../src/connectors/kafka/client.ts';
+import { Kafka, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import { createKafkaClient, kafkajsConfigOf } from '../src/connectors/kafka/client.ts';
 import { DEFAULT_KAFKA_VERSION, startLocalKafka } from '../src/connectors/kafka/local/index.ts';
 import { createPublisher, type PublishRecord } from '../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../src/connectors/kafka/topic-admin.ts';
@@ -80,8 +80,10 @@ try {
 
   const publisher = createPublisher({ kafka });
   await publisher.connect();
-  const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  const plain = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // The raw contenders get a kafkajs client of their own, configured as the connector configures its.
+  const raw = new Kafka(kafkajsConfigOf({ brokers: broker.brokers, clientId: 'banyan-bench' }));
+  const idempotent = raw.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const plain = raw.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await idempotent.connect();
   await plain.connect();
 

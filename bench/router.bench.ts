@@ -560,7 +560,7 @@ async function serveBanyan(upstreamUrl: string, logFile: string): Promise<void> 
       tokens: [{ name: 'bench', token: 'bench-token-0123456789' }],
       store: new MemoryRouteStateStore(),
       auditSink: new MemoryAuditSink(),
-      routerRegistry: router.metrics,
+      registry: router.metrics,
       logger,
     });
     await control.start();

@@ -11,44 +11,35 @@ import type { GatewayConfig } from './config/gateway-schema.ts';
 import { kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
 import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
 import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
-import { createKafkaProbe, type KafkaProbe } from './observability/kafka-readiness.ts';
+import { createKafkaProbe, type KafkaProbe } from './connectors/kafka/probe.ts';
 import { componentLogger, createRootLogger, type Logger } from './observability/logger.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { Readiness } from './observability/readiness.ts';
 import { startObservabilityServer, type ObservabilityServer } from './observability/server.ts';
-import { ObservabilityErrors } from './observability/errors.ts';
+import type { GatewayComponent, GatewayContext } from './core/component.ts';
+import { GatewayErrors } from './core/gateway-errors.ts';
 import type { LocalKafka, LocalKafkaOptions } from './connectors/kafka/local/index.ts';
 
 export type { GatewayConfig } from './config/gateway-schema.ts';
 export { loadGatewayConfig } from './config/gateway-config.ts';
+export type { GatewayComponent, GatewayContext } from './core/component.ts';
 
-/** What a component receives when the gateway starts it. */
-export interface GatewayContext {
-  readonly config: GatewayConfig;
-  /** The connector's client: hand it to createPublisher / createTopicAdmin, never use kafkajs directly. */
-  readonly kafka: KafkaClient;
+/** The context this gateway hands its components (the contract is src/core/component.ts). */
+export type BanyanContext = GatewayContext<GatewayConfig, BanyanKafka>;
+
+/** The gateway's Kafka as components get it. */
+export interface BanyanKafka {
+  /** The connector's client: hand it to createPublisher, never use kafkajs directly. */
+  readonly client: KafkaClient;
   /** Creates topics on demand with banyan.yaml's `kafka.topics` defaults; shared by all components. */
   readonly topics: TopicAdmin;
-  readonly brokers: readonly string[];
-  readonly logger: Logger;
-  readonly metrics: GatewayMetrics;
-  readonly readiness: Readiness;
-}
-
-/** A part of the gateway with a lifecycle (a bridge, the router, a deliverer). */
-export interface GatewayComponent {
-  readonly name: string;
-  /** Called once Kafka and the observability server are up; a rejection aborts the gateway's start. */
-  start(context: GatewayContext): Promise<void>;
-  /** Called on gateway stop, in reverse start order; must resolve even when start() failed halfway. */
-  stop(): Promise<void>;
 }
 
 export interface GatewayOptions {
   /** Root logger; default: JSON on stdout at `config.log.level` with `config.log.redact`. */
   readonly logger?: Logger;
   /** Started in order after Kafka and the observability server, stopped in reverse. */
-  readonly components?: readonly GatewayComponent[];
+  readonly components?: readonly GatewayComponent<BanyanContext>[];
   /** The local broker launcher; injectable so unit tests never start a JVM. */
   readonly launchLocalKafka?: (options: LocalKafkaOptions) => Promise<LocalKafka>;
 }
@@ -83,7 +74,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
   let topics: TopicAdmin | undefined;
   let server: ObservabilityServer | undefined;
   let brokers: string[] | undefined;
-  const started: GatewayComponent[] = [];
+  const started: GatewayComponent<BanyanContext>[] = [];
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -132,19 +123,16 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
 
     const kafka = createKafkaClient(kafkaConnectionOf(config.kafka, brokers), { logger });
     topics = createTopicAdmin({ kafka, defaults: topicDefaultsOf(config.kafka), logger });
-    // The probe has its own client without retries and a 1 s connection timeout. Its connection
-    // errors while Kafka is down are expected (the 503 body carries them), so it gets no logger.
-    probe = createKafkaProbe(
-      createKafkaClient({ ...kafkaConnectionOf(config.kafka, brokers), connectionTimeoutMs: 1000 }, { retry: { retries: 0 } }),
-    );
+    // /health/ready is the connector's probe: its own client, no retries, a 1 s connection timeout.
+    probe = createKafkaProbe(kafkaConnectionOf(config.kafka, brokers));
     readiness.register('kafka', probe.check);
     server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });
 
     // A configured cluster that is down does not stop the gateway: it runs, reports not-ready on
-    // /health/ready, and components retry through kafkajs as the cluster comes back.
+    // /health/ready, and components retry through the Kafka connector as the cluster comes back.
     await probe.check().catch((err: unknown) => log.warn({ err, brokers }, 'Kafka does not answer yet; /health/ready reports 503 until it does'));
 
-    const context: GatewayContext = { config, kafka, topics, brokers, logger, metrics, readiness };
+    const context: BanyanContext = { config, kafka: { client: kafka, topics }, logger, metrics: metrics.registry };
     for (const component of components) {
       started.push(component);
       await component.start(context);
@@ -167,10 +155,10 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
       return server?.address;
     },
     start() {
-      if (stopping) return Promise.reject(new ObservabilityErrors.BANYAN_ERR_GATEWAY_STOPPED());
+      if (stopping) return Promise.reject(new GatewayErrors.BANYAN_ERR_GATEWAY_STOPPED());
       starting ??= doStart().catch(async (err: unknown) => {
         await teardown();
-        throw new ObservabilityErrors.BANYAN_ERR_GATEWAY_START_FAILED((err as Error).message ?? String(err), err as Error);
+        throw new GatewayErrors.BANYAN_ERR_GATEWAY_START_FAILED((err as Error).message ?? String(err), err as Error);
       });
       return starting;
     },

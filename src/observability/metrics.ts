@@ -1,7 +1,9 @@
 /**
  * The Prometheus registry of one gateway. A fresh registry per gateway (not prom-client's global
- * one) so two gateways in one process, as in tests, do not collide; components register their own
- * metrics on it (e.g. createRouterMetrics(registry)).
+ * one) so two gateways in one process, as in tests, do not collide. Components get it as
+ * `context.metrics` (src/core/component.ts) and register their metrics on it (the router: its data
+ * plane's shadow metrics and its control plane's request, latency, breaker and weight metrics), so
+ * the gateway's one /metrics shows everything.
  */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 

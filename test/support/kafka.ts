@@ -1,8 +1,14 @@
 /**
  * What Kafka-backed tests share: the broker started by global-setup.ts, unique topic names, and a
  * reader that returns everything in a topic (including duplicates) once enough has arrived.
+ *
+ * Tests use Banyan's Kafka through the connector's API (testKafkaClient). The reader and
+ * oracleKafkajs are a plain kafkajs client of their own instead: an oracle independent of the
+ * connector under test, and the only way to what the connector has no API for (consumer groups,
+ * topic configs, the cluster id).
  */
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaClient, type KafkaClient } from '../../src/connectors/kafka/client.ts';
 
 export interface ConsumedRecord {
@@ -30,9 +36,14 @@ export function testKafkaVersion(): string | undefined {
   return process.env.BANYAN_TEST_KAFKA_VERSION || undefined;
 }
 
-/** A kafkajs client on the shared test broker (or `brokers`), quiet unless it errors. */
+/** The connector's client on the shared test broker (or `brokers`), quiet unless it errors. */
 export function testKafkaClient(brokers: string[] = testBrokers()): KafkaClient {
   return createKafkaClient({ brokers, clientId: 'banyan-test' });
+}
+
+/** A plain kafkajs client on the shared test broker (or `brokers`): the tests' oracle, not Banyan's code. */
+export function oracleKafkajs(brokers: readonly string[] = testBrokers()): Kafka {
+  return new Kafka({ brokers: [...brokers], clientId: 'banyan-test-oracle', logLevel: logLevel.NOTHING });
 }
 
 /** A topic name no other test (or earlier run on the same broker) uses. */
@@ -46,7 +57,7 @@ export function uniqueTopic(prefix: string): string {
  * `timeoutMs` with how many records did arrive. Records come in partition order per partition.
  */
 export async function consumeAll(topic: string, count: number, timeoutMs: number, brokers?: string[]): Promise<ConsumedRecord[]> {
-  const kafka = testKafkaClient(brokers);
+  const kafka = oracleKafkajs(brokers);
   const admin = kafka.admin();
   const consumer = kafka.consumer({ groupId: uniqueTopic('banyan-test-reader'), maxWaitTimeInMs: 200 });
   const records: ConsumedRecord[] = [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { buildGateway, type GatewayComponent } from '../../src/index.ts';
+import { buildGateway, type BanyanContext, type GatewayComponent } from '../../src/index.ts';
 import { checkConfigText } from '../../src/config/load.ts';
 import { gatewaySchema } from '../../src/config/gateway-schema.ts';
 import { resolveGatewayConfig } from '../../src/config/gateway-config.ts';
@@ -65,13 +65,27 @@ test('components start after Kafka and the HTTP server, in order, and stop in re
   const events: string[] = [];
   const component = (name: string): GatewayComponent => ({
     name,
-    start: async (ctx) => void events.push(`start ${name} ${ctx.brokers.join(',')}`),
+    start: async () => void events.push(`start ${name}`),
     stop: async () => void events.push(`stop ${name}`),
   });
   const gw = buildGateway(config(`kafka: { brokers: ["${DOWN}"] }\nhttp: { port: 0 }\n`), { logger, components: [component('a'), component('b')] });
   await gw.start();
   await gw.stop();
-  assert.deepEqual(events, [`start a ${DOWN}`, `start b ${DOWN}`, 'stop b', 'stop a']);
+  assert.deepEqual(events, ['start a', 'start b', 'stop b', 'stop a']);
+});
+
+test('a component gets the gateway config, its Kafka client and topic admin, the logger and the gateway registry, nothing else', async () => {
+  let seen: BanyanContext | undefined;
+  const component: GatewayComponent<BanyanContext> = { name: 'probe', start: async (ctx) => void (seen = ctx), stop: async () => {} };
+  const gw = buildGateway(config(`kafka: { brokers: ["${DOWN}"] }\nhttp: { port: 0 }\n`), { logger, components: [component] });
+  await gw.start();
+  await gw.stop();
+  assert.ok(seen);
+  assert.deepEqual(Object.keys(seen).sort(), ['config', 'kafka', 'logger', 'metrics']);
+  assert.deepEqual(Object.keys(seen.kafka).sort(), ['client', 'topics']);
+  assert.equal(seen.config, gw.config);
+  assert.equal(seen.logger, gw.logger);
+  assert.equal(seen.metrics, gw.metrics.registry, 'components register on the registry the gateway serves on /metrics');
 });
 
 test('a failing start undoes what it started (embedded Kafka stopped, port released) and throws a coded error', async () => {

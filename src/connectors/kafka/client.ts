@@ -1,7 +1,8 @@
 /**
- * Builds the kafkajs client from a validated connection config. kafkajs is unmaintained (last
- * release 2023, kafkajs#1603), so it stays behind this folder: the rest of Banyan uses the
- * publisher and topic admin interfaces, never kafkajs types.
+ * Builds the client of one Kafka cluster from a validated connection config. kafkajs is
+ * unmaintained (last release 2023, kafkajs#1603), so it stays behind this folder: the rest of Banyan
+ * holds an opaque KafkaClient and uses the publisher, topic admin and probe made from it, never
+ * kafkajs or its types. Swapping the client library touches only src/connectors/kafka.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
@@ -20,11 +21,36 @@ export interface KafkaClientDeps {
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
 }
 
-/** The kafkajs client, opaque to callers outside src/connectors/kafka. */
-export type KafkaClient = Kafka;
+/**
+ * A client of one Kafka cluster, made by createKafkaClient. Opaque: outside this folder it is only
+ * handed to createPublisher and createTopicAdmin; what is inside (a kafkajs `Kafka`) is reached with
+ * kafkajsOf, which only this folder's modules call.
+ */
+export type KafkaClient = KafkaClientHandle;
 
 export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaClient {
-  return new Kafka(kafkajsConfigOf(input, deps));
+  return new KafkaClientHandle(new Kafka(kafkajsConfigOf(input, deps)));
+}
+
+/** The kafkajs client inside a KafkaClient: for the modules of src/connectors/kafka only. */
+export function kafkajsOf(client: KafkaClient): Kafka {
+  return unwrap(client);
+}
+
+let unwrap: (client: KafkaClientHandle) => Kafka;
+
+// An ES private field, so the kafkajs client can be reached neither by property access nor by a
+// structurally equal object: only createKafkaClient makes a KafkaClient.
+class KafkaClientHandle {
+  readonly #kafka: Kafka;
+
+  constructor(kafka: Kafka) {
+    this.#kafka = kafka;
+  }
+
+  static {
+    unwrap = (client) => client.#kafka;
+  }
 }
 
 /** The kafkajs config createKafkaClient uses: validated input, PEM files read, retries and logging set. */

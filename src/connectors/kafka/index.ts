@@ -1,5 +1,9 @@
-/** Kafka connector: client factory, Java-compatible keying, topic admin, publisher, local broker. */
+/**
+ * Kafka connector: client factory, Java-compatible keying, topic admin, publisher, readiness probe,
+ * local broker. The only folder that knows kafkajs (an architecture test holds it to that).
+ */
 export { createKafkaClient, type KafkaClient, type KafkaClientDeps } from './client.ts';
+export { createKafkaProbe, type KafkaProbe, type KafkaProbeOptions } from './probe.ts';
 export { kafkaConnectionSchema, topicSettingsSchema, type KafkaConnectionConfig, type KafkaConnectionInput, type TopicSettings } from './spec.ts';
 export { partitionForKey } from './partitioner.ts';
 export { createTopicAdmin, type TopicAdmin, type TopicAdminOptions } from './topic-admin.ts';

@@ -14,7 +14,8 @@
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import type { BanyanError } from '../../core/errors.ts';
-import type { KafkaClient } from './client.ts';
+import { kafkajsOf, type KafkaClient } from './client.ts';
+import { connectOnce } from './connect-once.ts';
 import { KafkaErrors } from './errors.ts';
 import { toPublishError } from './kafkajs-errors.ts';
 
@@ -35,7 +36,10 @@ export interface PublishReceipt {
 }
 
 export interface Publisher {
-  /** Connects and registers the idempotent producer id. publish() calls it when needed. */
+  /**
+   * Connects and registers the idempotent producer id. publish() calls it when needed. A failed
+   * connect is not remembered: the next connect() or publish() tries again.
+   */
   connect(): Promise<void>;
   /**
    * Writes the batch; resolves when Kafka acknowledged all of it (acks=all). Rejects with a
@@ -70,15 +74,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'kafka-publisher' });
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
   let closed = false;
   // One batch at a time: the idempotent producer needs max.in.flight 1 in kafkajs, and serial
   // batches keep per-key order across publish() calls.
   let tail: Promise<unknown> = Promise.resolve();
 
-  const newProducer = () =>
-    options.kafka.producer({
+  const kafka = kafkajsOf(options.kafka);
+  // A failed connect is not remembered: the next publish() or connect() tries again (connect-once.ts).
+  const producer = connectOnce<Producer>(() =>
+    kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -88,30 +92,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
         initialRetryTime: options.retry?.initialRetryTimeMs ?? 300,
         maxRetryTime: options.retry?.maxRetryTimeMs ?? 30_000,
       },
-    });
-
-  const connected = (): Promise<Producer> => {
-    if (producer) return Promise.resolve(producer);
-    connecting ??= (async () => {
-      const p = newProducer();
-      try {
-        await p.connect();
-      } catch (err) {
-        await p.disconnect().catch(() => {});
-        throw err;
-      }
-      producer = p;
-      return p;
-    })().finally(() => (connecting = undefined));
-    return connecting;
-  };
+    }),
+  );
 
   const send = async (batch: readonly PublishRecord[]): Promise<PublishReceipt> => {
     if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
     const topicMessages = toTopicMessages(batch);
     const started = performance.now();
     try {
-      const p = await connected();
+      const p = await producer.get();
       const metadata = await p.sendBatch({ topicMessages, acks: -1, timeout: ackTimeoutMs, compression });
       const receipt = {
         records: batch.length,
@@ -123,9 +112,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const error = toPublishError(err, batch.length);
       if (error.code === 'BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST') {
         // The broker no longer accepts this producer id/sequence: start over with a new producer id.
-        const old = producer;
-        producer = undefined;
-        await old?.disconnect().catch(() => {});
+        await producer.disconnect().catch(() => {});
       }
       logger.warn({ err: error, records: batch.length }, 'publish failed');
       options.events?.failed?.({ records: batch.length, durationMs: performance.now() - started, error });
@@ -137,7 +124,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     async connect() {
       if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
       try {
-        await connected();
+        await producer.get();
       } catch (err) {
         throw toPublishError(err, 0);
       }
@@ -151,9 +138,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     async close() {
       closed = true;
       await tail;
-      const p = producer;
-      producer = undefined;
-      await p?.disconnect();
+      await producer.disconnect();
     },
   };
 }

@@ -6,7 +6,8 @@
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { pino, type Logger } from 'pino';
-import type { KafkaClient } from './client.ts';
+import { kafkajsOf, type KafkaClient } from './client.ts';
+import { connectOnce } from './connect-once.ts';
 import { KafkaErrors } from './errors.ts';
 import { kafkajsErrorFacts } from './kafkajs-errors.ts';
 import { topicSettingsSchema, type TopicSettings } from './spec.ts';
@@ -19,6 +20,7 @@ export interface TopicAdmin {
   ensureTopics(topics: ReadonlyArray<{ topic: string } & Partial<TopicSettings>>): Promise<string[]>;
   /** Partition count of an existing topic, or undefined when it does not exist. */
   partitionCount(topic: string): Promise<number | undefined>;
+  /** Disconnects (waiting for a connect in flight) and forgets the topics seen; a later call connects again. */
   close(): Promise<void>;
 }
 
@@ -33,22 +35,12 @@ export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'kafka-topic-admin' });
   const defaults = topicSettingsSchema.parse(options.defaults ?? {});
   const known = new Map<string, number>();
-  let admin: Admin | undefined;
-  let connecting: Promise<Admin> | undefined;
-
-  const connected = (): Promise<Admin> => {
-    if (admin) return Promise.resolve(admin);
-    connecting ??= (async () => {
-      const a = options.kafka.admin();
-      await a.connect();
-      admin = a;
-      return a;
-    })().finally(() => (connecting = undefined));
-    return connecting;
-  };
+  const kafka = kafkajsOf(options.kafka);
+  // A failed connect is not remembered: the next call tries again (connect-once.ts).
+  const admin = connectOnce<Admin>(() => kafka.admin());
 
   const partitionCount = async (topic: string): Promise<number | undefined> => {
-    const a = await connected();
+    const a = await admin.get();
     try {
       const meta = await a.fetchTopicMetadata({ topics: [topic] });
       return meta.topics[0]?.partitions.length;
@@ -63,7 +55,7 @@ export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
       const wanted = requests.map((r) => ({ ...defaults, ...r, configs: { ...defaults.configs, ...(r.configs ?? {}) } }));
       const todo = wanted.filter((w) => known.get(w.topic) !== w.partitions);
       if (todo.length === 0) return [];
-      const a = await connected();
+      const a = await admin.get();
       const existing = new Set(await a.listTopics());
       const missing = todo.filter((w) => !existing.has(w.topic));
       const created: string[] = [];
@@ -97,10 +89,8 @@ export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
     },
     partitionCount,
     async close() {
-      const a = admin;
-      admin = undefined;
       known.clear();
-      if (a) await a.disconnect();
+      await admin.disconnect();
     },
   };
 }

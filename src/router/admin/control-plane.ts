@@ -28,8 +28,12 @@ export interface ControlPlaneOptions {
   readonly auditSink: AuditSink;
   readonly host?: string;
   readonly listenPort?: number;
-  /** The data plane's registry, exposed on the admin /metrics next to the control plane's. */
-  readonly routerRegistry?: Registry;
+  /**
+   * Where the control plane registers its metrics and what the admin /metrics serves: the gateway's
+   * registry (which the data plane registers on too), so the admin /metrics and the gateway's show
+   * the same series. Default: a new registry (tests, or a control plane on its own).
+   */
+  readonly registry?: Registry;
   readonly decommission?: DecommissionCriteria;
   readonly logger?: Logger;
   readonly now?: () => number;
@@ -43,6 +47,7 @@ export interface ControlPlane {
   readonly audit: AuditTrail;
   readonly decommission: DecommissionTracker;
   readonly admin: AdminServer;
+  /** The registry the control plane's metrics are on (options.registry, or its own). */
   readonly registry: Registry;
   /** Loads persisted state (re-applying overrides before anything else), then serves the admin API. */
   start(): Promise<{ url: string; port: number }>;
@@ -54,7 +59,7 @@ const DEFAULT_CRITERIA: DecommissionCriteria = { legacyZeroDays: 14, minMatchRat
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const now = options.now ?? Date.now;
   const logger = options.logger?.child({ component: 'router-control' });
-  const registry = new Registry();
+  const registry = options.registry ?? new Registry();
   const metrics = createRouterMetrics(registry);
   const stats = createRouterStats({ now, metrics });
   const book = createRouteStateBook(options.store, now);
@@ -70,7 +75,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     tokens: options.tokens,
     host: options.host,
     listenPort: options.listenPort,
-    registries: options.routerRegistry ? [options.routerRegistry, registry] : [registry],
+    registry,
     logger,
   });
   return {
@@ -101,7 +106,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 /** From banyan.yaml's `router.admin`: state in a file (relative to `baseDir`), audit to Kafka. */
 export function createControlPlaneFromConfig(
   config: RouterAdminConfig,
-  deps: { port: RouteControlPort; publisher: RecordPublisher; baseDir: string; routerRegistry?: Registry; logger?: Logger },
+  deps: { port: RouteControlPort; publisher: RecordPublisher; baseDir: string; registry?: Registry; logger?: Logger },
 ): ControlPlane {
   return createControlPlane({
     port: deps.port,
@@ -110,7 +115,7 @@ export function createControlPlaneFromConfig(
     listenPort: config.port,
     store: createFileRouteStateStore(resolve(deps.baseDir, config.state_file)),
     auditSink: createKafkaAuditSink(deps.publisher, config.audit_topic),
-    routerRegistry: deps.routerRegistry,
+    registry: deps.registry,
     decommission: {
       legacyZeroDays: config.decommission.legacy_zero_days,
       minMatchRate: config.decommission.min_match_rate,

@@ -21,8 +21,8 @@ export interface AdminServerOptions extends AdminApiDeps {
   readonly host?: string;
   /** TCP port of the admin server (default 0: ephemeral). */
   readonly listenPort?: number;
-  /** Registries exposed on /metrics (the data plane's and the control plane's). */
-  readonly registries?: readonly Registry[];
+  /** The registry /metrics serves: the gateway's when the router runs in a gateway (src/core/component.ts). */
+  readonly registry: Registry;
   readonly logger?: Logger;
 }
 
@@ -85,8 +85,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     return { ok: routes.ok, routes };
   });
   app.get('/metrics', { onRequest: requireToken }, async (_req, reply) => {
-    const texts = await Promise.all((options.registries ?? []).map((r) => r.metrics()));
-    return reply.type('text/plain; version=0.0.4').send(texts.join('\n'));
+    return reply.type('text/plain; version=0.0.4').send(await options.registry.metrics());
   });
   for (const asset of consoleAssets()) {
     app.get(asset.path, async (_req, reply) =>

@@ -1,7 +1,9 @@
 /**
- * Prometheus metrics of the router, made from RouterEvents in one place (STYLE: "metrics come
- * from events in one place"). Registered on the registry passed in (the admin server's /metrics),
- * never on prom-client's global one, so several routers in one process (tests) do not collide.
+ * Prometheus metrics of the router's control plane, made from RouterEvents in one place (STYLE:
+ * "metrics come from events in one place"). Registered on the registry passed in: in a gateway the
+ * gateway's, which its /metrics and the admin /metrics both serve, next to the data plane's shadow
+ * metrics (shadow/shadow-metrics.ts, the one owner of banyan_router_shadow_comparisons_total); never
+ * on prom-client's global one, so several routers in one process (tests) do not collide.
  *
  * Per-request accounting is plain number increments in a series object per route and side; the
  * prom-client metrics are filled from those only when scraped. prom-client's `observe`/`inc`, even
@@ -9,11 +11,10 @@
  * per request in the bench), which is the control plane's per-request cost and GC pressure.
  */
 import { Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValueWithName, type Registry } from 'prom-client';
-import type { BreakerState, RequestOutcome, ShadowOutcome, Side } from '../contracts.ts';
+import type { BreakerState, RequestOutcome, Side } from '../contracts.ts';
 
 export interface RouterMetrics {
   request(outcome: RequestOutcome): void;
-  shadow(outcome: ShadowOutcome): void;
   breaker(routeId: string, side: Side, state: BreakerState): void;
   weight(routeId: string, weight: number): void;
 }
@@ -80,12 +81,6 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     },
     series,
   );
-  const shadow = new Counter({
-    name: 'banyan_router_shadow_comparisons_total',
-    help: 'Shadow comparisons per route and result (matched, mismatched).',
-    labelNames: ['route', 'result'] as const,
-    registers,
-  });
   const breaker = new Gauge({
     name: 'banyan_router_breaker_state',
     help: 'Breaker state per route and side: 0 closed, 1 half-open, 2 open.',
@@ -116,9 +111,6 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
       s.buckets[b]!++;
       s.sum += seconds;
       s.count++;
-    },
-    shadow(o) {
-      shadow.inc({ route: o.routeId, result: o.matched ? 'matched' : 'mismatched' });
     },
     breaker(routeId, side, state) {
       breaker.set({ route: routeId, side }, BREAKER_VALUE[state]);

@@ -93,8 +93,8 @@ export function createRouterStats(options: RouterStatsOptions = {}): RouterStats
       options.metrics?.request(outcome);
     },
     recordShadow(outcome) {
+      // No metric here: the data plane's shadow metrics (shadow/shadow-metrics.ts) count comparisons.
       ring(outcome.routeId).slotAt(Math.floor(now() / slotMs)).shadow.add(outcome.matched);
-      options.metrics?.shadow(outcome);
     },
     recordBreaker(routeId, side, state) {
       ring(routeId).breakers[side] = state;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import type { BanyanError } from '../../../src/core/errors.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
-import { testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
+import { oracleKafkajs, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
 
 describe('topic admin', () => {
   it('creates a missing topic with the requested partitions and configs, and reports it created', async () => {
@@ -13,7 +13,7 @@ describe('topic admin', () => {
     try {
       assert.deepEqual(await admin.ensureTopics([{ topic, partitions: 6, configs: { 'cleanup.policy': 'compact' } }]), [topic]);
       assert.equal(await admin.partitionCount(topic), 6);
-      const raw = kafka.admin();
+      const raw = oracleKafkajs().admin();
       await raw.connect();
       const described = await raw.describeConfigs({
         resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }],

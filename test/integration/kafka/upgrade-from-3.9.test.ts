@@ -18,7 +18,7 @@ import { createPublisher, type PublishRecord } from '../../../src/connectors/kaf
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
 import { DEFAULT_KAFKA_VERSION, PREVIOUS_DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';
 import { startLocalKafka, type LocalKafka } from '../../../src/connectors/kafka/local/index.ts';
-import { consumeAll, testKafkaClient, testKafkaVersion, uniqueTopic, type ConsumedRecord } from '../../support/kafka.ts';
+import { consumeAll, oracleKafkajs, testKafkaClient, testKafkaVersion, uniqueTopic, type ConsumedRecord } from '../../support/kafka.ts';
 
 const FROM = PREVIOUS_DEFAULT_KAFKA_VERSION;
 // The 4.x line under test: the run's broker version when it is a 4.x one, else the default.
@@ -171,7 +171,7 @@ function fingerprint(r: ConsumedRecord): string {
 }
 
 async function describeClusterId(brokers: string[]): Promise<string> {
-  const admin = testKafkaClient(brokers).admin();
+  const admin = oracleKafkajs(brokers).admin();
   await admin.connect();
   try {
     return (await admin.describeCluster()).clusterId;
@@ -182,7 +182,7 @@ async function describeClusterId(brokers: string[]): Promise<string> {
 
 /** Commits through a group member (JoinGroup, SyncGroup, OffsetCommit), as a Banyan consumer does. */
 async function commitGroupOffsets(brokers: string[], groupId: string, topic: string, offsets: Map<number, bigint>): Promise<void> {
-  const consumer = testKafkaClient(brokers).consumer({ groupId, maxWaitTimeInMs: 200 });
+  const consumer = oracleKafkajs(brokers).consumer({ groupId, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {
     let assigned!: () => void;
@@ -199,7 +199,7 @@ async function commitGroupOffsets(brokers: string[], groupId: string, topic: str
 }
 
 async function fetchGroupOffsets(brokers: string[], groupId: string, topic: string): Promise<Map<number, bigint>> {
-  const admin = testKafkaClient(brokers).admin();
+  const admin = oracleKafkajs(brokers).admin();
   await admin.connect();
   try {
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -211,7 +211,7 @@ async function fetchGroupOffsets(brokers: string[], groupId: string, topic: stri
 
 /** Reads as a member of `groupId` from its committed offsets until `n` records arrived. */
 async function readAsGroup(brokers: string[], groupId: string, topic: string, n: number): Promise<ConsumedRecord[]> {
-  const consumer = testKafkaClient(brokers).consumer({ groupId, maxWaitTimeInMs: 200 });
+  const consumer = oracleKafkajs(brokers).consumer({ groupId, maxWaitTimeInMs: 200 });
   const records: ConsumedRecord[] = [];
   await consumer.connect();
   try {

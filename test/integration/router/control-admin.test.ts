@@ -30,7 +30,7 @@ async function boot(): Promise<void> {
     tokens: [{ name: 'ops', token: TOKEN }],
     store: createFileRouteStateStore(stateFile),
     auditSink: sink,
-    routerRegistry: r.router.metrics,
+    registry: r.router.metrics,
     tickMs: 0,
   });
   admin = (await cp.start()).url;

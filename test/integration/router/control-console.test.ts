@@ -72,7 +72,7 @@ routes:
     tokens: [{ name: 'console-e2e', token: TOKEN }],
     store: createFileRouteStateStore(join(state, 'state.json')),
     auditSink: sink,
-    routerRegistry: r.router.metrics,
+    registry: r.router.metrics,
     tickMs: 0,
   });
   adminUrl = (await cp.start()).url;

@@ -104,3 +104,24 @@ test('a change through the admin API moves traffic, lands in the state file next
     ['quotes', 'set-weight', 'release-bot:dana', 'quotes service signed off', 0, 100],
   );
 });
+
+test("the router's metrics are on the gateway's registry: one /metrics shows the gateway's and the router's series, as does the admin /metrics", async () => {
+  const res = await fetch(`${component.routerUrl}/quotes/3`);
+  await res.arrayBuffer();
+  const served = res.headers.get('x-banyan-upstream');
+  const gatewayText = await (await fetch(`${gateway.httpAddress}/metrics`)).text();
+  assert.match(gatewayText, /^banyan_ready [01]$/m, "the gateway's own series");
+  assert.match(gatewayText, /^process_resident_memory_bytes \d+/m);
+  // The control plane's request counter (fed by the data plane's events) and the data plane's own shadow metrics.
+  assert.match(gatewayText, new RegExp(`^banyan_router_requests_total\\{route="quotes",side="${served}",outcome="ok"\\} [1-9]\\d*$`, 'm'));
+  assert.match(gatewayText, /^# TYPE banyan_router_shadow_comparisons_total counter$/m);
+  assert.match(gatewayText, /^# TYPE banyan_router_upstream_latency_seconds histogram$/m);
+  for (const name of new Set(gatewayText.match(/^# TYPE \S+/gm))) {
+    assert.equal(gatewayText.split(`${name} `).length - 1, 1, `${name} is declared once in the scrape`);
+  }
+
+  const adminText = await (await fetch(`${component.adminUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  const routerLines = (text: string) => text.split('\n').filter((l) => l.startsWith('banyan_router_requests_total'));
+  assert.ok(routerLines(adminText).length > 0);
+  assert.deepEqual(routerLines(adminText), routerLines(gatewayText), 'the admin /metrics serves the same registry');
+});

@@ -14,9 +14,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import { KafkaErrors } from '../errors.ts';
+import { createKafkaProbe } from '../probe.ts';
 import { brokerPaths, logConfigProperty, renderLogConfig, renderServerProperties, type BrokerLayout } from './broker-config.ts';
 import {
   assertDataDirFree,
@@ -197,7 +197,7 @@ async function spawnBroker(jvmBase: string[], serverProperties: string, stdoutFi
   }
 }
 
-/** true when describeCluster answered; otherwise why it never did. */
+/** true when the probe (describeCluster) answered; otherwise why it never did. */
 async function waitUntilReady(
   brokers: string[],
   exited: Promise<string>,
@@ -205,30 +205,23 @@ async function waitUntilReady(
 ): Promise<true | 'timeout' | { exit: string }> {
   let exit: string | undefined;
   void exited.then((e) => (exit = e));
-  const kafka = new Kafka({
-    brokers,
-    clientId: 'banyan-local-kafka-probe',
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 3000,
-    retry: { retries: 0 },
-  });
+  const probe = createKafkaProbe({ brokers, clientId: 'banyan-local-kafka-probe', requestTimeoutMs: 3000 });
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exit !== undefined) return { exit };
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return true;
-    } catch {
-      // not up yet
-    } finally {
-      await admin.disconnect().catch(() => {});
+  try {
+    while (Date.now() < deadline) {
+      if (exit !== undefined) return { exit };
+      try {
+        await probe.check();
+        return true;
+      } catch {
+        // not up yet
+      }
+      await sleep(250);
     }
-    await sleep(250);
+    return exit !== undefined ? { exit } : 'timeout';
+  } finally {
+    await probe.close().catch(() => {});
   }
-  return exit !== undefined ? { exit } : 'timeout';
 }
 
 function tailOf(files: string[], lines: number): string {

@@ -33,7 +33,7 @@ async function setup(): Promise<{ server: AdminServer; port: FakePort; sink: Mem
   await controller.start();
   const decommission = createDecommissionTracker({ port, book, criteria: { legacyZeroDays: 14, minMatchRate: 0.999, minComparisons: 1000 }, flushMs: 0 });
   decommission.start();
-  const server = createAdminServer({ controller, stats, port, audit, decommission, tokens: [{ name: 'release-bot', token: TOKEN }], registries: [registry] });
+  const server = createAdminServer({ controller, stats, port, audit, decommission, tokens: [{ name: 'release-bot', token: TOKEN }], registry });
   return { server, port, sink, store };
 }
 

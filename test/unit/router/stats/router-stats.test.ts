@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { LatencyHistogram } from '../../../../src/router/stats/latency-histogram.ts';
 import { createRouterStats } from '../../../../src/router/stats/router-stats.ts';
 import { createRouterMetrics } from '../../../../src/router/stats/metrics.ts';
+import { createShadowMetrics } from '../../../../src/router/shadow/shadow-metrics.ts';
 import type { RequestOutcome } from '../../../../src/router/contracts.ts';
 import { FakePort, routeView } from '../rollout/fake-port.ts';
 
@@ -83,16 +84,21 @@ test('shadow match rate and breaker state come from the port events; detach stop
   assert.equal(port.listenerCount('request'), 0);
 });
 
-test('prometheus metrics count requests, shadow results and breaker states per route', async () => {
+test('prometheus metrics count requests, shadow results and breaker states per route, control and data plane on one registry', async () => {
+  // As in a gateway: the control plane's metrics and the data plane's shadow metrics share the
+  // gateway's registry, and banyan_router_shadow_comparisons_total has one owner (the data plane).
   const registry = new Registry();
   const stats = createRouterStats({ now: () => 0, metrics: createRouterMetrics(registry) });
+  const shadow = createShadowMetrics(registry);
   stats.recordRequest(outcome({ chosen: 'new', servedBy: 'legacy', fellBack: true, chosenFailed: true }));
   stats.recordShadow({ routeId: 'r', matched: false, differingFields: [], at: 0 });
+  shadow.record('r', 'mismatched');
   stats.recordBreaker('r', 'new', 'open');
   const text = await registry.metrics();
   assert.match(text, /banyan_router_requests_total\{route="r",side="legacy",outcome="fallback"\} 1/);
-  assert.match(text, /banyan_router_shadow_comparisons_total\{route="r",result="mismatched"\} 1/);
+  assert.match(text, /banyan_router_shadow_comparisons_total\{route="r",result="mismatched"\} 1\n/);
   assert.match(text, /banyan_router_breaker_state\{route="r",side="new"\} 2/);
+  assert.equal(text.match(/^# TYPE banyan_router_shadow_comparisons_total /gm)?.length, 1, 'one metric of that name in the scrape');
 });
 
 test('the latency histogram and request counters read at scrape time show every request counted since start', async () => {
