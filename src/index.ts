@@ -7,8 +7,8 @@
  * gateway pointed at a real cluster must not silently write to a local one when that cluster is down.
  */
 import { readFileSync } from 'node:fs';
-import type { GatewayConfig } from './config/gateway-schema.ts';
-import { kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
+import type { GatewayConfig } from './gateway-config.ts';
+import { kafkaConnectionOf, topicDefaultsOf } from './connectors/kafka/settings.ts';
 import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
 import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createKafkaProbe, type KafkaProbe } from './observability/kafka-readiness.ts';
@@ -19,8 +19,8 @@ import { startObservabilityServer, type ObservabilityServer } from './observabil
 import { ObservabilityErrors } from './observability/errors.ts';
 import type { LocalKafka, LocalKafkaOptions } from './connectors/kafka/local/index.ts';
 
-export type { GatewayConfig } from './config/gateway-schema.ts';
-export { loadGatewayConfig } from './config/gateway-config.ts';
+export type { GatewayConfig } from './gateway-config.ts';
+export { loadGatewayConfig } from './gateway-config.ts';
 
 /** What a component receives when the gateway starts it. */
 export interface GatewayContext {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { componentLogger, createRootLogger } from '../../../src/observability/logger.ts';
-import { loadGatewayConfig } from '../../../src/config/gateway-config.ts';
+import { loadGatewayConfig } from '../../../src/gateway-config.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

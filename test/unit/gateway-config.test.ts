@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConfigText } from '../../../src/config/load.ts';
-import { formatIssue } from '../../../src/config/issues.ts';
-import { gatewaySchema, DEFAULT_EMBEDDED_DATA_DIR } from '../../../src/config/gateway-schema.ts';
+import { checkConfigText } from '../../src/config/load.ts';
+import { formatIssue } from '../../src/config/issues.ts';
+import { DEFAULT_EMBEDDED_DATA_DIR } from '../../src/connectors/kafka/spec.ts';
+import { gatewaySchema } from '../../src/gateway-config.ts';
 
 function parse(text: string, env: NodeJS.ProcessEnv = {}) {
   const r = checkConfigText('banyan.yaml', text, gatewaySchema, { env });

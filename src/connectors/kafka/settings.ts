@@ -1,10 +1,9 @@
 /**
- * banyan.yaml's `kafka` section (snake_case, like the rest of banyan.yaml) as the Kafka connector's
- * connection input (src/connectors/kafka/spec.ts, camelCase). The connector's factory reads the
- * certificates named in `ssl` at start, so they never sit in the YAML or in a log line.
+ * banyan.yaml's `kafka` section (snake_case, like the rest of banyan.yaml) as the connector's
+ * connection input (camelCase). createKafkaClient reads the certificates named in `ssl` at start, so
+ * they never sit in the YAML or in a log line.
  */
-import type { KafkaConnectionInput, TopicSettings } from '../connectors/kafka/spec.ts';
-import type { KafkaSettings } from './gateway-schema.ts';
+import type { KafkaConnectionInput, KafkaSettings, TopicSettings } from './spec.ts';
 
 /** Input of the connector's createKafkaClient (which validates it again and reads the PEM files). */
 export function kafkaConnectionOf(settings: KafkaSettings, brokers: readonly string[]): KafkaConnectionInput {

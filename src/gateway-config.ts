@@ -1,13 +1,52 @@
 /**
- * Loads banyan.yaml into the value `buildGateway` takes: validated (load.ts), relative paths resolved
- * against the file's directory (so `banyan start --config other/banyan.yaml` keeps its data next to
- * its config), and the derived secret redact paths merged into `log.redact`.
+ * banyan.yaml, the gateway's own settings: its schema, composed here at the composition root from
+ * the sections each area owns (the Kafka connector's `kafka`, the router's `router`) plus the
+ * gateway's listener, logging and project paths; and its loader, which validates (src/config/load.ts),
+ * resolves relative paths against the file's directory (so `banyan start --config other/banyan.yaml`
+ * keeps its data next to its config) and merges the derived secret redact paths into `log.redact`.
+ *
+ * Strict objects everywhere, so a typo such as `kafka.broker` is an `unknown-key` error instead of a
+ * silently ignored setting. Keys are snake_case like every file a team writes. Values interpolated
+ * from `${ENV}` arrive as strings, so numeric and list settings also accept their string form: that is
+ * how docker-compose passes `BANYAN_HTTP_PORT=9464` or `BANYAN_KAFKA_BROKERS=kafka:9092`.
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadConfigFile, loadConfigText } from './load.ts';
-import { gatewaySchema, type GatewayConfig } from './gateway-schema.ts';
-import { secretRedactPaths } from './secrets.ts';
+import { z } from 'zod';
+import { loadConfigFile, loadConfigText } from './config/load.ts';
+import { nonEmpty, portOrZero } from './config/schema-helpers.ts';
+import { secretRedactPaths } from './config/secrets.ts';
+import { kafkaSettingsSchema } from './connectors/kafka/spec.ts';
+import { routerSettingsSchema } from './router/config/settings.ts';
+
+const http = z.strictObject({
+  // Loopback by default: the container image overrides it through BANYAN_HTTP_HOST.
+  host: nonEmpty.default('127.0.0.1'),
+  port: portOrZero.default(9464),
+});
+
+const log = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Extra pino redact paths (https://getpino.io/#/docs/redaction), added to the derived secret paths. */
+  redact: z.array(nonEmpty).default([]),
+});
+
+const paths = z.strictObject({
+  bridges: nonEmpty.default('bridges'),
+  mappings: nonEmpty.default('mappings'),
+});
+
+export const gatewaySchema = z.strictObject({
+  kafka: kafkaSettingsSchema.prefault({}),
+  http: http.prefault({}),
+  log: log.prefault({}),
+  /** The router owns this section (src/router/config/settings.ts); absent: no router. */
+  router: routerSettingsSchema.optional(),
+  paths: paths.prefault({}),
+});
+
+/** What a valid banyan.yaml becomes; relative paths are still relative to the file's directory. */
+export type GatewayConfig = z.output<typeof gatewaySchema>;
 
 export interface LoadGatewayOptions {
   readonly env?: NodeJS.ProcessEnv;

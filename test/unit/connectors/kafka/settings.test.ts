@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkConfigText } from '../../../src/config/load.ts';
-import { gatewaySchema } from '../../../src/config/gateway-schema.ts';
-import { resolveGatewayConfig } from '../../../src/config/gateway-config.ts';
-import { kafkaConnectionOf, topicDefaultsOf } from '../../../src/config/kafka-client-config.ts';
-import { kafkaConnectionSchema } from '../../../src/connectors/kafka/spec.ts';
-import { kafkajsConfigOf } from '../../../src/connectors/kafka/client.ts';
+import { checkConfigText } from '../../../../src/config/load.ts';
+import { gatewaySchema, resolveGatewayConfig } from '../../../../src/gateway-config.ts';
+import { kafkaConnectionOf, topicDefaultsOf } from '../../../../src/connectors/kafka/settings.ts';
+import { kafkaConnectionSchema } from '../../../../src/connectors/kafka/spec.ts';
+import { kafkajsConfigOf } from '../../../../src/connectors/kafka/client.ts';
 
 function kafkaSettings(yaml: string, baseDir = '/srv') {
   const r = checkConfigText('banyan.yaml', yaml, gatewaySchema, { env: { PW: 'secret-pw' } });
