@@ -48,7 +48,7 @@ interface Round {
 const dataDir = await mkdtemp(join(tmpdir(), 'banyan-bench-kafka-'));
 const broker = await startLocalKafka({ dataDir, version });
 try {
-  const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'banyan-bench' });
+  const kafka = createKafkaClient({ brokers: broker.brokers, client_id: 'banyan-bench' });
   const admin = createTopicAdmin({ kafka, defaults: { partitions: PARTITIONS } });
   const topics: Record<Contender, string> = {
     banyan: 'bench-banyan',

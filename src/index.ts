@@ -135,7 +135,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
     // The probe has its own client without retries and a 1 s connection timeout. Its connection
     // errors while Kafka is down are expected (the 503 body carries them), so it gets no logger.
     probe = createKafkaProbe(
-      createKafkaClient({ ...kafkaConnectionOf(config.kafka, brokers), connectionTimeoutMs: 1000 }, { retry: { retries: 0 } }),
+      createKafkaClient({ ...kafkaConnectionOf(config.kafka, brokers), connection_timeout_ms: 1000 }, { retry: { retries: 0 } }),
     );
     readiness.register('kafka', probe.check);
     server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });

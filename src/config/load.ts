@@ -75,6 +75,8 @@ interface ZodIssueLike {
   path: PropertyKey[];
   message: string;
   keys?: string[];
+  /** A spec's own rules (custom issues) may name their rule: `params: { rule: 'requires' }`. */
+  params?: { rule?: unknown };
 }
 
 export function zodIssuesToConfigIssues(source: YamlSource, zodIssues: readonly ZodIssueLike[], input: unknown): ConfigIssue[] {
@@ -88,7 +90,8 @@ export function zodIssuesToConfigIssues(source: YamlSource, zodIssues: readonly 
       continue;
     }
     const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && !hasPath(input, path);
-    const rule = missing ? 'required' : (RULE_BY_ZOD_CODE[issue.code] ?? issue.code);
+    const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
+    const rule = missing ? 'required' : (named ?? RULE_BY_ZOD_CODE[issue.code] ?? issue.code);
     const message = missing ? `required field "${String(path[path.length - 1] ?? '')}" is missing` : issue.message;
     out.push(source.issueAt(path, rule, message, missing));
   }

@@ -32,7 +32,7 @@ export function testKafkaVersion(): string | undefined {
 
 /** A kafkajs client on the shared test broker (or `brokers`), quiet unless it errors. */
 export function testKafkaClient(brokers: string[] = testBrokers()): KafkaClient {
-  return createKafkaClient({ brokers, clientId: 'banyan-test' });
+  return createKafkaClient({ brokers, client_id: 'banyan-test' });
 }
 
 /** A topic name no other test (or earlier run on the same broker) uses. */

@@ -34,6 +34,11 @@ test('brokers come from a list or from one comma-separated environment variable'
   assert.deepEqual(parse('kafka: { brokers: "${B}" }\n', { B: 'kafka:9092, other:9093' }).kafka.brokers, ['kafka:9092', 'other:9093']);
 });
 
+test('IPv6 brokers are accepted in brackets, in a list and from the environment', () => {
+  assert.deepEqual(parse('kafka: { brokers: ["[::1]:9092", "[fd00::2]:9093"] }\n').kafka.brokers, ['[::1]:9092', '[fd00::2]:9093']);
+  assert.deepEqual(parse('kafka: { brokers: "${B}" }\n', { B: '[::1]:9092,127.0.0.1:9093' }).kafka.brokers, ['[::1]:9092', '127.0.0.1:9093']);
+});
+
 test('an unset broker variable with an empty default keeps the embedded Kafka', () => {
   assert.equal(parse('kafka: { brokers: "${BANYAN_KAFKA_BROKERS:-}" }\n').kafka.brokers, undefined);
 });
@@ -47,7 +52,7 @@ test('numbers and booleans interpolated from the environment are typed like lite
 
 test('a broker that is not host:port, a bad SASL mechanism and a typo in a nested key are reported at their place', () => {
   assert.deepEqual(issues('kafka:\n  brokers: [localhost]\n  sasl: { mechanism: gssapi, username: u, password: p }\n  topics: { partitons: 3 }\n'), [
-    'banyan.yaml:2:13: format: expected host:port (at kafka.brokers[0])',
+    'banyan.yaml:2:13: format: expected host:port or [IPv6]:port, e.g. 127.0.0.1:9092 or [::1]:9092 (at kafka.brokers[0])',
     'banyan.yaml:3:22: enum: Invalid option: expected one of "plain"|"scram-sha-256"|"scram-sha-512" (at kafka.sasl.mechanism)',
     'banyan.yaml:4:13: unknown-key: unknown key "partitons" (at kafka.topics.partitons)',
   ]);

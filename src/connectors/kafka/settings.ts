@@ -1,22 +1,15 @@
 /**
- * banyan.yaml's `kafka` section (snake_case, like the rest of banyan.yaml) as the connector's
- * connection input (camelCase). createKafkaClient reads the certificates named in `ssl` at start, so
- * they never sit in the YAML or in a log line.
+ * banyan.yaml's `kafka` section as the connector's inputs. The section is the connection spec plus
+ * topic defaults and the embedded broker (spec.ts), so the connection is the section without those.
+ * createKafkaClient reads the certificates named in `ssl` at start, so they never sit in the YAML or
+ * in a log line.
  */
-import type { KafkaConnectionInput, KafkaSettings, TopicSettings } from './spec.ts';
+import type { KafkaConnectionConfig, KafkaSettings, TopicSettings } from './spec.ts';
 
-/** Input of the connector's createKafkaClient (which validates it again and reads the PEM files). */
-export function kafkaConnectionOf(settings: KafkaSettings, brokers: readonly string[]): KafkaConnectionInput {
-  const ssl = settings.ssl;
-  return {
-    brokers: [...brokers],
-    clientId: settings.client_id,
-    ssl:
-      typeof ssl === 'object'
-        ? { caFile: ssl.ca_file, certFile: ssl.cert_file, keyFile: ssl.key_file, rejectUnauthorized: ssl.reject_unauthorized }
-        : ssl,
-    sasl: settings.sasl && { ...settings.sasl },
-  };
+/** createKafkaClient's input for the brokers in use (configured, or the embedded broker's). */
+export function kafkaConnectionOf(settings: KafkaSettings, brokers: readonly string[]): KafkaConnectionConfig {
+  const { brokers: _configured, topics: _topics, embedded: _embedded, ...connection } = settings;
+  return { ...connection, brokers: [...brokers] };
 }
 
 /** banyan.yaml's `kafka.topics` as the topic admin's defaults. */

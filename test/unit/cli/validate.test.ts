@@ -56,6 +56,14 @@ test('validate reports an unset secret in a valid project as env-missing', async
   ]);
 });
 
+test("validate reports Kafka's mutual-TLS pairing rule at its place and accepts an IPv6 broker", async () => {
+  const r = await banyan(['validate', '--dir', 'test/fixtures/config/kafka-tls']);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    'test/fixtures/config/kafka-tls/banyan.yaml:7:16: requires: cert_file needs key_file: mutual TLS takes the client certificate and its private key together (at kafka.ssl.cert_file)',
+  ]);
+});
+
 test('validate --config checks the named file and fails when it does not exist', async () => {
   const ok = await banyan(['validate', '--config', 'test/fixtures/config/valid/banyan.yaml', '--dir', 'test/fixtures/config/valid'], {
     BANYAN_TEST_KAFKA_PASSWORD: 'k',
