@@ -76,3 +76,11 @@ test('router header settings: x-banyan-upstream on, proxy headers untrusted and 
     'banyan.yaml:2:21: type: Invalid input: expected boolean, received string (at router.forwarded_header)',
   ]);
 });
+
+test('a camelCase spelling of a banyan.yaml key is reported with the snake_case key it stands for', () => {
+  assert.deepEqual(issues('kafka:\n  clientId: gw\nrouter: { mismatchTopic: t, retries: 1 }\n'), [
+    "banyan.yaml:2:3: renamed-key: 'clientId' is now 'client_id' (at kafka.clientId)",
+    "banyan.yaml:3:11: renamed-key: 'mismatchTopic' is now 'mismatch_topic' (at router.mismatchTopic)",
+    'banyan.yaml:3:29: unknown-key: unknown key "retries" (at router.retries)',
+  ]);
+});

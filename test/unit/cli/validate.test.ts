@@ -35,8 +35,9 @@ test('validate lists every mistake in a broken project as file:line:col: rule: m
     `${b}/bridges/payments.yaml:1:1: required: required field "sink" is missing (at sink)`,
     `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
     `${b}/mappings/routes/bad.yaml:3:1: yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    `${b}/mappings/routes/old-keys.yaml:5:51: renamed-key: 'timeoutMs' is now 'timeout_ms' (at routes[0].legacy.timeoutMs)`,
   ]);
-  assert.match(r.stderr, /^11 issue\(s\) in 6 of 7 file\(s\)$/m);
+  assert.match(r.stderr, /^12 issue\(s\) in 7 of 8 file\(s\)$/m);
   assert.match(r.stderr, new RegExp(`^note: ${b}/mappings/route/orders\\.yaml: not a Banyan config file kind, not checked$`, 'm'));
 });
 
