@@ -24,6 +24,7 @@
  */
 import { z } from 'zod';
 import { snakeCaseObject } from '../../config/key-style.ts';
+import { boolean, fromEnv, intBetween, nonNegativeInt, numberBetween } from '../../config/schema-helpers.ts';
 import { rolloutSpecSchema } from '../rollout/spec.ts';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (RFC 9110 token)');
@@ -37,7 +38,7 @@ export const UpstreamSchema = snakeCaseObject({
   /** `http://host:port[/prefix]`: the prefix is prepended to the client's path. */
   url: z.url({ protocol: /^https?$/ }),
   /** Whole upstream answer must start within this time; the request is aborted after it (Envoy route timeout). */
-  timeout_ms: z.number().int().min(1).max(600_000).default(10_000),
+  timeout_ms: intBetween(1, 600_000).default(10_000),
   /** Headers added to / removed from the request sent to this side. */
   headers: HeaderRulesSchema.default({ add: {}, remove: [] }),
   /** Headers added to / removed from this side's response before it reaches the client. */
@@ -57,7 +58,7 @@ export const CohortKeySchema = z.discriminatedUnion('from', [
 export const NamedCohortSchema = z.strictObject({
   salt: z.string().min(1),
   /** Buckets of the hash ring; at least 10,000 so 0.01% steps exist. */
-  buckets: z.number().int().min(10_000).max(1_000_000_000).default(10_000),
+  buckets: intBetween(10_000, 1_000_000_000).default(10_000),
 });
 
 export const RouteCohortSchema = snakeCaseObject({
@@ -66,7 +67,7 @@ export const RouteCohortSchema = snakeCaseObject({
   key: CohortKeySchema.default({ from: 'ip' }),
   /** Route-local salt when no named cohort is used (default: the route id). */
   salt: z.string().min(1).optional(),
-  buckets: z.number().int().min(10_000).max(1_000_000_000).optional(),
+  buckets: intBetween(10_000, 1_000_000_000).optional(),
   /** What to do when the key is absent from a request. */
   on_missing_key: z.enum(['random', 'legacy', 'new']).default('random'),
 });
@@ -83,13 +84,13 @@ const regexSource = z.string().superRefine((source, ctx) => {
 });
 
 export const CompareRuleSchema = z.union([
-  z.strictObject({ path: fieldPath, tolerance: z.number().min(0) }),
+  z.strictObject({ path: fieldPath, tolerance: fromEnv(z.number().min(0)) }),
   snakeCaseObject({ path: fieldPath, sort_by: z.string().min(1) }),
   z.strictObject({ path: fieldPath, replace: z.strictObject({ pattern: regexSource, with: z.string().default('') }) }),
 ]);
 
 export const CompareSchema = z.strictObject({
-  status: z.boolean().default(true),
+  status: boolean.default(true),
   /** Response headers compared (lower-cased names); others are ignored. */
   headers: z.array(headerName).default(['content-type']),
   /** Field paths never compared: `body.generatedAt`, `body.items[*].ts`, `body.**.etag`. */
@@ -100,23 +101,23 @@ export const CompareSchema = z.strictObject({
 
 export const NoiseSchema = snakeCaseObject({
   /** Fraction of shadowed requests also sent to legacy a second time (Diffy's primary/secondary). */
-  rate: z.number().min(0).max(1).default(0.1),
+  rate: numberBetween(0, 1).default(0.1),
   /** Secondaries always taken until this many noise samples exist for the route. */
-  warmup: z.number().int().min(0).default(20),
+  warmup: nonNegativeInt.default(20),
   /** Diffy's thresholds, in percent: |raw-noise|/(raw+noise) and |raw-noise|/total. */
-  relative_threshold: z.number().min(0).max(100).default(20),
-  absolute_threshold: z.number().min(0).max(100).default(0.03),
+  relative_threshold: numberBetween(0, 100).default(20),
+  absolute_threshold: numberBetween(0, 100).default(0.03),
 });
 
 export const ShadowSchema = snakeCaseObject({
   /** In `shadow` mode shadowing is always on; in `canary` mode only when enabled. */
-  enabled: z.boolean().default(false),
+  enabled: boolean.default(false),
   /** Percent of eligible requests mirrored. */
-  percent: z.number().min(0).max(100).default(100),
+  percent: numberBetween(0, 100).default(100),
   /** Writes are mirrored only when the route declares them safe (or the request has an Idempotency-Key). */
-  writes_safe: z.boolean().default(false),
+  writes_safe: boolean.default(false),
   /** Bodies larger than this are not buffered, so such requests are not shadowed. */
-  max_body_bytes: z.number().int().min(0).default(1_048_576),
+  max_body_bytes: nonNegativeInt.default(1_048_576),
   compare: CompareSchema.default({ status: true, headers: ['content-type'], ignore: [], rules: [] }),
   noise: NoiseSchema.default({ rate: 0.1, warmup: 20, relativeThreshold: 20, absoluteThreshold: 0.03 }),
 });
@@ -126,7 +127,7 @@ const method = z
   .regex(/^[A-Za-z]+$/, 'must be an HTTP method')
   .transform((m) => m.toUpperCase());
 
-const valueMatch = z.union([z.string(), z.strictObject({ regex: regexSource }), z.strictObject({ present: z.boolean() })]);
+const valueMatch = z.union([z.string(), z.strictObject({ regex: regexSource }), z.strictObject({ present: boolean })]);
 
 export const MatchSchema = z.strictObject({
   /** Any method when omitted. */
@@ -145,8 +146,8 @@ export const RouteSchema = snakeCaseObject({
   new: UpstreamSchema.optional(),
   mode: z.enum(['legacy', 'shadow', 'canary', 'new']).default('legacy'),
   /** Percent of the cohort sent to new in canary mode; fractional steps allowed (0.01 with 10,000 buckets). */
-  weight: z.number().min(0).max(100).default(0),
-  active: z.boolean().default(true),
+  weight: numberBetween(0, 100).default(0),
+  active: boolean.default(true),
   cohort: RouteCohortSchema.default({ key: { from: 'ip' }, onMissingKey: 'random' }),
   /** Testers' override: `always` sends to new, `never` to legacy (Kong's canary_by_header_name). */
   force: z
@@ -156,7 +157,7 @@ export const RouteSchema = snakeCaseObject({
   allow: z.array(z.string()).default([]),
   shadow: ShadowSchema.optional(),
   /** Request bodies are buffered up to this size when a fallback to legacy or a body cohort key needs them. */
-  max_buffered_body_bytes: z.number().int().min(0).default(1_048_576),
+  max_buffered_body_bytes: nonNegativeInt.default(1_048_576),
   /** Progressive delivery (control plane, src/router/rollout/spec.ts): steps, interval, gates, rollback. */
   rollout: rolloutSpecSchema.optional(),
 });

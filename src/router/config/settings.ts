@@ -5,7 +5,7 @@
  * it accepts. Absent section: the router does not start.
  */
 import { z } from 'zod';
-import { nonEmpty, portOrZero } from '../../config/schema-helpers.ts';
+import { boolean, nonEmpty, portOrZero } from '../../config/schema-helpers.ts';
 import { routerAdminSchema } from '../admin/config.ts';
 
 export const routerSettingsSchema = z.strictObject({
@@ -15,11 +15,11 @@ export const routerSettingsSchema = z.strictObject({
   /** Kafka topic for shadow-comparison mismatches (request, both responses, differing fields); created on first use. */
   mismatch_topic: nonEmpty.default('banyan.router.mismatches'),
   /** `x-banyan-upstream: legacy|new` on every proxied response. */
-  expose_upstream_header: z.boolean().default(true),
+  expose_upstream_header: boolean.default(true),
   /** Take the client address and scheme from X-Forwarded-For/-Proto (only behind a proxy you control). */
-  trust_proxy: z.boolean().default(false),
+  trust_proxy: boolean.default(false),
   /** Also send RFC 7239 `Forwarded` upstream, next to X-Forwarded-For/-Proto/-Host. */
-  forwarded_header: z.boolean().default(false),
+  forwarded_header: boolean.default(false),
   /** Admin API, console, rollout state and audit (src/router/admin/config.ts). */
   admin: routerAdminSchema.optional(),
 });

@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { snakeCaseObject } from '../../config/key-style.ts';
+import { boolean, fromEnv, nonNegativeInt, numberBetween, positiveInt } from '../../config/schema-helpers.ts';
 
 export interface RolloutStep {
   /** Percentage of traffic (0-100, fractions allowed) sent to the new upstream at this step. */
@@ -62,36 +63,36 @@ export interface RolloutSpec {
 
 /** `250ms`, `30s`, `5m`, `2h`, `1d`, or a number of milliseconds. */
 export const durationSchema = z.union([
-  z.number().int().nonnegative(),
+  nonNegativeInt,
   z
     .string()
     .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration like 250ms, 30s, 5m, 2h or 1d')
     .transform(parseDuration),
 ]);
 
-const dryRun = { dry_run: z.boolean().default(false) };
+const dryRun = { dry_run: boolean.default(false) };
 
 const stepSchema = z.union([
-  z.number().min(0).max(100).transform((weight): RolloutStep => ({ weight, approve: false })),
-  z.strictObject({ weight: z.number().min(0).max(100), approve: z.boolean().default(false) }),
+  numberBetween(0, 100).transform((weight): RolloutStep => ({ weight, approve: false })),
+  z.strictObject({ weight: numberBetween(0, 100), approve: boolean.default(false) }),
 ]);
 
 export const rolloutSpecSchema = snakeCaseObject({
   steps: z.array(stepSchema).min(1),
   interval: durationSchema.default(60_000),
-  min_requests: z.number().int().nonnegative().default(100),
-  auto_advance: z.boolean().default(true),
+  min_requests: nonNegativeInt.default(100),
+  auto_advance: boolean.default(true),
   gates: snakeCaseObject({
-    error_rate: snakeCaseObject({ max_increase: z.number().min(0).max(1), ...dryRun }).optional(),
-    p99: snakeCaseObject({ max_ratio: z.number().positive(), ...dryRun }).optional(),
-    shadow_match: snakeCaseObject({ min: z.number().min(0).max(1), min_comparisons: z.number().int().nonnegative().default(0), ...dryRun }).optional(),
-    breaker: snakeCaseObject({ enabled: z.boolean().default(true), ...dryRun }).default({ enabled: true, dryRun: false }),
+    error_rate: snakeCaseObject({ max_increase: numberBetween(0, 1), ...dryRun }).optional(),
+    p99: snakeCaseObject({ max_ratio: fromEnv(z.number().positive()), ...dryRun }).optional(),
+    shadow_match: snakeCaseObject({ min: numberBetween(0, 1), min_comparisons: nonNegativeInt.default(0), ...dryRun }).optional(),
+    breaker: snakeCaseObject({ enabled: boolean.default(true), ...dryRun }).default({ enabled: true, dryRun: false }),
   }).default({ breaker: { enabled: true, dryRun: false } }),
   on_failure: snakeCaseObject({
     rollback_to: z.enum(['last-good', 'zero']).default('last-good'),
     resume: z.enum(['auto', 'manual']).default('auto'),
     resume_after: durationSchema.default(60_000),
-    max_attempts: z.number().int().min(1).default(3),
+    max_attempts: positiveInt.default(3),
   }).default({ rollbackTo: 'last-good', resume: 'auto', resumeAfter: 60_000, maxAttempts: 3 }),
 })
   .superRefine((spec, ctx) => {
