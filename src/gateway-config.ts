@@ -3,7 +3,8 @@
  * the sections each area owns (the Kafka connector's `kafka`, the router's `router`) plus the
  * gateway's listener, logging and project paths; and its loader, which validates (src/config/load.ts),
  * resolves relative paths against the file's directory (so `banyan start --config other/banyan.yaml`
- * keeps its data next to its config) and merges the derived secret redact paths into `log.redact`.
+ * keeps its data next to its config) and merges the redact paths of the fields the spec marks secret
+ * (src/config/secrets.ts) into `log.redact`.
  *
  * Strict objects everywhere, so a typo such as `kafka.broker` is an `unknown-key` error instead of a
  * silently ignored setting. Keys are snake_case like every file a team writes. Values interpolated
@@ -64,7 +65,8 @@ export function loadGatewayConfig(file: string, options: LoadGatewayOptions = {}
     options.ifMissing === 'defaults' && !existsSync(absolute)
       ? loadConfigText(absolute, '{}\n', gatewaySchema, { env: options.env })
       : loadConfigFile(absolute, gatewaySchema, { env: options.env });
-  const redact = [...loaded.value.log.redact, ...secretRedactPaths(loaded.value, loaded.secretPaths)];
+  // The fields banyan.yaml's spec marks secret, as logged under `config` (index.ts logs it at start).
+  const redact = [...loaded.value.log.redact, ...secretRedactPaths(gatewaySchema)];
   return resolveGatewayConfig(loaded.value, dirname(absolute), [...new Set(redact)]);
 }
 

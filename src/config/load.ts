@@ -13,8 +13,6 @@ import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-docum
 export interface LoadedConfig<T> {
   readonly file: string;
   readonly value: T;
-  /** Dotted paths whose values came from `${ENV}` (treated as secrets: redacted in logs). */
-  readonly secretPaths: readonly string[];
   readonly source: YamlSource;
 }
 
@@ -67,7 +65,7 @@ export function checkConfigText<S extends z.ZodType>(
 
   return {
     ok: true,
-    config: { file, value: deepFreeze(parsed.data as z.output<S>), secretPaths: interpolated.secretPaths, source },
+    config: { file, value: deepFreeze(parsed.data as z.output<S>), source },
   };
 }
 

@@ -25,6 +25,7 @@
  */
 import { z } from 'zod';
 import { boolean, fromEnv, nonNegativeInt, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 export const CODEPAGE_NAME = z.string().regex(/^[A-Za-z0-9_-]+$/, 'not a code page name (e.g. cp037, cp1047, ascii)');
 
@@ -133,7 +134,7 @@ export const recordMappingSchema = z
     rename: z.record(fieldRef, z.string().min(1)).default({}),
     mask: z.record(fieldRef, maskSchema).default({}),
     /** HMAC key for `hash` masks; use `${ENV}` so it stays out of git. */
-    mask_hash_key: z.string().min(1).optional(),
+    mask_hash_key: secret(z.string().min(1)).optional(),
     segments: segmentsSchema.optional(),
     redefines: z.array(redefinesRule).default([]),
     fillers: z.enum(['drop', 'keep']).default('drop'),

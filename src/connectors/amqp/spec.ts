@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { boolean, nonEmpty, port, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 export const amqpSourceSchema = z.strictObject({
   host: nonEmpty,
@@ -11,7 +12,7 @@ export const amqpSourceSchema = z.strictObject({
   /** AMQP 1.0 node address (queue name on Artemis). */
   address: nonEmpty,
   username: nonEmpty.optional(),
-  password: z.string().optional(),
+  password: secret(z.string()).optional(),
   tls: boolean.default(false),
   container_id: nonEmpty.optional(),
   credit: positiveInt.optional(),

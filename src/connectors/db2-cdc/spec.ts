@@ -4,13 +4,14 @@
  */
 import { z } from 'zod';
 import { nonEmpty, port, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 export const db2CdcSourceSchema = z.strictObject({
   host: nonEmpty,
   port: port.default(50000),
   database: nonEmpty,
   user: nonEmpty,
-  password: z.string(),
+  password: secret(z.string()),
   platform: z.enum(['luw', 'zos']).default('luw'),
   /** Schema of the ASN capture control and CD tables (Debezium's default: ASNCDC). */
   capture_schema: nonEmpty.default('ASNCDC'),

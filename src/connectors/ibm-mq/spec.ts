@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { nonEmpty, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 // IBM MQ object names: at most 48 characters (queue manager, queue) or 20 (channel) from
 // A-Z a-z 0-9 . / _ % (IBM MQ docs, "Rules for naming IBM MQ objects").
@@ -17,7 +18,7 @@ export const ibmMqSourceSchema = z.strictObject({
   /** CONNAME syntax: `host(port)`, comma-separated for multi-instance queue managers. */
   connection: z.string().regex(/^[^\s(),]+\(\d{1,5}\)(,[^\s(),]+\(\d{1,5}\))*$/, 'expected host(port)[,host(port)...]').optional(),
   user: nonEmpty.optional(),
-  password: z.string().optional(),
+  password: secret(z.string()).optional(),
   cipher_spec: nonEmpty.optional(),
   batch_size: positiveInt.optional(),
   wait_interval_ms: positiveInt.optional(),

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { boolean, intBetween, nonEmpty, port, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 /**
  * Partitions of a topic Banyan creates when nothing says otherwise: banyan.yaml's `kafka.topics`
@@ -66,7 +67,7 @@ const tlsFiles = z
 const sasl = z.strictObject({
   mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
   username: nonEmpty,
-  password: z.string(),
+  password: secret(z.string()),
 });
 
 /** A connection to a Kafka cluster: what createKafkaClient takes, and the core of banyan.yaml's `kafka:`. */

@@ -16,13 +16,14 @@
  */
 import { z } from 'zod';
 import { fromEnv, nonEmpty, nonNegativeInt, numberBetween, portOrZero } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 import { DEFAULT_AUDIT_TOPIC } from '../audit/kafka-audit-sink.ts';
 
 export const adminTokenSchema = z.strictObject({
   /** Recorded as the actor of every change made with this token. */
   name: z.string().regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-"'),
   /** At least 16 characters: a guessable admin token would defeat the point. */
-  token: z.string().min(16, 'an admin token needs at least 16 characters'),
+  token: secret(z.string().min(16, 'an admin token needs at least 16 characters')),
 });
 
 export const routerAdminSchema = z.strictObject({
