@@ -50,7 +50,7 @@ interface Round {
 const dataDir = await mkdtemp(join(tmpdir(), 'banyan-bench-kafka-'));
 const broker = await startLocalKafka({ dataDir, version });
 try {
-  const kafka = createKafkaClient({ brokers: broker.brokers, clientId: 'banyan-bench' });
+  const kafka = createKafkaClient({ brokers: broker.brokers, client_id: 'banyan-bench' });
   const admin = createTopicAdmin({ kafka, defaults: { partitions: PARTITIONS } });
   const topics: Record<Contender, string> = {
     banyan: 'bench-banyan',
@@ -81,7 +81,7 @@ try {
   const publisher = createPublisher({ kafka });
   await publisher.connect();
   // The raw contenders get a kafkajs client of their own, configured as the connector configures its.
-  const raw = new Kafka(kafkajsConfigOf({ brokers: broker.brokers, clientId: 'banyan-bench' }));
+  const raw = new Kafka(kafkajsConfigOf({ brokers: broker.brokers, client_id: 'banyan-bench' }));
   const idempotent = raw.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const plain = raw.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await idempotent.connect();

@@ -7,8 +7,8 @@
  * gateway pointed at a real cluster must not silently write to a local one when that cluster is down.
  */
 import { readFileSync } from 'node:fs';
-import type { GatewayConfig } from './config/gateway-schema.ts';
-import { kafkaConnectionOf, topicDefaultsOf } from './config/kafka-client-config.ts';
+import type { GatewayConfig } from './gateway-config.ts';
+import { kafkaConnectionOf, topicDefaultsOf } from './connectors/kafka/settings.ts';
 import { createKafkaClient, type KafkaClient } from './connectors/kafka/client.ts';
 import { createTopicAdmin, type TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createKafkaProbe, type KafkaProbe } from './connectors/kafka/probe.ts';
@@ -20,8 +20,8 @@ import type { GatewayComponent, GatewayContext } from './core/component.ts';
 import { GatewayErrors } from './core/gateway-errors.ts';
 import type { LocalKafka, LocalKafkaOptions } from './connectors/kafka/local/index.ts';
 
-export type { GatewayConfig } from './config/gateway-schema.ts';
-export { loadGatewayConfig } from './config/gateway-config.ts';
+export type { GatewayConfig } from './gateway-config.ts';
+export { loadGatewayConfig } from './gateway-config.ts';
 export type { GatewayComponent, GatewayContext } from './core/component.ts';
 
 /** The context this gateway hands its components (the contract is src/core/component.ts). */

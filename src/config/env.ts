@@ -7,29 +7,23 @@ import type { PathSegment } from './yaml-document.ts';
 export interface Interpolated {
   readonly value: unknown;
   readonly missing: ReadonlyArray<{ name: string; path: PathSegment[] }>;
-  readonly secretPaths: string[];
 }
 
 const PATTERN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv): Interpolated {
   const missing: Array<{ name: string; path: PathSegment[] }> = [];
-  const secretPaths: string[] = [];
 
   const walk = (v: unknown, path: PathSegment[]): unknown => {
     if (typeof v === 'string') {
-      let touched = false;
-      const out = v.replace(PATTERN, (match, name: string | undefined, fallback: string | undefined) => {
+      return v.replace(PATTERN, (match, name: string | undefined, fallback: string | undefined) => {
         if (match === '$${') return '${';
-        touched = true;
         const found = env[name!];
         if (found !== undefined) return found;
         if (fallback !== undefined) return fallback;
         missing.push({ name: name!, path });
         return '';
       });
-      if (touched) secretPaths.push(path.map(String).join('.'));
-      return out;
     }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
     if (v && typeof v === 'object') {
@@ -40,5 +34,5 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv): Interpol
     return v;
   };
 
-  return { value: walk(value, []), missing, secretPaths };
+  return { value: walk(value, []), missing };
 }

@@ -7,13 +7,12 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './issues.ts';
 import { interpolateEnv } from './env.ts';
+import { renamedKey } from './key-style.ts';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-document.ts';
 
 export interface LoadedConfig<T> {
   readonly file: string;
   readonly value: T;
-  /** Dotted paths whose values came from `${ENV}` (treated as secrets: redacted in logs). */
-  readonly secretPaths: readonly string[];
   readonly source: YamlSource;
 }
 
@@ -61,12 +60,12 @@ export function checkConfigText<S extends z.ZodType>(
   );
 
   const parsed = schema.safeParse(interpolated.value);
-  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(source, parsed.error.issues, interpolated.value));
+  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(source, parsed.error.issues, interpolated.value, schema));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
 
   return {
     ok: true,
-    config: { file, value: deepFreeze(parsed.data as z.output<S>), secretPaths: interpolated.secretPaths, source },
+    config: { file, value: deepFreeze(parsed.data as z.output<S>), source },
   };
 }
 
@@ -75,20 +74,40 @@ interface ZodIssueLike {
   path: PropertyKey[];
   message: string;
   keys?: string[];
+  /** invalid_union: each option's issues, paths relative to the union. */
+  errors?: ZodIssueLike[][];
+  /** A spec's own rules (custom issues) may name their rule: `params: { rule: 'requires' }`. */
+  params?: { rule?: unknown };
 }
 
-export function zodIssuesToConfigIssues(source: YamlSource, zodIssues: readonly ZodIssueLike[], input: unknown): ConfigIssue[] {
+export function zodIssuesToConfigIssues(source: YamlSource, zodIssues: readonly ZodIssueLike[], input: unknown, schema: z.core.$ZodType): ConfigIssue[] {
   const out: ConfigIssue[] = [];
+  const renamed = (path: readonly PathSegment[], key: string) => {
+    const now = renamedKey(schema, path, key);
+    return now === undefined ? undefined : source.issueAt([...path, key], 'renamed-key', `'${key}' is now '${now}'`, true);
+  };
   for (const issue of zodIssues) {
-    const path = issue.path.filter((p): p is PathSegment => typeof p === 'string' || typeof p === 'number');
+    const path = segments(issue.path);
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       for (const key of issue.keys) {
-        out.push(source.issueAt([...path, key], 'unknown-key', `unknown key "${key}"`, true));
+        out.push(renamed(path, key) ?? source.issueAt([...path, key], 'unknown-key', `unknown key "${key}"`, true));
       }
       continue;
     }
+    // No option of a union matched; when one failed only on an old key spelling, that is the news.
+    if (issue.code === 'invalid_union' && issue.errors) {
+      const hints = issue.errors.flat().flatMap((inner) => {
+        const at = [...path, ...segments(inner.path)];
+        return inner.code === 'unrecognized_keys' ? (inner.keys ?? []).flatMap((k) => renamed(at, k) ?? []) : [];
+      });
+      if (hints.length > 0) {
+        out.push(...new Map(hints.map((h) => [`${h.line}:${h.col}`, h])).values());
+        continue;
+      }
+    }
     const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && !hasPath(input, path);
-    const rule = missing ? 'required' : (RULE_BY_ZOD_CODE[issue.code] ?? issue.code);
+    const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
+    const rule = missing ? 'required' : (named ?? RULE_BY_ZOD_CODE[issue.code] ?? issue.code);
     const message = missing ? `required field "${String(path[path.length - 1] ?? '')}" is missing` : issue.message;
     out.push(source.issueAt(path, rule, message, missing));
   }
@@ -105,6 +124,10 @@ const RULE_BY_ZOD_CODE: Record<string, string> = {
   not_multiple_of: 'range',
   custom: 'rule',
 };
+
+function segments(path: readonly PropertyKey[]): PathSegment[] {
+  return path.filter((p): p is PathSegment => typeof p === 'string' || typeof p === 'number');
+}
 
 function hasPath(value: unknown, path: readonly PathSegment[]): boolean {
   let node = value;

@@ -1,60 +1,73 @@
 /**
- * Which parts of a config are secrets, as pino redact paths (https://getpino.io/#/docs/redaction).
- * A value is a secret when it came from `${ENV}` (load.ts records those paths) or when its key names a
- * credential (password, token, sasl, ...). Loggers redact them wherever they are logged: under the
- * `config` key (how the gateway logs its settings) and, by key name, at any depth up to SECRET_DEPTH.
+ * Which config fields are secrets is said by the spec that owns them: `secret(z.string())` marks a
+ * field (zod metadata `{ secret: true }`, so it shows in the spec's JSON Schema too), and
+ * `secretRedactPaths(schema)` turns every marked field into a pino redact path
+ * (https://getpino.io/#/docs/redaction) for the config logged under `config` (how the gateway logs
+ * its settings).
+ *
+ * Nothing is guessed any more: not from key names (a `key_file` or a `password_hint` is not a
+ * secret, a `token` is only when its spec says so) and not from `${ENV}`, which is how a value gets
+ * out of git, not what it is (`port: ${BANYAN_HTTP_PORT}` is logged; `password` is redacted even when
+ * typed literally). Paths follow the spec's keys; a spec that renames keys in a transform
+ * (key-style.ts's snakeCaseObject, route files) holds no secrets today.
  */
+import { z } from 'zod';
 
-/** Keys whose values are credentials whatever their source. Compared case-insensitively. */
-export const SECRET_KEYS = ['password', 'passphrase', 'secret', 'token', 'sasl', 'key_password', 'authorization', 'api_key'];
+/** Marks `schema` as holding a credential: redacted wherever its config is logged. */
+export function secret<S extends z.ZodType>(schema: S): S {
+  return schema.meta({ ...z.globalRegistry.get(schema), secret: true }) as S;
+}
 
-/** pino's wildcards match one level each (`*.password`), so list the depths we log at. */
-const SECRET_DEPTH = 5;
+export function isSecret(schema: z.core.$ZodType): boolean {
+  return (z.globalRegistry.get(schema) as { secret?: unknown } | undefined)?.secret === true;
+}
 
-/** Redact paths for a config logged under `prefix`, given load.ts's interpolated `secretPaths`. */
-export function secretRedactPaths(value: unknown, secretPaths: readonly string[], prefix = 'config'): string[] {
-  const out = new Set<string>();
-  for (const path of secretPaths) if (path) out.add(joinRedactPath([prefix, ...path.split('.')]));
-  walk(value, [], (path) => out.add(joinRedactPath([prefix, ...path])));
-  for (const key of SECRET_KEYS) {
-    for (let depth = 0; depth < SECRET_DEPTH; depth++) out.add([...Array<string>(depth).fill('*'), key].join('.'));
+/** Redact paths of every secret-marked field of `schema`'s value, logged under `prefix`. */
+export function secretRedactPaths(schema: z.core.$ZodType, prefix = 'config'): string[] {
+  return [...new Set(walk(schema, prefix.split('.')).map(joinRedactPath))];
+}
+
+interface Def {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+function walk(schema: z.core.$ZodType, path: readonly string[]): string[][] {
+  if (isSecret(schema)) return [[...path]];
+  const def = schema._zod.def as unknown as Def;
+  const into = (child: unknown, segment?: string) => walk(child as z.core.$ZodType, segment === undefined ? path : [...path, segment]);
+  switch (def.type) {
+    case 'object':
+      return Object.entries(def.shape as Record<string, unknown>).flatMap(([key, child]) => into(child, key));
+    case 'array':
+      return into(def.element, '[*]');
+    case 'record':
+      return into(def.valueType, '*');
+    case 'union':
+      return (def.options as unknown[]).flatMap((o) => into(o));
+    case 'pipe':
+      return [...into(def.in), ...into(def.out)];
+    case 'intersection':
+      return [...into(def.left), ...into(def.right)];
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+      return into(def.innerType);
+    default:
+      return [];
   }
-  return [...out];
 }
 
-/** A copy of `value` with every secret replaced by `[Redacted]`, for printing a config safely. */
-export function redactSecrets(value: unknown, secretPaths: readonly string[]): unknown {
-  const secrets = new Set(secretPaths);
-  const copy = (v: unknown, path: string[]): unknown => {
-    const dotted = path.join('.');
-    if (path.length > 0 && (secrets.has(dotted) || isSecretKey(path[path.length - 1]!))) return '[Redacted]';
-    if (Array.isArray(v)) return v.map((item, i) => copy(item, [...path, String(i)]));
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, copy(item, [...path, k])]));
-    }
-    return v;
-  };
-  return copy(value, []);
-}
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.includes(key.toLowerCase());
-}
-
-function walk(value: unknown, path: string[], onSecret: (path: string[]) => void): void {
-  if (!value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    if (isSecretKey(k)) onSecret([...path, k]);
-    else walk(v, [...path, k], onSecret);
-  }
-}
-
-// load.ts writes array indexes as plain segments (`kafka.brokers.0`); pino wants `kafka.brokers[0]`.
+// pino paths: `a.b`, `a[*].b`, `a.*.b`, and `a["x-y"]` for keys that are not identifiers.
 function joinRedactPath(segments: readonly string[]): string {
   return segments.map(redactSegment).join('.').replace(/\.\[/g, '[');
 }
 
 function redactSegment(segment: string): string {
-  if (/^\d+$/.test(segment)) return `[${segment}]`;
+  if (segment === '[*]' || segment === '*') return segment;
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment) ? segment : `["${segment.replace(/"/g, '\\"')}"]`;
 }

@@ -1,7 +1,7 @@
 /**
  * The one pino root logger of a Banyan process (JSON lines on stdout). Components never create their
  * own: they take `logger.child({ component })` so every line says where it came from, and secrets are
- * redacted once, here, from the paths the config loader derived (src/config/secrets.ts).
+ * redacted once, here, from the paths of the fields the specs mark secret (src/config/secrets.ts).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 

@@ -38,7 +38,7 @@ export function testKafkaVersion(): string | undefined {
 
 /** The connector's client on the shared test broker (or `brokers`), quiet unless it errors. */
 export function testKafkaClient(brokers: string[] = testBrokers()): KafkaClient {
-  return createKafkaClient({ brokers, clientId: 'banyan-test' });
+  return createKafkaClient({ brokers, client_id: 'banyan-test' });
 }
 
 /** A plain kafkajs client on the shared test broker (or `brokers`): the tests' oracle, not Banyan's code. */

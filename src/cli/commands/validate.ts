@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { CliIo } from '../io.ts';
 import { formatIssue } from '../../config/issues.ts';
 import { validateProject } from '../../config/validate-project.ts';
+import { CONFIG_CATALOG } from '../../config-catalog.ts';
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let values: { config?: string; dir?: string; help?: boolean };
@@ -28,6 +29,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
   const rootDir = resolve(io.cwd, values.dir ?? '.');
   const report = validateProject({
+    catalog: CONFIG_CATALOG,
     rootDir,
     configFile: values.config === undefined ? undefined : resolve(io.cwd, values.config),
     env: io.env,

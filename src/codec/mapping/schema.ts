@@ -24,23 +24,23 @@
  * ```
  */
 import { z } from 'zod';
+import { boolean, fromEnv, nonNegativeInt, positiveInt } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 
 export const CODEPAGE_NAME = z.string().regex(/^[A-Za-z0-9_-]+$/, 'not a code page name (e.g. cp037, cp1047, ascii)');
 
 /** A field as named in a mapping: a COBOL name (`COMPANY-ID`) or a dotted path (`COMPANY.COMPANY-ID`). */
 const fieldRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'not a COBOL field name or dotted path');
 
-const nonNegativeInt = z.preprocess(intFromString, z.number().int().min(0));
-const positiveInt = z.preprocess(intFromString, z.number().int().min(1));
 
 /** A 4-byte RDW or BDW (`LL LL 00 00` on z/OS). */
 const descriptorWord = z.strictObject({
   /** z/OS writes big-endian words; some transfers produce little-endian ones (Cobrix `is_rdw_big_endian`). */
   byte_order: z.enum(['big', 'little']).default('big'),
   /** IBM: the length counts the word's own 4 bytes. Cobrix's test files exclude them. */
-  includes_header: z.boolean().default(true),
+  includes_header: boolean.default(true),
   /** Added to the length read from the word (Cobrix `rdw_adjustment`). */
-  adjustment: z.preprocess(signedIntFromString, z.number().int()).default(0),
+  adjustment: fromEnv(z.number().int()).default(0),
 });
 
 /**
@@ -134,7 +134,7 @@ export const recordMappingSchema = z
     rename: z.record(fieldRef, z.string().min(1)).default({}),
     mask: z.record(fieldRef, maskSchema).default({}),
     /** HMAC key for `hash` masks; use `${ENV}` so it stays out of git. */
-    mask_hash_key: z.string().min(1).optional(),
+    mask_hash_key: secret(z.string().min(1)).optional(),
     segments: segmentsSchema.optional(),
     redefines: z.array(redefinesRule).default([]),
     fillers: z.enum(['drop', 'keep']).default('drop'),
@@ -152,12 +152,12 @@ export const recordMappingSchema = z
     binary_byte_order: z.enum(['big', 'little']).default('big'),
     float_format: z.enum(['ibm-hex', 'ieee754']).default('ibm-hex'),
     /** Tables after OCCURS DEPENDING ON are physically variable (Cobrix `variable_size_occurs`). */
-    variable_occurs: z.boolean().default(false),
+    variable_occurs: boolean.default(false),
     /**
      * OCCURS DEPENDING ON a text field: per table, counter value -> element count (Cobrix
      * `occurs_mappings`), e.g. `{ DETAIL1: { A: 0, B: 1 } }`.
      */
-    occurs_mappings: z.record(fieldRef, z.record(z.string(), z.preprocess(intFromString, z.number().int().min(0)))).default({}),
+    occurs_mappings: z.record(fieldRef, z.record(z.string(), nonNegativeInt)).default({}),
   })
   .superRefine((m, ctx) => {
     if (m.segments) {
@@ -178,10 +178,3 @@ export type RecordMappingConfig = z.output<typeof recordMappingSchema>;
 export type FramingConfig = z.output<typeof framingSchema>;
 export type MaskConfig = z.output<typeof maskSchema>;
 export type SegmentsConfig = z.output<typeof segmentsSchema>;
-
-function intFromString(v: unknown): unknown {
-  return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-}
-function signedIntFromString(v: unknown): unknown {
-  return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-}

@@ -63,9 +63,9 @@ export function kafkajsConfigOf(input: KafkaConnectionInput, deps: KafkaClientDe
   const logger = (deps.logger ?? pino({ level: 'silent' })).child({ component: 'kafkajs' });
   const kafkaConfig: KafkaConfig = {
     brokers: [...config.brokers],
-    clientId: config.clientId,
-    connectionTimeout: config.connectionTimeoutMs,
-    requestTimeout: config.requestTimeoutMs,
+    clientId: config.client_id,
+    connectionTimeout: config.connection_timeout_ms,
+    requestTimeout: config.request_timeout_ms,
     logLevel: logLevel.INFO,
     logCreator: () => (entry: LogEntry) => logKafkajsEntry(logger, entry),
   };
@@ -93,10 +93,10 @@ function tlsOptions(config: KafkaConnectionConfig): ConnectionOptions | boolean 
     }
   };
   return {
-    ca: read(config.ssl.caFile),
-    cert: read(config.ssl.certFile),
-    key: read(config.ssl.keyFile),
-    rejectUnauthorized: config.ssl.rejectUnauthorized,
+    ca: read(config.ssl.ca_file),
+    cert: read(config.ssl.cert_file),
+    key: read(config.ssl.key_file),
+    rejectUnauthorized: config.ssl.reject_unauthorized,
   };
 }
 

@@ -31,7 +31,7 @@ export interface KafkaProbeOptions {
 }
 
 export function createKafkaProbe(connection: KafkaConnectionInput, options: KafkaProbeOptions = {}): KafkaProbe {
-  const kafka = kafkajsOf(createKafkaClient({ ...connection, connectionTimeoutMs: options.connectionTimeoutMs ?? 1000 }, { retry: { retries: 0 } }));
+  const kafka = kafkajsOf(createKafkaClient({ ...connection, connection_timeout_ms: options.connectionTimeoutMs ?? 1000 }, { retry: { retries: 0 } }));
   const admin = connectOnce<Admin>(() => kafka.admin({ retry: { retries: 0 } }));
   return {
     async check() {

@@ -15,14 +15,15 @@
  * ```
  */
 import { z } from 'zod';
-import { nonEmpty, portOrZero } from '../../config/schema-helpers.ts';
+import { fromEnv, nonEmpty, nonNegativeInt, numberBetween, portOrZero } from '../../config/schema-helpers.ts';
+import { secret } from '../../config/secrets.ts';
 import { DEFAULT_AUDIT_TOPIC } from '../audit/kafka-audit-sink.ts';
 
 export const adminTokenSchema = z.strictObject({
   /** Recorded as the actor of every change made with this token. */
   name: z.string().regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, ".", "_", "@" and "-"'),
   /** At least 16 characters: a guessable admin token would defeat the point. */
-  token: z.string().min(16, 'an admin token needs at least 16 characters'),
+  token: secret(z.string().min(16, 'an admin token needs at least 16 characters')),
 });
 
 export const routerAdminSchema = z.strictObject({
@@ -34,9 +35,9 @@ export const routerAdminSchema = z.strictObject({
   audit_topic: nonEmpty.default(DEFAULT_AUDIT_TOPIC),
   decommission: z
     .strictObject({
-      legacy_zero_days: z.number().min(0).default(14),
-      min_match_rate: z.number().min(0).max(1).default(0.999),
-      min_comparisons: z.number().int().min(0).default(1000),
+      legacy_zero_days: fromEnv(z.number().min(0)).default(14),
+      min_match_rate: numberBetween(0, 1).default(0.999),
+      min_comparisons: nonNegativeInt.default(1000),
     })
     .prefault({}),
 });

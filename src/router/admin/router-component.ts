@@ -6,7 +6,7 @@
  * force before the router accepts its first request.
  */
 import type { Logger } from 'pino';
-import type { GatewayConfig } from '../../config/gateway-schema.ts';
+import type { RouterSettings } from '../config/settings.ts';
 import type { KafkaClient } from '../../connectors/kafka/client.ts';
 import { createPublisher, type Publisher } from '../../connectors/kafka/publisher.ts';
 import type { TopicAdmin } from '../../connectors/kafka/topic-admin.ts';
@@ -22,7 +22,7 @@ import { createControlPlaneFromConfig, type ControlPlane } from './control-plane
  * logger, and the gateway's registry, which the data and control planes register their metrics on.
  */
 export type RouterContext = GatewayContext<
-  Pick<GatewayConfig, 'router'>,
+  { readonly router?: RouterSettings },
   { readonly client: KafkaClient; readonly topics: Pick<TopicAdmin, 'ensureTopics'> }
 >;
 

@@ -10,15 +10,21 @@
  * routes:
  *   - id: accounts-read
  *     match: { method: [GET], path: /accounts/:id }
- *     legacy: { url: http://127.0.0.1:8080, timeoutMs: 5000 }
+ *     legacy: { url: http://127.0.0.1:8080, timeout_ms: 5000 }
  *     new: { url: http://127.0.0.1:9090, headers: { add: { x-from: banyan } } }
  *     mode: canary
  *     weight: 10
  *     cohort: { name: customer, key: { from: path, name: id } }
  *     shadow: { enabled: true, compare: { ignore: [body.generatedAt] } }
  * ```
+ *
+ * Keys are snake_case like every file a team writes; the parsed specs are camelCase TypeScript
+ * (`timeout_ms` in YAML is `timeoutMs` in `UpstreamSpec`), through `snakeCaseObject`. A key in its old
+ * camelCase spelling is a `renamed-key` issue naming the new one.
  */
 import { z } from 'zod';
+import { snakeCaseObject } from '../../config/key-style.ts';
+import { boolean, fromEnv, intBetween, nonNegativeInt, numberBetween } from '../../config/schema-helpers.ts';
 import { rolloutSpecSchema } from '../rollout/spec.ts';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (RFC 9110 token)');
@@ -28,15 +34,15 @@ export const HeaderRulesSchema = z.strictObject({
   remove: z.array(headerName).default([]),
 });
 
-export const UpstreamSchema = z.strictObject({
+export const UpstreamSchema = snakeCaseObject({
   /** `http://host:port[/prefix]`: the prefix is prepended to the client's path. */
   url: z.url({ protocol: /^https?$/ }),
   /** Whole upstream answer must start within this time; the request is aborted after it (Envoy route timeout). */
-  timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
+  timeout_ms: intBetween(1, 600_000).default(10_000),
   /** Headers added to / removed from the request sent to this side. */
   headers: HeaderRulesSchema.default({ add: {}, remove: [] }),
   /** Headers added to / removed from this side's response before it reaches the client. */
-  responseHeaders: HeaderRulesSchema.default({ add: {}, remove: [] }),
+  response_headers: HeaderRulesSchema.default({ add: {}, remove: [] }),
 });
 
 export const CohortKeySchema = z.discriminatedUnion('from', [
@@ -52,18 +58,18 @@ export const CohortKeySchema = z.discriminatedUnion('from', [
 export const NamedCohortSchema = z.strictObject({
   salt: z.string().min(1),
   /** Buckets of the hash ring; at least 10,000 so 0.01% steps exist. */
-  buckets: z.number().int().min(10_000).max(1_000_000_000).default(10_000),
+  buckets: intBetween(10_000, 1_000_000_000).default(10_000),
 });
 
-export const RouteCohortSchema = z.strictObject({
+export const RouteCohortSchema = snakeCaseObject({
   /** A cohort from `cohorts:` (any file): same salt and buckets, so one key lands on one side everywhere. */
   name: z.string().min(1).optional(),
   key: CohortKeySchema.default({ from: 'ip' }),
   /** Route-local salt when no named cohort is used (default: the route id). */
   salt: z.string().min(1).optional(),
-  buckets: z.number().int().min(10_000).max(1_000_000_000).optional(),
+  buckets: intBetween(10_000, 1_000_000_000).optional(),
   /** What to do when the key is absent from a request. */
-  onMissingKey: z.enum(['random', 'legacy', 'new']).default('random'),
+  on_missing_key: z.enum(['random', 'legacy', 'new']).default('random'),
 });
 
 const fieldPath = z.string().min(1);
@@ -78,13 +84,13 @@ const regexSource = z.string().superRefine((source, ctx) => {
 });
 
 export const CompareRuleSchema = z.union([
-  z.strictObject({ path: fieldPath, tolerance: z.number().min(0) }),
-  z.strictObject({ path: fieldPath, sortBy: z.string().min(1) }),
+  z.strictObject({ path: fieldPath, tolerance: fromEnv(z.number().min(0)) }),
+  snakeCaseObject({ path: fieldPath, sort_by: z.string().min(1) }),
   z.strictObject({ path: fieldPath, replace: z.strictObject({ pattern: regexSource, with: z.string().default('') }) }),
 ]);
 
 export const CompareSchema = z.strictObject({
-  status: z.boolean().default(true),
+  status: boolean.default(true),
   /** Response headers compared (lower-cased names); others are ignored. */
   headers: z.array(headerName).default(['content-type']),
   /** Field paths never compared: `body.generatedAt`, `body.items[*].ts`, `body.**.etag`. */
@@ -93,25 +99,25 @@ export const CompareSchema = z.strictObject({
   rules: z.array(CompareRuleSchema).default([]),
 });
 
-export const NoiseSchema = z.strictObject({
+export const NoiseSchema = snakeCaseObject({
   /** Fraction of shadowed requests also sent to legacy a second time (Diffy's primary/secondary). */
-  rate: z.number().min(0).max(1).default(0.1),
+  rate: numberBetween(0, 1).default(0.1),
   /** Secondaries always taken until this many noise samples exist for the route. */
-  warmup: z.number().int().min(0).default(20),
+  warmup: nonNegativeInt.default(20),
   /** Diffy's thresholds, in percent: |raw-noise|/(raw+noise) and |raw-noise|/total. */
-  relativeThreshold: z.number().min(0).max(100).default(20),
-  absoluteThreshold: z.number().min(0).max(100).default(0.03),
+  relative_threshold: numberBetween(0, 100).default(20),
+  absolute_threshold: numberBetween(0, 100).default(0.03),
 });
 
-export const ShadowSchema = z.strictObject({
+export const ShadowSchema = snakeCaseObject({
   /** In `shadow` mode shadowing is always on; in `canary` mode only when enabled. */
-  enabled: z.boolean().default(false),
+  enabled: boolean.default(false),
   /** Percent of eligible requests mirrored. */
-  percent: z.number().min(0).max(100).default(100),
+  percent: numberBetween(0, 100).default(100),
   /** Writes are mirrored only when the route declares them safe (or the request has an Idempotency-Key). */
-  writesSafe: z.boolean().default(false),
+  writes_safe: boolean.default(false),
   /** Bodies larger than this are not buffered, so such requests are not shadowed. */
-  maxBodyBytes: z.number().int().min(0).default(1_048_576),
+  max_body_bytes: nonNegativeInt.default(1_048_576),
   compare: CompareSchema.default({ status: true, headers: ['content-type'], ignore: [], rules: [] }),
   noise: NoiseSchema.default({ rate: 0.1, warmup: 20, relativeThreshold: 20, absoluteThreshold: 0.03 }),
 });
@@ -121,7 +127,7 @@ const method = z
   .regex(/^[A-Za-z]+$/, 'must be an HTTP method')
   .transform((m) => m.toUpperCase());
 
-const valueMatch = z.union([z.string(), z.strictObject({ regex: regexSource }), z.strictObject({ present: z.boolean() })]);
+const valueMatch = z.union([z.string(), z.strictObject({ regex: regexSource }), z.strictObject({ present: boolean })]);
 
 export const MatchSchema = z.strictObject({
   /** Any method when omitted. */
@@ -133,15 +139,15 @@ export const MatchSchema = z.strictObject({
   query: z.record(z.string(), valueMatch).default({}),
 });
 
-export const RouteSchema = z.strictObject({
+export const RouteSchema = snakeCaseObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
   match: MatchSchema,
   legacy: UpstreamSchema,
   new: UpstreamSchema.optional(),
   mode: z.enum(['legacy', 'shadow', 'canary', 'new']).default('legacy'),
   /** Percent of the cohort sent to new in canary mode; fractional steps allowed (0.01 with 10,000 buckets). */
-  weight: z.number().min(0).max(100).default(0),
-  active: z.boolean().default(true),
+  weight: numberBetween(0, 100).default(0),
+  active: boolean.default(true),
   cohort: RouteCohortSchema.default({ key: { from: 'ip' }, onMissingKey: 'random' }),
   /** Testers' override: `always` sends to new, `never` to legacy (Kong's canary_by_header_name). */
   force: z
@@ -151,7 +157,7 @@ export const RouteSchema = z.strictObject({
   allow: z.array(z.string()).default([]),
   shadow: ShadowSchema.optional(),
   /** Request bodies are buffered up to this size when a fallback to legacy or a body cohort key needs them. */
-  maxBufferedBodyBytes: z.number().int().min(0).default(1_048_576),
+  max_buffered_body_bytes: nonNegativeInt.default(1_048_576),
   /** Progressive delivery (control plane, src/router/rollout/spec.ts): steps, interval, gates, rollback. */
   rollout: rolloutSpecSchema.optional(),
 });

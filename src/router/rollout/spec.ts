@@ -3,23 +3,25 @@
  * legacy upstream to its new one. The data plane's route schema embeds `rolloutSpecSchema` under
  * the `rollout` key and hands the parsed value back in `RouteView.rollout`.
  *
- * Keys are camelCase like the rest of the route file. Shape borrowed from Flagger's `analysis` (interval, stepWeights, metric thresholds) and Argo
- * Rollouts' steps (manual pause = approval, per-metric dryRun), with the gate Banyan adds: the
- * shadow match rate.
+ * Keys are snake_case like the rest of the route file; the parsed `RolloutSpec` is camelCase. Shape
+ * borrowed from Flagger's `analysis` (interval, stepWeights, metric thresholds) and Argo Rollouts'
+ * steps (manual pause = approval, per-metric dryRun), with the gate Banyan adds: the shadow match rate.
  *
  * ```yaml
  * rollout:
  *   steps: [1, 5, { weight: 25, approve: true }, 50, 100]
  *   interval: 5m            # minimum time at each step before its gates may pass
- *   minRequests: 200        # requests chosen for new at a step before gates are judged
+ *   min_requests: 200       # requests chosen for new at a step before gates are judged
  *   gates:
- *     errorRate: { maxIncrease: 0.01 }     # error rate(new) <= error rate(legacy) + 0.01
- *     p99: { maxRatio: 1.5 }               # p99(new) <= 1.5 x p99(legacy)
- *     shadowMatch: { min: 0.999, dryRun: true }
- *   onFailure: { rollbackTo: last-good, resume: auto, resumeAfter: 2m, maxAttempts: 3 }
+ *     error_rate: { max_increase: 0.01 }   # error rate(new) <= error rate(legacy) + 0.01
+ *     p99: { max_ratio: 1.5 }              # p99(new) <= 1.5 x p99(legacy)
+ *     shadow_match: { min: 0.999, dry_run: true }
+ *   on_failure: { rollback_to: last-good, resume: auto, resume_after: 2m, max_attempts: 3 }
  * ```
  */
 import { z } from 'zod';
+import { snakeCaseObject } from '../../config/key-style.ts';
+import { boolean, fromEnv, nonNegativeInt, numberBetween, positiveInt } from '../../config/schema-helpers.ts';
 
 export interface RolloutStep {
   /** Percentage of traffic (0-100, fractions allowed) sent to the new upstream at this step. */
@@ -61,45 +63,38 @@ export interface RolloutSpec {
 
 /** `250ms`, `30s`, `5m`, `2h`, `1d`, or a number of milliseconds. */
 export const durationSchema = z.union([
-  z.number().int().nonnegative(),
+  nonNegativeInt,
   z
     .string()
     .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration like 250ms, 30s, 5m, 2h or 1d')
     .transform(parseDuration),
 ]);
 
-const dryRun = { dryRun: z.boolean().default(false) };
+const dryRun = { dry_run: boolean.default(false) };
 
 const stepSchema = z.union([
-  z.number().min(0).max(100).transform((weight): RolloutStep => ({ weight, approve: false })),
-  z.strictObject({ weight: z.number().min(0).max(100), approve: z.boolean().default(false) }),
+  numberBetween(0, 100).transform((weight): RolloutStep => ({ weight, approve: false })),
+  z.strictObject({ weight: numberBetween(0, 100), approve: boolean.default(false) }),
 ]);
 
-export const rolloutSpecSchema = z
-  .strictObject({
-    steps: z.array(stepSchema).min(1),
-    interval: durationSchema.default(60_000),
-    minRequests: z.number().int().nonnegative().default(100),
-    autoAdvance: z.boolean().default(true),
-    gates: z
-      .strictObject({
-        errorRate: z.strictObject({ maxIncrease: z.number().min(0).max(1), ...dryRun }).optional(),
-        p99: z.strictObject({ maxRatio: z.number().positive(), ...dryRun }).optional(),
-        shadowMatch: z
-          .strictObject({ min: z.number().min(0).max(1), minComparisons: z.number().int().nonnegative().default(0), ...dryRun })
-          .optional(),
-        breaker: z.strictObject({ enabled: z.boolean().default(true), ...dryRun }).default({ enabled: true, dryRun: false }),
-      })
-      .default({ breaker: { enabled: true, dryRun: false } }),
-    onFailure: z
-      .strictObject({
-        rollbackTo: z.enum(['last-good', 'zero']).default('last-good'),
-        resume: z.enum(['auto', 'manual']).default('auto'),
-        resumeAfter: durationSchema.default(60_000),
-        maxAttempts: z.number().int().min(1).default(3),
-      })
-      .default({ rollbackTo: 'last-good', resume: 'auto', resumeAfter: 60_000, maxAttempts: 3 }),
-  })
+export const rolloutSpecSchema = snakeCaseObject({
+  steps: z.array(stepSchema).min(1),
+  interval: durationSchema.default(60_000),
+  min_requests: nonNegativeInt.default(100),
+  auto_advance: boolean.default(true),
+  gates: snakeCaseObject({
+    error_rate: snakeCaseObject({ max_increase: numberBetween(0, 1), ...dryRun }).optional(),
+    p99: snakeCaseObject({ max_ratio: fromEnv(z.number().positive()), ...dryRun }).optional(),
+    shadow_match: snakeCaseObject({ min: numberBetween(0, 1), min_comparisons: nonNegativeInt.default(0), ...dryRun }).optional(),
+    breaker: snakeCaseObject({ enabled: boolean.default(true), ...dryRun }).default({ enabled: true, dryRun: false }),
+  }).default({ breaker: { enabled: true, dryRun: false } }),
+  on_failure: snakeCaseObject({
+    rollback_to: z.enum(['last-good', 'zero']).default('last-good'),
+    resume: z.enum(['auto', 'manual']).default('auto'),
+    resume_after: durationSchema.default(60_000),
+    max_attempts: positiveInt.default(3),
+  }).default({ rollbackTo: 'last-good', resume: 'auto', resumeAfter: 60_000, maxAttempts: 3 }),
+})
   .superRefine((spec, ctx) => {
     // A ramp only moves traffic forward; a step lower than the one before it would be a silent rollback.
     spec.steps.forEach((step, i) => {

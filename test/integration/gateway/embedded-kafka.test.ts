@@ -30,7 +30,7 @@ async function waitUntilReady(gateway: Gateway): Promise<{ status: string }> {
 }
 
 function client(brokers: readonly string[]): KafkaClient {
-  return createKafkaClient({ clientId: 'gateway-test', brokers: [...brokers] });
+  return createKafkaClient({ client_id: 'gateway-test', brokers: [...brokers] });
 }
 
 test('with no brokers configured the gateway runs the embedded Kafka, is ready, and its data survives a restart', { timeout: 300_000 }, async (t) => {

@@ -55,7 +55,7 @@ describe('publishing through a broker outage', () => {
       const clientLog: string[] = [];
       const logger = pino({ level: 'warn' }, { write: (line: string) => void clientLog.push(line) });
       const kafka = createKafkaClient(
-        { brokers: broker.brokers, clientId: 'banyan-test-restart' },
+        { brokers: broker.brokers, client_id: 'banyan-test-restart' },
         { logger, retry: mode === 'SIGKILL' ? { retries: 1, initialRetryTimeMs: 100, maxRetryTimeMs: 300 } : undefined },
       );
       const topic = uniqueTopic(`restart-${mode === 'SIGKILL' ? 'kill' : 'stop'}`);

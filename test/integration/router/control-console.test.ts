@@ -54,7 +54,7 @@ routes:
     rollout:
       steps: [{ weight: 5, approve: true }, 50, 100]
       interval: 1h
-      minRequests: 10
+      min_requests: 10
   - id: balances
     match: { path: /balances/:id }
     legacy: { url: ${legacy.url} }

@@ -73,10 +73,10 @@ routes:
     rollout:
       steps: [10, 50, 100]
       interval: 1m
-      minRequests: 5
+      min_requests: 5
       gates:
-        errorRate: { maxIncrease: 0.05 }
-      onFailure: { rollbackTo: last-good, resume: auto, resumeAfter: 30s, maxAttempts: 3 }
+        error_rate: { max_increase: 0.05 }
+      on_failure: { rollback_to: last-good, resume: auto, resume_after: 30s, max_attempts: 3 }
 `,
   });
   r = await startRouter({

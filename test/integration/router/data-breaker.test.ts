@@ -44,7 +44,7 @@ routes:
   - id: payments
     match: { path: /payments/:id }
     legacy: { url: ${legacy.url} }
-    new: { url: ${fresh.url}, timeoutMs: 300 }
+    new: { url: ${fresh.url}, timeout_ms: 300 }
     mode: canary
     weight: 100
     cohort: { key: { from: path, name: id } }

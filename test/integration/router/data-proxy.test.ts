@@ -29,7 +29,7 @@ routes:
     legacy:
       url: ${legacy.url}/base
       headers: { add: { x-side-header: legacy-only }, remove: [x-secret] }
-      responseHeaders: { add: { x-served-by: legacy }, remove: [x-internal] }
+      response_headers: { add: { x-served-by: legacy }, remove: [x-internal] }
     new:
       url: ${fresh.url}
       headers: { add: { x-side-header: new-only } }
@@ -41,14 +41,14 @@ routes:
     legacy: { url: ${legacy.url} }
     new: { url: ${fresh.url} }
     mode: new
-    maxBufferedBodyBytes: 1024
+    max_buffered_body_bytes: 1024
   - id: payments
     match: { method: POST, path: /payments }
     legacy: { url: ${legacy.url} }
     new: { url: ${fresh.url} }
     mode: canary
     weight: 50
-    cohort: { key: { from: body, path: customer.id }, onMissingKey: legacy }
+    cohort: { key: { from: body, path: customer.id }, on_missing_key: legacy }
   - id: carts
     match: { path: /carts/:id }
     legacy: { url: ${legacy.url} }
@@ -186,7 +186,7 @@ test('a JSON body field as cohort key keeps each customer on one side, and the b
   assert.ok(new Set(sides.values()).size === 2, 'at weight 50 both sides get customers');
   const noKey = await r.client.request({ method: 'POST', path: '/payments', body: '{"amount":1}', headers: { 'content-type': 'application/json' } });
   await noKey.body.text();
-  assert.equal(noKey.headers['x-banyan-upstream'], 'legacy', 'onMissingKey: legacy');
+  assert.equal(noKey.headers['x-banyan-upstream'], 'legacy', 'on_missing_key: legacy');
 });
 
 test('HEAD and 204 answers pass through without a body', async () => {

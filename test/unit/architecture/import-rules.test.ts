@@ -3,7 +3,8 @@
  * import and export-from statement, type-only ones included, and every dynamic import('...') of
  * every src/**\/*.ts file (import-graph.ts).
  *
- * - src/core is the contracts everyone builds on: it imports src/core only (plus node: and npm).
+ * - src/core is the contracts everyone builds on: it imports src/core and the src/config toolkit
+ *   (the bridge file's spec is written with its YAML and schema helpers), plus node: and npm.
  * - src/config is a toolkit (YAML with positions, ${ENV}, schema helpers, issues): it imports
  *   src/config and src/core only; each area owns its spec and the composition root assembles them.
  * - src/codec imports neither src/router, src/connectors nor src/cli: it runs in any of them.
@@ -38,8 +39,8 @@ const importsFileOutside = (edge: ImportEdge, ...allowed: string[]) =>
 
 export const RULES: readonly ImportRule[] = [
   {
-    name: 'src/core imports only src/core (plus node: and npm packages)',
-    forbids: (e) => areaOf(e.file) === 'core' && importsFileOutside(e, 'core'),
+    name: 'src/core imports only src/core and src/config (plus node: and npm packages)',
+    forbids: (e) => areaOf(e.file) === 'core' && importsFileOutside(e, 'core', 'config'),
   },
   {
     name: 'src/config imports only src/config and src/core (plus node: and npm packages)',
@@ -81,12 +82,6 @@ export function describeViolation({ rule, edge }: Violation): string {
  * below, so the list cannot outlive its reason.
  */
 const PENDING_ON_OTHER_BRANCHES: ReadonlySet<string> = new Set([
-  // removed when the config split merges (issue 11): the catalog of config kinds moves to the
-  // composition root, the router and Kafka sections to their areas' specs.
-  'src/config/catalog.ts -> src/codec/mapping/check.ts',
-  'src/config/catalog.ts -> src/router/config/load-routes.ts',
-  'src/config/gateway-schema.ts -> src/router/admin/config.ts',
-  'src/config/kafka-client-config.ts -> src/connectors/kafka/spec.ts',
   // removed when the cli-options move merges (issue 11): CLI code leaves src/codec.
   'src/codec/mapping/cli-options.ts -> src/cli/io.ts',
 ]);

@@ -35,8 +35,9 @@ test('validate lists every mistake in a broken project as file:line:col: rule: m
     `${b}/bridges/payments.yaml:1:1: required: required field "sink" is missing (at sink)`,
     `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
     `${b}/mappings/routes/bad.yaml:3:1: yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    `${b}/mappings/routes/old-keys.yaml:5:51: renamed-key: 'timeoutMs' is now 'timeout_ms' (at routes[0].legacy.timeoutMs)`,
   ]);
-  assert.match(r.stderr, /^11 issue\(s\) in 6 of 7 file\(s\)$/m);
+  assert.match(r.stderr, /^12 issue\(s\) in 7 of 8 file\(s\)$/m);
   assert.match(r.stderr, new RegExp(`^note: ${b}/mappings/route/orders\\.yaml: not a Banyan config file kind, not checked$`, 'm'));
 });
 
@@ -53,6 +54,14 @@ test('validate reports an unset secret in a valid project as env-missing', async
   assert.equal(r.code, 1);
   assert.deepEqual(r.stdout.trimEnd().split('\n'), [
     'test/fixtures/config/valid/bridges/accounts-cdc.yaml:8:15: env-missing: environment variable BANYAN_TEST_DB2_PASSWORD is not set (at source.db2_cdc.password)',
+  ]);
+});
+
+test("validate reports Kafka's mutual-TLS pairing rule at its place and accepts an IPv6 broker", async () => {
+  const r = await banyan(['validate', '--dir', 'test/fixtures/config/kafka-tls']);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    'test/fixtures/config/kafka-tls/banyan.yaml:7:16: requires: cert_file needs key_file: mutual TLS takes the client certificate and its private key together (at kafka.ssl.cert_file)',
   ]);
 });
 

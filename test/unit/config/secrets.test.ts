@@ -2,43 +2,86 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { redactSecrets, secretRedactPaths } from '../../../src/config/secrets.ts';
+import { z } from 'zod';
+import { recordMappingSchema } from '../../../src/codec/mapping/schema.ts';
+import { checkConfigText } from '../../../src/config/load.ts';
+import { secret, secretRedactPaths } from '../../../src/config/secrets.ts';
+import { bridgeSpec } from '../../../src/config-catalog.ts';
+import { gatewaySchema } from '../../../src/gateway-config.ts';
 
-const config = {
-  kafka: { brokers: ['b:1'], sasl: { mechanism: 'plain', username: 'app', password: 'pw-123' } },
-  bridge: { source: { ibm_mq: { queue_manager: 'QM1', user: 'mq', password: 'mq-secret' } } },
-  db: { url: 'db2://u:inline-secret@host' },
-};
-
-function logged(redact: string[], obj: object): string {
+function logged(redact: string[], obj: object): Record<string, unknown> {
   let out = '';
   const sink = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
   pino({ redact }, sink).info(obj, 'config');
-  return out;
+  return JSON.parse(out) as Record<string, unknown>;
 }
 
-test('secrets named by key or interpolated from the environment never reach the log', () => {
-  const paths = secretRedactPaths(config, ['db.url']);
-  const line = logged(paths, { config });
-  for (const secret of ['pw-123', 'mq-secret', 'inline-secret']) assert.ok(!line.includes(secret), `${secret} leaked: ${line}`);
-  assert.ok(line.includes('QM1'), 'non-secret values are still logged');
+test('a field the spec marks secret is redacted; fields merely named like credentials are logged', () => {
+  const schema = z.strictObject({
+    password: secret(z.string()),
+    password_hint: z.string(),
+    key_file: z.string(),
+    token: z.string(),
+    nested: z.strictObject({ api: z.strictObject({ credential: secret(z.string()).optional() }) }),
+  });
+  const paths = secretRedactPaths(schema);
+  assert.deepEqual(paths, ['config.password', 'config.nested.api.credential']);
+  const value = { password: 'pw-123', password_hint: 'the usual', key_file: 'certs/client.key', token: 'not-a-secret-here', nested: { api: { credential: 'c-456' } } };
+  const line = logged(paths, { config: value });
+  assert.deepEqual(line.config, {
+    password: '[Redacted]',
+    password_hint: 'the usual',
+    key_file: 'certs/client.key',
+    token: 'not-a-secret-here',
+    nested: { api: { credential: '[Redacted]' } },
+  });
 });
 
-test('a password logged outside the config (a nested object in any log call) is redacted by key name', () => {
-  const line = logged(secretRedactPaths({}, []), { connection: { options: { password: 'p4ss' } }, token: 't0k' });
-  assert.ok(!line.includes('p4ss') && !line.includes('t0k'), line);
+test("banyan.yaml's secrets are the Kafka SASL password and the admin tokens, however they are given", () => {
+  assert.deepEqual(secretRedactPaths(gatewaySchema), ['config.kafka.sasl.password', 'config.router.admin.tokens[*].token']);
+  const yaml = [
+    'kafka:',
+    '  brokers: ["${BROKERS}"]',
+    '  sasl: { mechanism: plain, username: app, password: typed-in-literally }',
+    '  ssl: { ca_file: ca.pem, cert_file: client.pem, key_file: client.key }',
+    'http: { port: "${PORT}" }',
+    'router:',
+    '  admin:',
+    '    tokens: [{ name: release-bot, token: "${ADMIN_TOKEN}" }, { name: ops, token: ops-token-0123456789 }]',
+    '',
+  ].join('\n');
+  const r = checkConfigText('banyan.yaml', yaml, gatewaySchema, { env: { BROKERS: 'k:9092', PORT: '9555', ADMIN_TOKEN: 'bot-token-0123456789' } });
+  assert.ok(r.ok);
+  const config = logged(secretRedactPaths(gatewaySchema), { config: r.config.value }).config as {
+    kafka: { brokers: string[]; sasl: Record<string, string>; ssl: Record<string, unknown> };
+    http: { port: number };
+    router: { admin: { tokens: Array<Record<string, string>> } };
+  };
+  assert.deepEqual(config.kafka.sasl, { mechanism: 'plain', username: 'app', password: '[Redacted]' });
+  assert.deepEqual(config.router.admin.tokens, [
+    { name: 'release-bot', token: '[Redacted]' },
+    { name: 'ops', token: '[Redacted]' },
+  ]);
+  // ${ENV} is how a value stays out of git, not what it is: a port or a broker list is logged.
+  assert.equal(config.http.port, 9555);
+  assert.deepEqual(config.kafka.brokers, ['k:9092']);
+  assert.equal(config.kafka.ssl.key_file, 'client.key');
 });
 
-test('array indexes in interpolated paths become bracketed redact paths', () => {
-  assert.ok(secretRedactPaths({}, ['kafka.brokers.0']).includes('config.kafka.brokers[0]'));
+test('bridge and record-mapping specs mark their credentials', () => {
+  assert.deepEqual(secretRedactPaths(bridgeSpec.schema, 'bridge'), [
+    'bridge.source.ibm_mq.password',
+    'bridge.source.amqp.password',
+    'bridge.source.db2_cdc.password',
+  ]);
+  assert.deepEqual(secretRedactPaths(recordMappingSchema, 'mapping'), ['mapping.mask_hash_key']);
 });
 
-test('redactSecrets returns a printable copy with secrets replaced and the original untouched', () => {
-  const copy = redactSecrets(config, ['db.url']) as typeof config;
-  assert.equal(copy.kafka.sasl, '[Redacted]', 'a whole sasl block is a credential');
-  assert.equal(copy.bridge.source.ibm_mq.password, '[Redacted]');
-  assert.equal(copy.bridge.source.ibm_mq.queue_manager, 'QM1');
-  assert.equal(copy.db.url, '[Redacted]');
-  assert.equal(copy.kafka.brokers[0], 'b:1');
-  assert.equal(config.kafka.sasl.password, 'pw-123');
+test('keys that are not identifiers, array items and record values become pino paths', () => {
+  const schema = z.strictObject({
+    'x-api': z.strictObject({ secret: secret(z.string()) }),
+    list: z.array(z.strictObject({ pw: secret(z.string()) })),
+    byName: z.record(z.string(), secret(z.string())),
+  });
+  assert.deepEqual(secretRedactPaths(schema, 'c'), ['c["x-api"].secret', 'c.list[*].pw', 'c.byName.*']);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { loadGatewayConfig } from '../../../src/config/gateway-config.ts';
+import { loadGatewayConfig } from '../../../src/gateway-config.ts';
 import { ConfigError, formatIssue } from '../../../src/config/issues.ts';
 import { renderServerProperties } from '../../../src/connectors/kafka/local/broker-config.ts';
 import { DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';

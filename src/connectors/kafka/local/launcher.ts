@@ -205,7 +205,7 @@ async function waitUntilReady(
 ): Promise<true | 'timeout' | { exit: string }> {
   let exit: string | undefined;
   void exited.then((e) => (exit = e));
-  const probe = createKafkaProbe({ brokers, clientId: 'banyan-local-kafka-probe', requestTimeoutMs: 3000 });
+  const probe = createKafkaProbe({ brokers, client_id: 'banyan-local-kafka-probe', request_timeout_ms: 3000 });
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {

@@ -52,6 +52,36 @@ test('checkRouteFile (banyan validate) reports single-file rules and schema erro
   ]);
 });
 
+test('route keys are snake_case: an old camelCase key is a renamed-key issue naming its new spelling, at the key', () => {
+  const f = `${fixtures}camel-case/accounts.yaml`;
+  assert.deepEqual(checkRouteFile(f, readFileSync(f, 'utf8'), {}).map(formatIssue), [
+    `${f}:6:45: renamed-key: 'timeoutMs' is now 'timeout_ms' (at routes[0].legacy.timeoutMs)`,
+    `${f}:7:17: format: Invalid URL (at routes[0].new.url)`,
+    `${f}:7:41: renamed-key: 'responseHeaders' is now 'response_headers' (at routes[0].new.responseHeaders)`,
+    `${f}:9:46: renamed-key: 'onMissingKey' is now 'on_missing_key' (at routes[0].cohort.onMissingKey)`,
+    `${f}:11:7: renamed-key: 'writesSafe' is now 'writes_safe' (at routes[0].shadow.writesSafe)`,
+    `${f}:14:33: renamed-key: 'sortBy' is now 'sort_by' (at routes[0].shadow.compare.rules[0].sortBy)`,
+    `${f}:17:7: renamed-key: 'minRequests' is now 'min_requests' (at routes[0].rollout.minRequests)`,
+    `${f}:19:9: renamed-key: 'errorRate' is now 'error_rate' (at routes[0].rollout.gates.errorRate)`,
+    `${f}:20:7: renamed-key: 'onFailure' is now 'on_failure' (at routes[0].rollout.onFailure)`,
+    `${f}:21:5: unknown-key: unknown key "retries" (at routes[0].retries)`,
+  ]);
+});
+
+test('the snake_case keys of a route file parse into the camelCase route spec', () => {
+  const r = checkRouteFile(
+    'x.yaml',
+    'routes:\n  - id: a\n    match: { path: /a }\n    legacy: { url: "http://h", timeout_ms: 5000, response_headers: { remove: [x-internal] } }\n    max_buffered_body_bytes: 1024\n    cohort: { on_missing_key: legacy }\n',
+    {},
+  );
+  assert.deepEqual(r, []);
+  const table = loadRouteDirectory(`${fixtures}valid`, {});
+  assert.ok(table.ok);
+  if (!table.ok) return;
+  assert.deepEqual(table.table.routes[0].spec.cohort, { name: 'customer', key: { from: 'path', name: 'id' }, onMissingKey: 'random' });
+  assert.equal(table.table.routes[0].spec.maxBufferedBodyBytes, 1_048_576);
+});
+
 test('the example route files in mappings/routes are valid', () => {
   const r = loadRouteDirectory(examples, {});
   assert.ok(r.ok, r.ok ? '' : r.issues.map(formatIssue).join('\n'));

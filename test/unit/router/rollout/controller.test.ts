@@ -71,9 +71,9 @@ async function rig(rollout: RolloutSpecInput, opts: { store?: MemoryRouteStateSt
 const basic: RolloutSpecInput = {
   steps: [10, 50, 100],
   interval: '1m',
-  minRequests: 5,
-  gates: { errorRate: { maxIncrease: 0.01 }, p99: { maxRatio: 2 } },
-  onFailure: { rollbackTo: 'last-good', resume: 'auto', resumeAfter: '30s', maxAttempts: 2 },
+  min_requests: 5,
+  gates: { error_rate: { max_increase: 0.01 }, p99: { max_ratio: 2 } },
+  on_failure: { rollback_to: 'last-good', resume: 'auto', resume_after: '30s', max_attempts: 2 },
 };
 
 test('a canary route with a rollout starts at its first step and advances only after the interval with enough traffic', async () => {
@@ -100,7 +100,7 @@ test('a canary route with a rollout starts at its first step and advances only a
 });
 
 test('a step without the minimum requests to new does not advance however long it runs', async () => {
-  const r = await rig({ ...basic, minRequests: 1000 });
+  const r = await rig({ ...basic, min_requests: 1000 });
   r.ctl.tick();
   r.traffic(100);
   r.clock.t += 3_600_000;
@@ -152,7 +152,7 @@ test('a failing error-rate gate rolls back to the last good weight with the gate
 });
 
 test('the new breaker opening rolls back at once and resume waits until it is no longer open', async () => {
-  const r = await rig({ ...basic, onFailure: { rollbackTo: 'zero', resumeAfter: '10s' } });
+  const r = await rig({ ...basic, on_failure: { rollback_to: 'zero', resume_after: '10s' } });
   r.ctl.tick();
   r.port.emit('breaker', { routeId: 'accounts', side: 'new', state: 'open', at: r.clock.t });
   await r.ctl.idle();
@@ -168,7 +168,7 @@ test('the new breaker opening rolls back at once and resume waits until it is no
 });
 
 test('after maxAttempts failed attempts the ramp stops for a human, who can resume it', async () => {
-  const r = await rig({ ...basic, onFailure: { resumeAfter: '1s', maxAttempts: 2 } });
+  const r = await rig({ ...basic, on_failure: { resume_after: '1s', max_attempts: 2 } });
   r.ctl.tick();
   r.traffic(200, { failNew: true });
   r.ctl.tick();
@@ -208,7 +208,7 @@ test('an approval step waits for approve; approve in another phase is refused wi
 });
 
 test('a dry-run gate is judged and audited once but never rolls back', async () => {
-  const r = await rig({ ...basic, gates: { errorRate: { maxIncrease: 0, dryRun: true } } });
+  const r = await rig({ ...basic, gates: { error_rate: { max_increase: 0, dry_run: true } } });
   r.ctl.tick();
   r.traffic(200, { failNew: true });
   r.ctl.tick();
@@ -225,7 +225,7 @@ test('a dry-run gate is judged and audited once but never rolls back', async () 
 });
 
 test('a p99 gate fails when new is slower than the ratio allows', async () => {
-  const r = await rig({ ...basic, gates: { p99: { maxRatio: 2 } } });
+  const r = await rig({ ...basic, gates: { p99: { max_ratio: 2 } } });
   r.ctl.tick();
   r.traffic(200, { newLatency: 5 });
   r.ctl.tick();

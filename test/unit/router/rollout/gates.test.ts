@@ -14,7 +14,7 @@ const m = (x: Partial<StepMeasurements>): StepMeasurements => ({
 });
 
 test('the rollout block parses steps (numbers or approval objects), durations and defaults', () => {
-  const spec = rolloutSpecSchema.parse({ steps: [1, { weight: 5, approve: true }, 100], interval: '5m', onFailure: { resumeAfter: '90s' } });
+  const spec = rolloutSpecSchema.parse({ steps: [1, { weight: 5, approve: true }, 100], interval: '5m', on_failure: { resume_after: '90s' } });
   assert.deepEqual(spec.steps, [{ weight: 1, approve: false }, { weight: 5, approve: true }, { weight: 100, approve: false }]);
   assert.equal(spec.intervalMs, 300_000);
   assert.equal(spec.onFailure.resumeAfterMs, 90_000);
@@ -30,7 +30,7 @@ test('step weights that do not increase are rejected at the offending step', () 
 });
 
 test('the error-rate gate allows new to exceed legacy by exactly max increase', () => {
-  const spec = rolloutSpecSchema.parse({ steps: [10], minRequests: 50, gates: { errorRate: { maxIncrease: 0.02 } } });
+  const spec = rolloutSpecSchema.parse({ steps: [10], min_requests: 50, gates: { error_rate: { max_increase: 0.02 } } });
   const ok = evaluateGates(spec, m({ legacy: side({ chosen: 900, errorRate: 0.01 }), new: side({ chosen: 100, errorRate: 0.03 }) }));
   assert.equal(ok.results.find((g) => g.gate === 'errorRate')!.verdict, 'pass');
   const bad = evaluateGates(spec, m({ legacy: side({ chosen: 900, errorRate: 0.01 }), new: side({ chosen: 100, errorRate: 0.031 }) }));
@@ -40,8 +40,8 @@ test('the error-rate gate allows new to exceed legacy by exactly max increase', 
 test('gates without enough traffic or comparisons say no-data instead of passing or failing', () => {
   const spec = rolloutSpecSchema.parse({
     steps: [10],
-    minRequests: 500,
-    gates: { errorRate: { maxIncrease: 0 }, p99: { maxRatio: 1 }, shadowMatch: { min: 0.99, minComparisons: 10 } },
+    min_requests: 500,
+    gates: { error_rate: { max_increase: 0 }, p99: { max_ratio: 1 }, shadow_match: { min: 0.99, min_comparisons: 10 } },
   });
   const r = evaluateGates(spec, m({ new: side({ chosen: 100, errorRate: 1 }), shadow: { compared: 3, matchRate: 0 } }));
   assert.equal(r.enoughTraffic, false);
@@ -53,7 +53,7 @@ test('gates without enough traffic or comparisons say no-data instead of passing
 });
 
 test('the shadow match gate fails below its minimum, and an open breaker fails even without traffic', () => {
-  const spec = rolloutSpecSchema.parse({ steps: [10], minRequests: 1000, gates: { shadowMatch: { min: 0.999 } } });
+  const spec = rolloutSpecSchema.parse({ steps: [10], min_requests: 1000, gates: { shadow_match: { min: 0.999 } } });
   const r = evaluateGates(spec, m({ shadow: { compared: 1000, matchRate: 0.99 }, newBreaker: 'open' }));
   assert.deepEqual(r.failed.map((g) => g.gate).sort(), ['breaker', 'shadowMatch']);
 });

@@ -5,7 +5,7 @@ import { rolloutSpecSchema } from '../../../../src/router/rollout/spec.ts';
 import type { GateReport } from '../../../../src/router/rollout/gates.ts';
 import type { RolloutProgress } from '../../../../src/router/state/route-state.ts';
 
-const spec = rolloutSpecSchema.parse({ steps: [5, 25, 100], interval: '1m', onFailure: { rollbackTo: 'zero', resumeAfter: '10s', maxAttempts: 2 } });
+const spec = rolloutSpecSchema.parse({ steps: [5, 25, 100], interval: '1m', on_failure: { rollback_to: 'zero', resume_after: '10s', max_attempts: 2 } });
 const pass: GateReport = { results: [{ gate: 'breaker', verdict: 'pass', dryRun: false, detail: 'new breaker closed' }], enoughTraffic: true, failed: [], dryRunFailed: [] };
 const fail: GateReport = { ...pass, failed: [{ gate: 'errorRate', verdict: 'fail', dryRun: false, detail: 'new 9% vs legacy 0% + 1%' }] };
 const at = (stepIndex: number, extra: Partial<RolloutProgress> = {}): RolloutProgress => ({

@@ -42,7 +42,7 @@ test('normalise rules: numeric tolerance, arrays sorted by a key, regex replace'
   const spec = {
     rules: [
       { path: 'body.total', tolerance: 0.01 },
-      { path: 'body.lines', sortBy: 'sku' },
+      { path: 'body.lines', sort_by: 'sku' },
       { path: 'body.lines[*].at', replace: { pattern: 'T.*$', with: '' } },
     ],
   };

@@ -13,7 +13,7 @@ test('a field that differs as often between two legacy answers as between legacy
 });
 
 test("Diffy's thresholds: a raw rate barely above noise is not reported (relative), a tiny one neither (absolute)", () => {
-  const b = new NoiseBaseline(NoiseSchema.parse({ relativeThreshold: 20, absoluteThreshold: 1 }));
+  const b = new NoiseBaseline(NoiseSchema.parse({ relative_threshold: 20, absolute_threshold: 1 }));
   for (let i = 0; i < 1000; i++) {
     b.recordRaw([...(i % 2 === 0 ? ['body.a'] : []), ...(i % 200 === 0 ? ['body.rare'] : [])]);
     b.recordNoise(i % 5 < 2 ? ['body.a'] : []);

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkConfigText } from '../../../src/config/load.ts';
-import { gatewaySchema } from '../../../src/config/gateway-schema.ts';
-import { resolveGatewayConfig } from '../../../src/config/gateway-config.ts';
-import { kafkaConnectionOf, topicDefaultsOf } from '../../../src/config/kafka-client-config.ts';
-import { kafkaConnectionSchema } from '../../../src/connectors/kafka/spec.ts';
-import { kafkajsConfigOf } from '../../../src/connectors/kafka/client.ts';
+import { checkConfigText } from '../../../../src/config/load.ts';
+import { gatewaySchema, resolveGatewayConfig } from '../../../../src/gateway-config.ts';
+import { kafkaConnectionOf, topicDefaultsOf } from '../../../../src/connectors/kafka/settings.ts';
+import { kafkaConnectionSchema } from '../../../../src/connectors/kafka/spec.ts';
+import { kafkajsConfigOf } from '../../../../src/connectors/kafka/client.ts';
 
 function kafkaSettings(yaml: string, baseDir = '/srv') {
   const r = checkConfigText('banyan.yaml', yaml, gatewaySchema, { env: { PW: 'secret-pw' } });
@@ -16,16 +15,18 @@ function kafkaSettings(yaml: string, baseDir = '/srv') {
   return resolveGatewayConfig(r.config.value, baseDir).kafka;
 }
 
-test("banyan.yaml's snake_case kafka block becomes input the Kafka connector's own schema accepts", () => {
+test("banyan.yaml's kafka block is the connector's connection spec plus topic defaults and the embedded broker", () => {
   const settings = kafkaSettings(
     'kafka:\n  client_id: gw\n  ssl: { ca_file: certs/ca.pem, reject_unauthorized: false }\n  sasl: { mechanism: scram-sha-256, username: u, password: "${PW}" }\n',
   );
   const input = kafkaConnectionOf(settings, ['k:9092']);
   assert.deepEqual(input, {
     brokers: ['k:9092'],
-    clientId: 'gw',
-    ssl: { caFile: '/srv/certs/ca.pem', certFile: undefined, keyFile: undefined, rejectUnauthorized: false },
+    client_id: 'gw',
+    ssl: { ca_file: '/srv/certs/ca.pem', cert_file: undefined, key_file: undefined, reject_unauthorized: false },
     sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'secret-pw' },
+    connection_timeout_ms: 3000,
+    request_timeout_ms: 30000,
   });
   assert.ok(kafkaConnectionSchema.safeParse(input).success);
 });

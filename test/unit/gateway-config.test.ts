@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConfigText } from '../../../src/config/load.ts';
-import { formatIssue } from '../../../src/config/issues.ts';
-import { gatewaySchema, DEFAULT_EMBEDDED_DATA_DIR } from '../../../src/config/gateway-schema.ts';
+import { checkConfigText } from '../../src/config/load.ts';
+import { formatIssue } from '../../src/config/issues.ts';
+import { DEFAULT_EMBEDDED_DATA_DIR } from '../../src/connectors/kafka/spec.ts';
+import { gatewaySchema } from '../../src/gateway-config.ts';
 
 function parse(text: string, env: NodeJS.ProcessEnv = {}) {
   const r = checkConfigText('banyan.yaml', text, gatewaySchema, { env });
@@ -33,6 +34,11 @@ test('brokers come from a list or from one comma-separated environment variable'
   assert.deepEqual(parse('kafka: { brokers: "${B}" }\n', { B: 'kafka:9092, other:9093' }).kafka.brokers, ['kafka:9092', 'other:9093']);
 });
 
+test('IPv6 brokers are accepted in brackets, in a list and from the environment', () => {
+  assert.deepEqual(parse('kafka: { brokers: ["[::1]:9092", "[fd00::2]:9093"] }\n').kafka.brokers, ['[::1]:9092', '[fd00::2]:9093']);
+  assert.deepEqual(parse('kafka: { brokers: "${B}" }\n', { B: '[::1]:9092,127.0.0.1:9093' }).kafka.brokers, ['[::1]:9092', '127.0.0.1:9093']);
+});
+
 test('an unset broker variable with an empty default keeps the embedded Kafka', () => {
   assert.equal(parse('kafka: { brokers: "${BANYAN_KAFKA_BROKERS:-}" }\n').kafka.brokers, undefined);
 });
@@ -46,7 +52,7 @@ test('numbers and booleans interpolated from the environment are typed like lite
 
 test('a broker that is not host:port, a bad SASL mechanism and a typo in a nested key are reported at their place', () => {
   assert.deepEqual(issues('kafka:\n  brokers: [localhost]\n  sasl: { mechanism: gssapi, username: u, password: p }\n  topics: { partitons: 3 }\n'), [
-    'banyan.yaml:2:13: format: expected host:port (at kafka.brokers[0])',
+    'banyan.yaml:2:13: format: expected host:port or [IPv6]:port, e.g. 127.0.0.1:9092 or [::1]:9092 (at kafka.brokers[0])',
     'banyan.yaml:3:22: enum: Invalid option: expected one of "plain"|"scram-sha-256"|"scram-sha-512" (at kafka.sasl.mechanism)',
     'banyan.yaml:4:13: unknown-key: unknown key "partitons" (at kafka.topics.partitons)',
   ]);
@@ -68,5 +74,13 @@ test('router header settings: x-banyan-upstream on, proxy headers untrusted and 
   assert.deepEqual([set.expose_upstream_header, set.trust_proxy, set.forwarded_header], [false, true, true]);
   assert.deepEqual(issues('router:\n  forwarded_header: yes-please\n'), [
     'banyan.yaml:2:21: type: Invalid input: expected boolean, received string (at router.forwarded_header)',
+  ]);
+});
+
+test('a camelCase spelling of a banyan.yaml key is reported with the snake_case key it stands for', () => {
+  assert.deepEqual(issues('kafka:\n  clientId: gw\nrouter: { mismatchTopic: t, retries: 1 }\n'), [
+    "banyan.yaml:2:3: renamed-key: 'clientId' is now 'client_id' (at kafka.clientId)",
+    "banyan.yaml:3:11: renamed-key: 'mismatchTopic' is now 'mismatch_topic' (at router.mismatchTopic)",
+    'banyan.yaml:3:29: unknown-key: unknown key "retries" (at router.retries)',
   ]);
 });
