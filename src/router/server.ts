@@ -36,6 +36,7 @@ export interface RouterOptions {
   readonly host?: string;
   /** Default 0 (an ephemeral port). */
   readonly port?: number;
+  /** The component's logger: it already carries `component`, which the router does not add again. */
   readonly logger?: Logger;
   /** Adds `x-banyan-upstream: legacy|new` to responses (default true). */
   readonly exposeUpstreamHeader?: boolean;
@@ -72,7 +73,7 @@ export interface Router {
 
 /** Loads the routes (throws ConfigError listing every issue when they are invalid) and builds the router. */
 export function createRouter(options: RouterOptions): Router {
-  const logger = (options.logger ?? pino({ level: 'info' })).child({ component: 'router' });
+  const logger = options.logger ?? pino({ level: 'info' });
   const events = createEventBus((event, err) => logger.error({ event, err: String(err) }, 'router event listener failed'));
   const registry = new RouteRegistry();
   const metrics = options.metrics ?? new Registry();

@@ -31,6 +31,7 @@ export interface ControlPlaneOptions {
   /** The data plane's registry, exposed on the admin /metrics next to the control plane's. */
   readonly routerRegistry?: Registry;
   readonly decommission?: DecommissionCriteria;
+  /** The component's logger: it already carries `component`, which the control plane does not add again. */
   readonly logger?: Logger;
   readonly now?: () => number;
   /** Rollout tick period (default 1000 ms; 0: tests call controller.tick()). */
@@ -53,7 +54,7 @@ const DEFAULT_CRITERIA: DecommissionCriteria = { legacyZeroDays: 14, minMatchRat
 
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const now = options.now ?? Date.now;
-  const logger = options.logger?.child({ component: 'router-control' });
+  const logger = options.logger;
   const registry = new Registry();
   const metrics = createRouterMetrics(registry);
   const stats = createRouterStats({ now, metrics });
