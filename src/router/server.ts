@@ -74,7 +74,7 @@ export interface Router {
 /** Loads the routes (throws ConfigError listing every issue when they are invalid) and builds the router. */
 export function createRouter(options: RouterOptions): Router {
   const logger = options.logger ?? pino({ level: 'info' });
-  const events = createEventBus((event, err) => logger.error({ event, err: String(err) }, 'router event listener failed'));
+  const events = createEventBus((event, err) => logger.error({ event, err }, 'router event listener failed'));
   const registry = new RouteRegistry();
   const metrics = options.metrics ?? new Registry();
 
@@ -133,7 +133,8 @@ export function createRouter(options: RouterOptions): Router {
     routeRequest(ctx, req, res, clientInfo(req, trustProxy)).catch((err: unknown) => {
       // A bug, not an upstream failure (those are answered inside routeRequest): log it, answer 500.
       const coded = new RouterErrors.BANYAN_ERR_ROUTER_INTERNAL(url, String(err), err instanceof Error ? err : undefined);
-      logger.error({ err: coded, cause: err }, coded.message);
+      // pino's err serializer writes the cause's message and stack after the coded error's.
+      logger.error({ err: coded }, coded.message);
       if (res.headersSent) return void res.destroy();
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
     });

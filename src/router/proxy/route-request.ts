@@ -98,7 +98,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       body = await bufferUpTo(req, route.maxBufferedBodyBytes);
     } catch (err) {
       // The client went away mid-upload: nothing to send anywhere, and not a router bug (500).
-      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'request body ended early');
+      ctx.logger.debug({ route: route.id, requestId, err }, 'request body ended early');
       return void res.destroy();
     }
   } else if (hasBody) body = req;
@@ -161,7 +161,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     const canRetry = isOpenBreakerError(failure) || (serverFailure && idempotent && replayable);
     if (canRetry && !clientGone.gone) {
       if (failedResponse) failedResponse.body.dump();
-      ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
+      ctx.logger.warn({ route: route.id, requestId, err: failure }, 'new side failed; falling back to legacy');
       fellBack = true;
       servedBy = 'legacy';
       failure = undefined;
@@ -182,7 +182,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     const status = errorStatus(failure);
     if (servedBy === chosen) chosenFailed = true;
     ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status, latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
-    ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: errorText(failure) }, 'upstream failed');
+    ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: failure }, 'upstream failed');
     return sendError(res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
   }
 
@@ -205,7 +205,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     try {
       await response.body.pipeTo(res);
     } catch (err) {
-      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
+      ctx.logger.debug({ route: route.id, requestId, err }, 'response stream ended early');
     }
     return;
   }
@@ -236,7 +236,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   try {
     await streamed;
   } catch (err) {
-    ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
+    ctx.logger.debug({ route: route.id, requestId, err }, 'response stream ended early');
   }
 }
 
