@@ -136,7 +136,7 @@ export function createRouter(options: RouterOptions): Router {
       // pino's err serializer writes the cause's message and stack after the coded error's.
       logger.error({ err: coded }, coded.message);
       if (res.headersSent) return void res.destroy();
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
+      res.writeHead(coded.status!, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
     });
   });
   // fastify's defaults, kept: keep-alive connections idle up to 72 s (longer than common front
@@ -213,5 +213,5 @@ function sendNoRoute(res: ServerResponse, method: string, url: string): void {
   const q = url.indexOf('?');
   const err = new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, q < 0 ? url : url.slice(0, q));
   const payload = JSON.stringify({ code: err.code, message: err.message });
-  res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+  res.writeHead(err.status!, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
 }

@@ -81,7 +81,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   const found = ctx.registry.find(shape);
   if (!found) {
     req.resume();
-    return sendError(res, 404, new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, path), requestId);
+    return sendError(res, new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, path), requestId);
   }
   const { route, params } = found;
 
@@ -179,11 +179,11 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   if (chosen === 'new' && response && response.status >= 500 && !fellBack) chosenFailed = true;
 
   if (!response) {
-    const status = errorStatus(failure);
+    const error = toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy);
     if (servedBy === chosen) chosenFailed = true;
-    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status, latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status: statusOf(error), latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
     ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: failure }, 'upstream failed');
-    return sendError(res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
+    return sendError(res, error, requestId);
   }
 
   const sideRules = (servedBy === 'new' ? route.new! : route.legacy).spec.responseHeaders;
@@ -304,13 +304,7 @@ async function captureCall(sent: Promise<UpstreamResponse>, cap: number): Promis
   }
 }
 
-function errorStatus(err: unknown): number {
-  const code = (err as { code?: string } | null)?.code;
-  if (code === 'BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT') return 504;
-  if (code === 'EOPENBREAKER') return 503;
-  return 502;
-}
-
+/** The coded error a failed upstream call is answered with (an open breaker's, the call's own, or UPSTREAM_UNREACHABLE). */
 function toBanyanError(err: unknown, upstream: RuntimeUpstream): BanyanError {
   if (isOpenBreakerError(err)) return new RouterErrors.BANYAN_ERR_ROUTER_BREAKER_OPEN(upstream.url);
   const code = (err as { code?: unknown } | null)?.code;
@@ -318,7 +312,13 @@ function toBanyanError(err: unknown, upstream: RuntimeUpstream): BanyanError {
   return new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(upstream.url, errorText(err));
 }
 
-function sendError(res: ServerResponse, status: number, err: BanyanError, requestId: string): void {
+/** The code's HTTP status (src/router/errors.ts); 502 for a coded error of another area. */
+function statusOf(err: BanyanError): number {
+  return err.status ?? 502;
+}
+
+function sendError(res: ServerResponse, err: BanyanError, requestId: string): void {
+  const status = statusOf(err);
   if (res.headersSent) {
     res.destroy();
     return;
