@@ -80,7 +80,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
 
   const teardown = async () => {
     for (const c of started.reverse()) {
-      await c.stop().catch((err: unknown) => log.error({ err, component: c.name }, 'component failed to stop'));
+      await c.stop().catch((err: unknown) => log.error({ err, componentName: c.name }, 'component failed to stop'));
     }
     started.length = 0;
     // Each resource is forgotten once closed, so a failed start's cleanup and a later stop() never

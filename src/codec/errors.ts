@@ -13,7 +13,7 @@
  *
  * Every code is registered through `defineErrors` so it appears in `errorCatalog()`.
  */
-import { BanyanError, defineErrors, errorCatalog } from '../core/errors.ts';
+import { BanyanError, defineErrors } from '../core/errors.ts';
 
 /** The decode rules, one code each. */
 export const DECODE_RULES = {
@@ -138,10 +138,6 @@ export function decodeError(code: DecodeRule, details: DecodeErrorDetails, extra
   }
 }
 
-export function isDecodeError(err: unknown): err is DecodeError {
-  return err instanceof DecodeError;
-}
-
 /** Bytes as upper-case hex, capped at 64 bytes so a dead-letter header stays small. */
 export function toHex(bytes: Uint8Array, start: number, end: number): string {
   const stop = Math.min(end, start + 64, bytes.length);
@@ -156,9 +152,4 @@ function mapSpecs<T extends Record<string, string>>(rules: T): Record<keyof T, {
   const out = {} as Record<keyof T, { message: string }>;
   for (const [code, rule] of Object.entries(rules)) out[code as keyof T] = { message: rule };
   return out;
-}
-
-/** True when `code` is one of the codec's registered codes (used by tests). */
-export function isCodecErrorCode(code: string): boolean {
-  return errorCatalog().has(code) && /^BANYAN_ERR_(DECODE|ENCODE|CODEC)_/.test(code);
 }

@@ -1,7 +1,8 @@
 /**
  * Typed, coded errors (fastify's FST_ERR_* style): every failure Banyan reports has a stable
  * `code` (BANYAN_ERR_<AREA>_<WHAT>), a `retriable` flag the pipeline uses to decide between
- * retry and dead-letter, and an optional `cause`.
+ * retry and dead-letter, an optional `cause`, and, where HTTP is involved, the `status` an HTTP
+ * server answers with (fastify's createError(code, message, statusCode)).
  *
  * Areas register their codes with `defineErrors`; `errorCatalog()` lists every registered code so
  * a test can check each one is documented (docs/errors.md).
@@ -11,17 +12,21 @@ export interface BanyanErrorSpec {
   /** Human text; `%s` placeholders are filled from the constructor arguments in order. */
   readonly message: string;
   readonly retriable?: boolean;
+  /** HTTP status for an error an HTTP server answers with (the router, the admin API); none: the server's default. */
+  readonly status?: number;
 }
 
 export class BanyanError extends Error {
   readonly code: string;
   readonly retriable: boolean;
+  readonly status: number | undefined;
 
-  constructor(code: string, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+  constructor(code: string, message: string, options: { retriable?: boolean; status?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BanyanError';
     this.code = code;
     this.retriable = options.retriable ?? false;
+    this.status = options.status;
   }
 }
 
@@ -48,7 +53,7 @@ export function defineErrors<const T extends Record<string, BanyanErrorSpec>>(
         const last = args[args.length - 1];
         const cause = last instanceof Error ? last : undefined;
         const parts = cause ? args.slice(0, -1) : args;
-        super(code, formatMessage(spec.message, parts), { retriable: spec.retriable, cause });
+        super(code, formatMessage(spec.message, parts), { retriable: spec.retriable, status: spec.status, cause });
       }
     };
     Object.defineProperty(out[code], 'name', { value: code });

@@ -104,7 +104,7 @@ export interface RouteControlPort {
   recentMismatches(routeId?: string, limit?: number): MismatchSample[];
   /**
    * Merges `override` into the route's current override (fields left undefined keep their value);
-   * takes effect on the next request. Throws BANYAN_ERR_ROUTER_UNKNOWN_ROUTE for an unknown id and
+   * takes effect on the next request. Throws BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE for an unknown id and
    * BANYAN_ERR_ROUTER_INVALID_OVERRIDE for a weight outside 0-100 or a mode needing a missing new upstream.
    * Overrides survive hot reloads while the route id exists.
    */

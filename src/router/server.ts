@@ -36,6 +36,7 @@ export interface RouterOptions {
   readonly host?: string;
   /** Default 0 (an ephemeral port). */
   readonly port?: number;
+  /** The component's logger: it already carries `component`, which the router does not add again. */
   readonly logger?: Logger;
   /** Adds `x-banyan-upstream: legacy|new` to responses (default true). */
   readonly exposeUpstreamHeader?: boolean;
@@ -72,8 +73,8 @@ export interface Router {
 
 /** Loads the routes (throws ConfigError listing every issue when they are invalid) and builds the router. */
 export function createRouter(options: RouterOptions): Router {
-  const logger = (options.logger ?? pino({ level: 'info' })).child({ component: 'router' });
-  const events = createEventBus((event, err) => logger.error({ event, err: String(err) }, 'router event listener failed'));
+  const logger = options.logger ?? pino({ level: 'info' });
+  const events = createEventBus((event, err) => logger.error({ event, err }, 'router event listener failed'));
   const registry = new RouteRegistry();
   const metrics = options.metrics ?? new Registry();
 
@@ -132,9 +133,10 @@ export function createRouter(options: RouterOptions): Router {
     routeRequest(ctx, req, res, clientInfo(req, trustProxy)).catch((err: unknown) => {
       // A bug, not an upstream failure (those are answered inside routeRequest): log it, answer 500.
       const coded = new RouterErrors.BANYAN_ERR_ROUTER_INTERNAL(url, String(err), err instanceof Error ? err : undefined);
-      logger.error({ err: coded, cause: err }, coded.message);
+      // pino's err serializer writes the cause's message and stack after the coded error's.
+      logger.error({ err: coded }, coded.message);
       if (res.headersSent) return void res.destroy();
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
+      res.writeHead(coded.status!, { 'content-type': 'application/json' }).end(JSON.stringify({ code: coded.code, message: coded.message }));
     });
   });
   // fastify's defaults, kept: keep-alive connections idle up to 72 s (longer than common front
@@ -211,5 +213,5 @@ function sendNoRoute(res: ServerResponse, method: string, url: string): void {
   const q = url.indexOf('?');
   const err = new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, q < 0 ? url : url.slice(0, q));
   const payload = JSON.stringify({ code: err.code, message: err.message });
-  res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+  res.writeHead(err.status!, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
 }

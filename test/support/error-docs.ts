@@ -18,9 +18,12 @@ export function renderErrorDocs(catalog: ReadonlyMap<string, BanyanErrorSpec>): 
     '',
   ];
   for (const [area, rows] of byArea) {
-    out.push(`## ${area}`, '', '| code | retriable | message |', '|---|---|---|');
+    // Areas that answer over HTTP (the router, its admin API) also show each code's status; `-`: none (500 if answered).
+    const http = rows.some(([, spec]) => spec.status !== undefined);
+    out.push(`## ${area}`, '', http ? '| code | retriable | HTTP status | message |' : '| code | retriable | message |', http ? '|---|---|---|---|' : '|---|---|---|');
     for (const [code, spec] of rows) {
-      out.push(`| \`${code}\` | ${spec.retriable ? 'yes' : 'no'} | ${spec.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      const status = http ? ` ${spec.status ?? '-'} |` : '';
+      out.push(`| \`${code}\` | ${spec.retriable ? 'yes' : 'no'} |${status} ${spec.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
     }
     out.push('');
   }

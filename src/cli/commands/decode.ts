@@ -13,7 +13,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { deadLetterJson } from '../../codec/index.ts';
-import { codecFlags, describeFailure, endStream, openFromFlags, writeLine } from '../../codec/mapping/cli-options.ts';
+import { codecFlags, describeFailure, endStream, openFromFlags, writeLine } from '../codec-flags.ts';
 
 export const USAGE =
   'usage: banyan decode --copybook F [--codepage cp037] [--format F|FB|V|VB] [--record-length N] [--mapping M] [--on-error dlq|fail|null] [--dlq FILE] [--record NAME] [INPUT]\n';

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { CliIo } from '../io.ts';
 import { writeRecords, type DecodedRecord } from '../../codec/index.ts';
-import { codecFlags, describeFailure, endStream, openFromFlags, writeLine } from '../../codec/mapping/cli-options.ts';
+import { codecFlags, describeFailure, endStream, openFromFlags, writeLine } from '../codec-flags.ts';
 import { MappingErrors } from '../../codec/mapping/errors.ts';
 
 export const USAGE =

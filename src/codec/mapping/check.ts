@@ -91,134 +91,42 @@ export function loadRecordMapping(file: string, options: CheckOptions = {}): Bou
   return mapping;
 }
 
+/**
+ * Schema first, then one binder per mapping section against the copybook's record. Every binder
+ * reports through the same context, so one run lists every issue of the file.
+ */
 function bind(file: string, text: string, options: CheckOptions): { mapping?: BoundMapping; issues: ConfigIssue[] } {
   const checked = checkConfigText(file, text, recordMappingSchema, options);
   if (!checked.ok) return { issues: checked.issues };
   const config = checked.config.value;
   const source = checked.config.source;
   const issues: ConfigIssue[] = [];
-  const at = (path: PathSegment[], rule: string, message: string, atKey = false) => issues.push(source.issueAt(path, rule, message, atKey));
+  const at: Report = (path, rule, message, atKey = false) => void issues.push(source.issueAt(path, rule, message, atKey));
 
   const baseDir = options.baseDir ?? dirname(resolve(file));
   const copybookFile = resolve(baseDir, config.copybook);
-  const copybookDir = config.copybook_dir ? resolve(baseDir, config.copybook_dir) : dirname(copybookFile);
-  let copybook: CopybookLayout;
-  try {
-    copybook = (options.loadCopybook ?? loadCopybook)(copybookFile, {
-      copybookDir,
-      binaryEndianness: config.binary_byte_order,
-      floatFormat: config.float_format,
-      floatEndianness: config.binary_byte_order,
-    });
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    const unreadable = e.code === 'ENOENT' || /ENOENT|no such file/i.test(e.message ?? '');
-    at(['copybook'], unreadable ? 'copybook-unreadable' : 'copybook-syntax', `${copybookFile}: ${firstLine(e.message ?? String(err))}`);
-    return { issues };
-  }
-
+  const copybook = bindCopybook(config, baseDir, copybookFile, options, at);
+  if (!copybook) return { issues };
   const record = pickRecord(copybook, config.record, (message) => at(['record'], 'unknown-record', message));
   if (!record) return { issues };
 
-  const field = (ref: string, path: PathSegment[], atKey = false): Field | undefined => {
-    const r = resolveField(record, ref);
-    if (!r.ok) at(path, 'unknown-field', r.message, atKey);
-    return r.ok ? r.field : undefined;
+  const cx: BindContext = {
+    copybook,
+    record,
+    at,
+    field(ref, path, atKey = false) {
+      const r = resolveField(record, ref);
+      if (!r.ok) at(path, 'unknown-field', r.message, atKey);
+      return r.ok ? r.field : undefined;
+    },
   };
-  // `key` may be a scalar or a list: issues point at the list item, or at `key` itself.
-  const keyOf = (refs: readonly string[], path: PathSegment[], rec: RecordLayout, scalar = false): string[] =>
-    refs.flatMap((ref, i) => {
-      const where = scalar ? path : [...path, i];
-      const r = resolveField(rec, ref);
-      if (!r.ok) {
-        at(where, 'unknown-field', r.message);
-        return [];
-      }
-      if (r.field.kind === 'group' || isInsideTable(rec, r.field)) {
-        at(where, 'key-not-elementary', `key field ${r.field.path} must be an elementary item outside any OCCURS table`);
-        return [];
-      }
-      return [r.field.path];
-    });
-  const codePage = (name: string, path: PathSegment[]) => {
-    try {
-      getCodePage(name);
-    } catch (err) {
-      at(path, 'unknown-codepage', firstLine((err as Error).message));
-    }
-  };
-
-  codePage(config.codepage, ['codepage']);
-  const fieldCodePages = new Map<string, string>();
-  for (const [ref, cp] of Object.entries(config.field_codepages)) {
-    const f = field(ref, ['field_codepages', ref], true);
-    codePage(cp, ['field_codepages', ref]);
-    if (f) fieldCodePages.set(f.path, cp);
-  }
-
-  const keyRefs = config.key === undefined ? [] : Array.isArray(config.key) ? config.key : [config.key];
-  const keyPaths = keyOf(keyRefs, ['key'], record, !Array.isArray(config.key));
-
-  const renames = new Map<string, string>();
-  for (const [ref, name] of Object.entries(config.rename)) {
-    const f = field(ref, ['rename', ref], true);
-    if (f) renames.set(f.path, name);
-  }
-  const masks = new Map<string, RecordMappingConfig['mask'][string]>();
-  for (const [ref, mask] of Object.entries(config.mask)) {
-    const f = field(ref, ['mask', ref], true);
-    if (f) masks.set(f.path, mask);
-  }
-
-  for (const table of Object.keys(config.occurs_mappings)) {
-    const f = field(table, ['occurs_mappings', table], true);
-    if (f && !f.occurs?.dependingOn) at(['occurs_mappings', table], 'not-a-variable-table', `${f.path} has no OCCURS DEPENDING ON`, true);
-  }
-
-  let segments: BoundSegments | undefined;
-  if (config.segments) {
-    const segField = field(config.segments.field, ['segments', 'field']);
-    const byId = new Map<string, BoundSegmentCase>();
-    config.segments.cases.forEach((c, i) => {
-      const base: PathSegment[] = ['segments', 'cases', i];
-      let caseRecord: RecordLayout | undefined;
-      if (c.record) caseRecord = pickRecord(copybook, c.record, (m) => at([...base, 'record'], 'unknown-record', m));
-      let branchPath: string | undefined;
-      if (c.branch) {
-        const b = field(c.branch, [...base, 'branch']);
-        if (b && !b.redefines && !b.redefinedBy) at([...base, 'branch'], 'not-a-redefines', `${b.path} is not part of a REDEFINES`);
-        else if (b) branchPath = b.path;
-      }
-      const keyPathsOfCase = c.key ? keyOf(c.key, [...base, 'key'], caseRecord ?? record) : undefined;
-      const bound: BoundSegmentCase = { ids: c.ids, branchPath, record: caseRecord, topic: c.topic, keyPaths: keyPathsOfCase };
-      for (const id of c.ids) byId.set(id.trimEnd(), bound);
-    });
-    if (segField) segments = { fieldPath: segField.path, otherwise: config.segments.otherwise, byId };
-  }
-
-  const redefines: BoundRedefinesRule[] = [];
-  config.redefines.forEach((rule, i) => {
-    const base: PathSegment[] = ['redefines', i];
-    const target = field(rule.field, [...base, 'field']);
-    const by = field(rule.by, [...base, 'by']);
-    if (target && !target.redefines && !target.redefinedBy) {
-      at([...base, 'field'], 'not-a-redefines', `${target.path} is not part of a REDEFINES`);
-      return;
-    }
-    const cases = new Map<string, string>();
-    for (const [value, ref] of Object.entries(rule.cases)) {
-      const b = field(ref, [...base, 'cases', value]);
-      if (b) cases.set(value, b.path);
-    }
-    if (!target || !by) return;
-    const basePath = target.redefines ? siblingPath(target.path, target.redefines) : target.path;
-    const baseField = resolveField(record, basePath);
-    const branchPaths = baseField.ok ? [baseField.field.path, ...(baseField.field.redefinedBy ?? [])] : [target.path];
-    for (const [value, p] of cases) {
-      if (!branchPaths.includes(p)) at([...base, 'cases', value], 'not-a-redefines', `${p} is not a branch of the REDEFINES of ${branchPaths[0]}`);
-    }
-    redefines.push({ branchPaths, byPath: by.path, cases, otherwise: rule.otherwise });
-  });
+  const fieldCodePages = bindCodePages(config, cx);
+  const keyPaths = bindKey(config.key, ['key'], record, cx);
+  const renames = bindFieldMap(config.rename, 'rename', cx);
+  const masks = bindFieldMap(config.mask, 'mask', cx);
+  bindOccursMappings(config.occurs_mappings, cx);
+  const segments = config.segments ? bindSegments(config.segments, cx) : undefined;
+  const redefines = config.redefines.flatMap((rule, i) => bindRedefinesRule(rule, ['redefines', i], cx) ?? []);
 
   if (issues.length > 0) return { issues: sortByPosition(issues) };
   const mapping: BoundMapping = {
@@ -236,6 +144,147 @@ function bind(file: string, text: string, options: CheckOptions): { mapping?: Bo
     sensitivePaths: [...masks.keys()],
   };
   return { mapping, issues };
+}
+
+type Report = (path: PathSegment[], rule: string, message: string, atKey?: boolean) => void;
+
+/** What every section binder shares: the copybook, the mapped record and where issues go. */
+interface BindContext {
+  readonly copybook: CopybookLayout;
+  readonly record: RecordLayout;
+  readonly at: Report;
+  /** Resolves a field of the record, reporting `unknown-field` at `path` when it is not there (or is ambiguous). */
+  field(ref: string, path: PathSegment[], atKey?: boolean): Field | undefined;
+}
+
+/**
+ * The copybook error codes that mean "cannot be read" rather than "cannot be parsed": the codec's
+ * own (copybook/errors.ts), and Node's ENOENT from an injected loader that reads files itself.
+ */
+const UNREADABLE_CODES: ReadonlySet<string> = new Set(['BANYAN_ERR_COPYBOOK_UNREADABLE', 'ENOENT']);
+
+/**
+ * `copybook`, `copybook_dir` (relative to `baseDir`, the mapping's directory; default: the
+ * copybook's), `binary_byte_order`, `float_format`: the parsed copybook, or undefined after
+ * reporting why not.
+ */
+function bindCopybook(config: RecordMappingConfig, baseDir: string, copybookFile: string, options: CheckOptions, at: Report): CopybookLayout | undefined {
+  const copybookDir = config.copybook_dir ? resolve(baseDir, config.copybook_dir) : dirname(copybookFile);
+  try {
+    return (options.loadCopybook ?? loadCopybook)(copybookFile, {
+      copybookDir,
+      binaryEndianness: config.binary_byte_order,
+      floatFormat: config.float_format,
+      floatEndianness: config.binary_byte_order,
+    });
+  } catch (err) {
+    const e = err as { code?: unknown; message?: string };
+    const unreadable = typeof e.code === 'string' && UNREADABLE_CODES.has(e.code);
+    at(['copybook'], unreadable ? 'copybook-unreadable' : 'copybook-syntax', `${copybookFile}: ${firstLine(e.message ?? String(err))}`);
+    return undefined;
+  }
+}
+
+/** `codepage` and `field_codepages`: every name known to the codec; the overrides by layout path. */
+function bindCodePages(config: RecordMappingConfig, cx: BindContext): Map<string, string> {
+  const known = (name: string, path: PathSegment[]) => {
+    try {
+      getCodePage(name);
+    } catch (err) {
+      cx.at(path, 'unknown-codepage', firstLine((err as Error).message));
+    }
+  };
+  known(config.codepage, ['codepage']);
+  const fieldCodePages = new Map<string, string>();
+  for (const [ref, cp] of Object.entries(config.field_codepages)) {
+    const f = cx.field(ref, ['field_codepages', ref], true);
+    known(cp, ['field_codepages', ref]);
+    if (f) fieldCodePages.set(f.path, cp);
+  }
+  return fieldCodePages;
+}
+
+/**
+ * `key` (of the mapping or of a segment case): the layout paths of elementary fields outside any
+ * OCCURS table. A scalar key's issues point at `key` itself, a list's at the item.
+ */
+function bindKey(key: string | readonly string[] | undefined, path: PathSegment[], rec: RecordLayout, cx: BindContext): string[] {
+  if (key === undefined) return [];
+  const refs = typeof key === 'string' ? [key] : key;
+  return refs.flatMap((ref, i) => {
+    const where = typeof key === 'string' ? path : [...path, i];
+    const r = resolveField(rec, ref);
+    if (!r.ok) {
+      cx.at(where, 'unknown-field', r.message);
+      return [];
+    }
+    if (r.field.kind === 'group' || isInsideTable(rec, r.field)) {
+      cx.at(where, 'key-not-elementary', `key field ${r.field.path} must be an elementary item outside any OCCURS table`);
+      return [];
+    }
+    return [r.field.path];
+  });
+}
+
+/** `rename` and `mask`: field reference -> value, keyed by layout path. */
+function bindFieldMap<V>(entries: Readonly<Record<string, V>>, section: 'rename' | 'mask', cx: BindContext): Map<string, V> {
+  const out = new Map<string, V>();
+  for (const [ref, value] of Object.entries(entries)) {
+    const f = cx.field(ref, [section, ref], true);
+    if (f) out.set(f.path, value);
+  }
+  return out;
+}
+
+/** `occurs_mappings`: each names a table with OCCURS DEPENDING ON. */
+function bindOccursMappings(mappings: RecordMappingConfig['occurs_mappings'], cx: BindContext): void {
+  for (const table of Object.keys(mappings)) {
+    const f = cx.field(table, ['occurs_mappings', table], true);
+    if (f && !f.occurs?.dependingOn) cx.at(['occurs_mappings', table], 'not-a-variable-table', `${f.path} has no OCCURS DEPENDING ON`, true);
+  }
+}
+
+/** `segments`: the id field, and per case its record, REDEFINES branch, topic and key. */
+function bindSegments(segments: NonNullable<RecordMappingConfig['segments']>, cx: BindContext): BoundSegments | undefined {
+  const segField = cx.field(segments.field, ['segments', 'field']);
+  const byId = new Map<string, BoundSegmentCase>();
+  segments.cases.forEach((c, i) => {
+    const base: PathSegment[] = ['segments', 'cases', i];
+    const caseRecord = c.record ? pickRecord(cx.copybook, c.record, (m) => cx.at([...base, 'record'], 'unknown-record', m)) : undefined;
+    let branchPath: string | undefined;
+    if (c.branch) {
+      const b = cx.field(c.branch, [...base, 'branch']);
+      if (b && !b.redefines && !b.redefinedBy) cx.at([...base, 'branch'], 'not-a-redefines', `${b.path} is not part of a REDEFINES`);
+      else if (b) branchPath = b.path;
+    }
+    const keyPaths = c.key ? bindKey(c.key, [...base, 'key'], caseRecord ?? cx.record, cx) : undefined;
+    const bound: BoundSegmentCase = { ids: c.ids, branchPath, record: caseRecord, topic: c.topic, keyPaths };
+    for (const id of c.ids) byId.set(id.trimEnd(), bound);
+  });
+  return segField ? { fieldPath: segField.path, otherwise: segments.otherwise, byId } : undefined;
+}
+
+/** One `redefines` rule: the REDEFINES it chooses in, the selecting field, and a branch per value. */
+function bindRedefinesRule(rule: RecordMappingConfig['redefines'][number], base: PathSegment[], cx: BindContext): BoundRedefinesRule | undefined {
+  const target = cx.field(rule.field, [...base, 'field']);
+  const by = cx.field(rule.by, [...base, 'by']);
+  if (target && !target.redefines && !target.redefinedBy) {
+    cx.at([...base, 'field'], 'not-a-redefines', `${target.path} is not part of a REDEFINES`);
+    return undefined;
+  }
+  const cases = new Map<string, string>();
+  for (const [value, ref] of Object.entries(rule.cases)) {
+    const b = cx.field(ref, [...base, 'cases', value]);
+    if (b) cases.set(value, b.path);
+  }
+  if (!target || !by) return undefined;
+  const basePath = target.redefines ? siblingPath(target.path, target.redefines) : target.path;
+  const baseField = resolveField(cx.record, basePath);
+  const branchPaths = baseField.ok ? [baseField.field.path, ...(baseField.field.redefinedBy ?? [])] : [target.path];
+  for (const [value, p] of cases) {
+    if (!branchPaths.includes(p)) cx.at([...base, 'cases', value], 'not-a-redefines', `${p} is not a branch of the REDEFINES of ${branchPaths[0]}`);
+  }
+  return { branchPaths, byPath: by.path, cases, otherwise: rule.otherwise };
 }
 
 /** Picks the record named `name`, or the only record. Reports through `report` otherwise. */

@@ -54,6 +54,7 @@ export interface Publisher {
 
 export interface PublisherOptions {
   kafka: KafkaClient;
+  /** The owning component's logger (it carries `component`; the publisher does not add it again). */
   logger?: Logger;
   /** kafkajs' retries inside one publish() before it rejects (kafkajs defaults: 5, 300 ms, 30 s). */
   retry?: { retries?: number; initialRetryTimeMs?: number; maxRetryTimeMs?: number };
@@ -71,7 +72,7 @@ export interface PublisherOptions {
 }
 
 export function createPublisher(options: PublisherOptions): Publisher {
-  const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'kafka-publisher' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
   let closed = false;

@@ -35,6 +35,7 @@ export interface ControlPlaneOptions {
    */
   readonly registry?: Registry;
   readonly decommission?: DecommissionCriteria;
+  /** The component's logger: it already carries `component`, which the control plane does not add again. */
   readonly logger?: Logger;
   readonly now?: () => number;
   /** Rollout tick period (default 1000 ms; 0: tests call controller.tick()). */
@@ -58,7 +59,7 @@ const DEFAULT_CRITERIA: DecommissionCriteria = { legacyZeroDays: 14, minMatchRat
 
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const now = options.now ?? Date.now;
-  const logger = options.logger?.child({ component: 'router-control' });
+  const logger = options.logger;
   const registry = options.registry ?? new Registry();
   const metrics = createRouterMetrics(registry);
   const stats = createRouterStats({ now, metrics });

@@ -32,18 +32,6 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-/** HTTP status per control-plane and data-plane error code; anything else is a 500. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  BANYAN_ERR_ROUTERCTL_UNAUTHORIZED: 401,
-  BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE: 404,
-  BANYAN_ERR_ROUTER_UNKNOWN_ROUTE: 404,
-  BANYAN_ERR_ROUTERCTL_REASON_REQUIRED: 400,
-  BANYAN_ERR_ROUTERCTL_INVALID_CHANGE: 400,
-  BANYAN_ERR_ROUTER_INVALID_OVERRIDE: 400,
-  BANYAN_ERR_ROUTERCTL_NO_ROLLOUT: 409,
-  BANYAN_ERR_ROUTERCTL_PHASE: 409,
-};
-
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   // Throws BANYAN_ERR_ROUTERCTL_NO_TOKENS at construction: no token, no admin API.
   const verifier = createTokenVerifier(options.tokens);
@@ -56,16 +44,18 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     if (!name) {
       const err = new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNAUTHORIZED();
       return reply
-        .code(401)
+        .code(err.status!)
         .header('www-authenticate', 'Bearer realm="banyan-admin"')
         .send({ code: err.code, message: err.message });
     }
     req.adminTokenName = name;
   };
 
+  // A coded error answers with its code's status (src/router/rollout/control-errors.ts, src/router/errors.ts),
+  // 500 without one; fastify's own errors (body too large, bad JSON) with their statusCode.
   app.setErrorHandler((err: FastifyError | BanyanError, req, reply) => {
     const code = err.code ?? 'BANYAN_ERR_ROUTERCTL_INTERNAL';
-    const status = STATUS_BY_CODE[code] ?? (err instanceof BanyanError ? 500 : ((err as FastifyError).statusCode ?? 500));
+    const status = err instanceof BanyanError ? (err.status ?? 500) : ((err as FastifyError).statusCode ?? 500);
     if (status >= 500) options.logger?.error({ err, url: req.url }, 'admin request failed');
     void reply.code(status).send({ code, message: err.message });
   });

@@ -5,6 +5,7 @@
  */
 import type { RouteMode, RouteOverride, RouteView, BreakerState, Side } from '../contracts.ts';
 import { RouterErrors } from '../errors.ts';
+import { RouterControlErrors } from '../rollout/control-errors.ts';
 import { compileMatch, type CompiledMatch, type RequestShape } from '../match/route-matcher.ts';
 import { parseUpstream, type UpstreamTarget } from '../proxy/upstream.ts';
 import type { RouteTableSpec } from './load-routes.ts';
@@ -109,7 +110,7 @@ export class RouteRegistry {
 
   applyOverride(id: string, override: RouteOverride): void {
     const route = this.#byId.get(id);
-    if (!route) throw new RouterErrors.BANYAN_ERR_ROUTER_UNKNOWN_ROUTE(id);
+    if (!route) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE(id);
     if (override.weight !== undefined && !(Number.isFinite(override.weight) && override.weight >= 0 && override.weight <= 100)) {
       throw new RouterErrors.BANYAN_ERR_ROUTER_INVALID_OVERRIDE(id, `weight ${override.weight} is outside 0-100`);
     }
@@ -123,7 +124,7 @@ export class RouteRegistry {
 
   clearOverride(id: string): void {
     const route = this.#byId.get(id);
-    if (!route) throw new RouterErrors.BANYAN_ERR_ROUTER_UNKNOWN_ROUTE(id);
+    if (!route) throw new RouterControlErrors.BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE(id);
     this.#overrides.delete(id);
     applyEffective(route, undefined);
   }

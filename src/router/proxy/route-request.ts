@@ -3,10 +3,11 @@
  * bucket), call it through its breaker, fall back to legacy when new is broken, stream the answer,
  * mirror a copy for shadow comparison, and report a RequestOutcome.
  *
- * Fallback rules (issue 3, "Safety"): an open new-side breaker sends the request to legacy (nothing
- * was sent yet, so any method); a request that failed on new (5xx, timeout, connection error) is
- * retried once on legacy only when it is idempotent (RFC 9110 section 9.2.2: GET, HEAD, OPTIONS,
- * TRACE, PUT, DELETE) or carries an Idempotency-Key, and its body was buffered so it can be replayed.
+ * Decide, then act: chooseSide (split/choose-side.ts) picks the side, decideFallback (fallback.ts)
+ * says what to do once that side's call has ended (serve it, fall back to legacy, or abandon a
+ * request whose client left), and this handler performs the two decisions. Fallback rules (issue 3,
+ * "Safety") are in fallback.ts; idempotent means RFC 9110 section 9.2.2 (GET, HEAD, OPTIONS, TRACE,
+ * PUT, DELETE) or an Idempotency-Key header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -22,7 +23,8 @@ import { isOpenBreakerError, type UpstreamBreakers } from '../breaker/upstream-b
 import type { CapturedResponse } from '../shadow/capture.ts';
 import type { RouterEventBus } from './event-bus.ts';
 import { clientResponseHeaders, requestIdOf, upstreamRequestHeaders, type ClientInfo, type ForwardingOptions } from './headers.ts';
-import { ClientGoneError, ClientLink, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
+import { decideFallback, outcomeOf, settle } from './fallback.ts';
+import { ClientLink, UpstreamStatusError, type UpstreamResponse } from './upstream.ts';
 
 /** What the request path needs from the shadow module. */
 export interface ShadowHook {
@@ -81,7 +83,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   const found = ctx.registry.find(shape);
   if (!found) {
     req.resume();
-    return sendError(res, 404, new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, path), requestId);
+    return sendError(res, new RouterErrors.BANYAN_ERR_ROUTER_NO_ROUTE(method, path), requestId);
   }
   const { route, params } = found;
 
@@ -98,7 +100,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       body = await bufferUpTo(req, route.maxBufferedBodyBytes);
     } catch (err) {
       // The client went away mid-upload: nothing to send anywhere, and not a router bug (500).
-      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'request body ended early');
+      ctx.logger.debug({ route: route.id, requestId, err }, 'request body ended early');
       return void res.destroy();
     }
   } else if (hasBody) body = req;
@@ -139,51 +141,34 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
   };
 
   const chosen = decision.side;
-  let servedBy: Side = chosen;
-  let chosenFailed = false;
-  let fellBack = false;
-  let response: UpstreamResponse | undefined;
-  let failure: unknown;
-  try {
-    response = await upstream.call(chosen, false);
-  } catch (err) {
-    failure = err;
-  }
-  if (failure instanceof ClientGoneError) {
+  const first = await settle(upstream.call(chosen, false));
+  const next = decideFallback({
+    chosen,
+    outcome: outcomeOf(first),
+    idempotent,
+    replayable,
+    clientGone: clientGone.gone,
+    shadowing,
+  });
+  if (next.action === 'abandon') {
     // nginx's 499 "client closed request": counted, but not as a failure of either side.
-    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status: 499, latencyMs: 0, chosenFailed: false, fellBack: false, at: Date.now() });
+    ctx.events.emit('request', { routeId: route.id, servedBy: chosen, chosen, status: 499, latencyMs: 0, chosenFailed: false, fellBack: false, at: Date.now() });
     return;
   }
-  if (failure !== undefined && chosen === 'new') {
-    const failedResponse = failure instanceof UpstreamStatusError ? failure.response : undefined;
-    const serverFailure = failedResponse === undefined || failedResponse.status >= 500;
-    if (serverFailure) chosenFailed = true;
-    const canRetry = isOpenBreakerError(failure) || (serverFailure && idempotent && replayable);
-    if (canRetry && !clientGone.gone) {
-      if (failedResponse) failedResponse.body.dump();
-      ctx.logger.warn({ route: route.id, requestId, err: errorText(failure) }, 'new side failed; falling back to legacy');
-      fellBack = true;
-      servedBy = 'legacy';
-      failure = undefined;
-      try {
-        response = await upstream.call('legacy', false);
-      } catch (err) {
-        failure = err;
-      }
-    }
+  const fellBack = next.action === 'fall-back';
+  if (fellBack) {
+    first.response?.body.dump();
+    ctx.logger.warn({ route: route.id, requestId, err: first.failure }, 'new side failed; falling back to legacy');
   }
-  if (failure instanceof UpstreamStatusError) {
-    response = failure.response;
-    failure = undefined;
-  }
-  if (chosen === 'new' && response && response.status >= 500 && !fellBack) chosenFailed = true;
+  const servedBy: Side = fellBack ? 'legacy' : chosen;
+  const { response, failure } = fellBack ? await settle(upstream.call('legacy', false)) : first;
+  const { chosenFailed } = next;
 
   if (!response) {
-    const status = errorStatus(failure);
-    if (servedBy === chosen) chosenFailed = true;
-    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status, latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
-    ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: errorText(failure) }, 'upstream failed');
-    return sendError(res, status, toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy), requestId);
+    const error = toBanyanError(failure, servedBy === 'new' ? route.new! : route.legacy);
+    ctx.events.emit('request', { routeId: route.id, servedBy, chosen, status: statusOf(error), latencyMs: 0, chosenFailed, fellBack, at: Date.now() });
+    ctx.logger.warn({ route: route.id, requestId, side: servedBy, err: failure }, 'upstream failed');
+    return sendError(res, error, requestId);
   }
 
   const sideRules = (servedBy === 'new' ? route.new! : route.legacy).spec.responseHeaders;
@@ -201,30 +186,37 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
     at: Date.now(),
   });
 
-  if (!(shadowing && !fellBack && replayable && ctx.shadow)) {
-    try {
-      await response.body.pipeTo(res);
-    } catch (err) {
-      ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
-    }
-    return;
+  const streamed =
+    next.action === 'serve' && next.mirror && ctx.shadow
+      ? streamMirrored(ctx.shadow, { route, method, url, requestId, servedSide: servedBy }, response, res, upstream)
+      : response.body.pipeTo(res);
+  try {
+    await streamed;
+  } catch (err) {
+    ctx.logger.debug({ route: route.id, requestId, err }, 'response stream ended early');
   }
+}
 
-  // Shadowed: the served body is observed chunk by chunk as it goes to the client (capped copy).
-  const cap = route.shadow?.maxBodyBytes ?? 1_048_576;
+/**
+ * Streams the served body to the client, observing it chunk by chunk (a capped copy), and starts
+ * the shadow comparison against it; resolves when the client has the whole body.
+ */
+function streamMirrored(
+  shadow: ShadowHook,
+  job: Pick<ShadowJob, 'route' | 'method' | 'url' | 'requestId' | 'servedSide'>,
+  served: UpstreamResponse,
+  res: ServerResponse,
+  upstream: UpstreamCaller,
+): Promise<void> {
+  const cap = job.route.shadow?.maxBodyBytes ?? 1_048_576;
   const chunks: Buffer[] = [];
   let size = 0;
-  const served = response;
   const streamed = served.body.pipeTo(res, (chunk) => {
     size += chunk.length;
     if (size <= cap) chunks.push(chunk);
   });
-  ctx.shadow.run({
-    route,
-    method,
-    url,
-    requestId,
-    servedSide: servedBy,
+  shadow.run({
+    ...job,
     served: streamed.then(
       (): CapturedResponse => ({ status: served.status, headers: served.headers, body: size > cap ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated: size > cap }),
       (err: unknown): CapturedResponse => ({ status: served.status, headers: served.headers, body: Buffer.alloc(0), truncated: false, error: errorText(err) }),
@@ -233,11 +225,7 @@ export async function routeRequest(ctx: RequestContext, req: IncomingMessage, re
       return captureCall(upstream.call(side, true), cap);
     },
   });
-  try {
-    await streamed;
-  } catch (err) {
-    ctx.logger.debug({ route: route.id, requestId, err: errorText(err) }, 'response stream ended early');
-  }
+  return streamed;
 }
 
 function cohortKey(
@@ -304,13 +292,7 @@ async function captureCall(sent: Promise<UpstreamResponse>, cap: number): Promis
   }
 }
 
-function errorStatus(err: unknown): number {
-  const code = (err as { code?: string } | null)?.code;
-  if (code === 'BANYAN_ERR_ROUTER_UPSTREAM_TIMEOUT') return 504;
-  if (code === 'EOPENBREAKER') return 503;
-  return 502;
-}
-
+/** The coded error a failed upstream call is answered with (an open breaker's, the call's own, or UPSTREAM_UNREACHABLE). */
 function toBanyanError(err: unknown, upstream: RuntimeUpstream): BanyanError {
   if (isOpenBreakerError(err)) return new RouterErrors.BANYAN_ERR_ROUTER_BREAKER_OPEN(upstream.url);
   const code = (err as { code?: unknown } | null)?.code;
@@ -318,7 +300,13 @@ function toBanyanError(err: unknown, upstream: RuntimeUpstream): BanyanError {
   return new RouterErrors.BANYAN_ERR_ROUTER_UPSTREAM_UNREACHABLE(upstream.url, errorText(err));
 }
 
-function sendError(res: ServerResponse, status: number, err: BanyanError, requestId: string): void {
+/** The code's HTTP status (src/router/errors.ts); 502 for a coded error of another area. */
+function statusOf(err: BanyanError): number {
+  return err.status ?? 502;
+}
+
+function sendError(res: ServerResponse, err: BanyanError, requestId: string): void {
+  const status = statusOf(err);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -71,13 +71,21 @@ export class ClientLink {
 
 /** A 4xx/5xx answer as an error, so the breaker's errorFilter can decide which ones count. */
 export class UpstreamStatusError extends Error {
-  readonly response: UpstreamResponse;
   readonly upstream: string;
+  readonly status: number;
+  // Private, behind a getter: pino's err serializer copies enumerable fields, and the response's
+  // headers (Set-Cookie) and body stream do not belong in a log line.
+  readonly #response: UpstreamResponse;
   constructor(upstream: string, response: UpstreamResponse) {
     super(`upstream ${upstream} answered ${response.status}`);
     this.name = 'UpstreamStatusError';
     this.upstream = upstream;
-    this.response = response;
+    this.status = response.status;
+    this.#response = response;
+  }
+
+  get response(): UpstreamResponse {
+    return this.#response;
   }
 }
 

@@ -48,7 +48,7 @@ export function createKafkaMismatchSink(options: KafkaMismatchSinkOptions): Kafk
       } catch (err) {
         // Not retried here: the publisher already retried inside publish(); a mismatch is a sample.
         dropped += batch.length;
-        options.logger.warn({ topic: options.topic, records: batch.length, err: String(err) }, 'mismatch records not published');
+        options.logger.warn({ topic: options.topic, records: batch.length, err }, 'mismatch records not published');
       }
     }
   };

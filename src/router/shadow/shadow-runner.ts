@@ -103,7 +103,7 @@ export function createShadowRunner(deps: ShadowRunnerDeps): ShadowRunner {
     };
     deps.samples.add(record);
     if (deps.sink) {
-      await deps.sink.publish(record).catch((err: unknown) => deps.logger.warn({ route: job.route.id, err: String(err) }, 'mismatch sink failed'));
+      await deps.sink.publish(record).catch((err: unknown) => deps.logger.warn({ route: job.route.id, err }, 'mismatch sink failed'));
     }
   };
 
@@ -118,7 +118,7 @@ export function createShadowRunner(deps: ShadowRunnerDeps): ShadowRunner {
     run(job) {
       const spec = job.route.shadow ?? DEFAULT_SHADOW;
       const p = compareJob(job, spec)
-        .catch((err: unknown) => deps.logger.warn({ route: job.route.id, err: String(err) }, 'shadow comparison failed'))
+        .catch((err: unknown) => deps.logger.warn({ route: job.route.id, err }, 'shadow comparison failed'))
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     },

@@ -60,14 +60,9 @@ export const RULES: readonly ImportRule[] = [
   },
 ];
 
-/** Every import the rules forbid, unless `allowed` lists it (`file -> resolved target`). */
-export function checkImports(edges: readonly ImportEdge[], rules: readonly ImportRule[], allowed: ReadonlySet<string> = new Set()): Violation[] {
-  return edges.flatMap((edge) => rules.filter((r) => r.forbids(edge) && !allowed.has(edgeKey(edge))).map((r) => ({ rule: r.name, edge })));
-}
-
-export function edgeKey(edge: ImportEdge): string {
-  const t = edge.target;
-  return `${edge.file} -> ${t.kind === 'file' ? t.path : t.name}`;
+/** Every import the rules forbid. */
+export function checkImports(edges: readonly ImportEdge[], rules: readonly ImportRule[]): Violation[] {
+  return edges.flatMap((edge) => rules.filter((r) => r.forbids(edge)).map((r) => ({ rule: r.name, edge })));
 }
 
 export function describeViolation({ rule, edge }: Violation): string {
@@ -76,30 +71,13 @@ export function describeViolation({ rule, edge }: Violation): string {
   return `${edge.file}:${edge.line} imports '${edge.specifier}'${resolved}: breaks "${rule}"`;
 }
 
-/**
- * Temporary: imports that other branches of issue 11 are removing in parallel. Each entry is one
- * exact `file -> target`; nothing else is excused, and an entry whose import is gone fails the test
- * below, so the list cannot outlive its reason.
- */
-const PENDING_ON_OTHER_BRANCHES: ReadonlySet<string> = new Set([
-  // removed when the cli-options move merges (issue 11): CLI code leaves src/codec.
-  'src/codec/mapping/cli-options.ts -> src/cli/io.ts',
-]);
-
 const root = new URL('../../../', import.meta.url).pathname;
 
 test('the imports of src/ keep the whiteboard rules', () => {
   const edges = importGraph(readSourceTree(root, 'src'));
   assert.ok(edges.length > 500, `expected the whole of src/, found ${edges.length} imports`);
-  const violations = checkImports(edges, RULES, PENDING_ON_OTHER_BRANCHES).map(describeViolation);
+  const violations = checkImports(edges, RULES).map(describeViolation);
   assert.deepEqual(violations, [], `imports that break the architecture rules:\n${violations.join('\n')}`);
-});
-
-test('every temporarily allowed import still exists and still breaks a rule (else remove it from the list)', () => {
-  const edges = importGraph(readSourceTree(root, 'src'));
-  const breaking = new Set(checkImports(edges, RULES).map((v) => edgeKey(v.edge)));
-  const stale = [...PENDING_ON_OTHER_BRANCHES].filter((key) => !breaking.has(key));
-  assert.deepEqual(stale, [], `no longer needed in PENDING_ON_OTHER_BRANCHES:\n${stale.join('\n')}`);
 });
 
 test('the walker finds every kind of import, resolves it, and reports each violation by file, line and import', () => {
@@ -155,8 +133,4 @@ test('the walker finds every kind of import, resolves it, and reports each viola
     `src/router/server.ts:1 imports 'kafkajs': breaks "${RULES[3]!.name}"`,
     `src/router/admin/router-component.ts:1 imports '../../index.ts' (src/index.ts): breaks "${RULES[4]!.name}"`,
   ]);
-  // An allow-list entry excuses exactly its own import.
-  const excused = checkImports(edges, RULES, new Set(['src/codec/decode.ts -> src/cli/io.ts'])).map((v) => edgeKey(v.edge));
-  assert.ok(!excused.includes('src/codec/decode.ts -> src/cli/io.ts'));
-  assert.ok(excused.includes('src/codec/decode.ts -> src/connectors/file/x.ts'));
 });

@@ -49,9 +49,9 @@ test('overrides merge field by field, clear back to the YAML values, and survive
 
 test('invalid overrides are refused with coded errors', () => {
   const reg = registry();
-  assert.throws(() => reg.applyOverride('nope', { weight: 1 }), { code: 'BANYAN_ERR_ROUTER_UNKNOWN_ROUTE' });
+  assert.throws(() => reg.applyOverride('nope', { weight: 1 }), { code: 'BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE' });
   assert.throws(() => reg.applyOverride('accounts', { weight: 101 }), { code: 'BANYAN_ERR_ROUTER_INVALID_OVERRIDE' });
   assert.throws(() => reg.applyOverride('accounts', { weight: Number.NaN }), { code: 'BANYAN_ERR_ROUTER_INVALID_OVERRIDE' });
   assert.throws(() => reg.applyOverride('inactive', { mode: 'canary' }), { code: 'BANYAN_ERR_ROUTER_INVALID_OVERRIDE' });
-  assert.throws(() => reg.clearOverride('nope'), { code: 'BANYAN_ERR_ROUTER_UNKNOWN_ROUTE' });
+  assert.throws(() => reg.clearOverride('nope'), { code: 'BANYAN_ERR_ROUTERCTL_UNKNOWN_ROUTE' });
 });

@@ -7,12 +7,10 @@ import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import type { CliIo } from '../../cli/io.ts';
-import { formatIssue } from '../../config/issues.ts';
-import { loadCopybook, openRecordCodec, type OpenedRecordCodec } from '../index.ts';
-import type { FramingOptions } from '../framing/options.ts';
-import { loadRecordMapping } from './check.ts';
-import { framingOptionsOf } from './framing.ts';
+import type { CliIo } from './io.ts';
+import { formatIssue } from '../config/issues.ts';
+import { loadCopybook, loadRecordMapping, openRecordCodec, type FramingOptions, type OpenedRecordCodec } from '../codec/index.ts';
+import { framingOptionsOf } from '../codec/mapping/framing.ts';
 
 export interface CodecFlags {
   readonly copybook?: string;
@@ -112,10 +110,6 @@ function flagFraming(flags: CodecFlags, recordLength: number, base: FramingOptio
 /** Writes one line, waiting for the stream to drain when its buffer is full (constant memory). */
 export async function writeLine(out: Writable, line: string): Promise<void> {
   if (!out.write(`${line}\n`)) await once(out, 'drain');
-}
-
-export async function writeBytes(out: Writable, bytes: Uint8Array): Promise<void> {
-  if (!out.write(bytes)) await once(out, 'drain');
 }
 
 export async function endStream(out: Writable): Promise<void> {
