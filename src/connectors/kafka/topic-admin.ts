@@ -50,6 +50,15 @@ export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
     }
   };
 
+  /** partitionCount, asking again for up to ~5 s while a just-created topic is not in the metadata yet. */
+  const visiblePartitionCount = async (topic: string): Promise<number | undefined> => {
+    for (let delayMs = 100; ; delayMs *= 2) {
+      const count = await partitionCount(topic);
+      if (count !== undefined || delayMs > 2000) return count;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  };
+
   return {
     async ensureTopics(requests) {
       const wanted = requests.map((r) => ({ ...defaults, ...r, configs: { ...defaults.configs, ...(r.configs ?? {}) } }));
@@ -74,13 +83,16 @@ export function createTopicAdmin(options: TopicAdminOptions): TopicAdmin {
           }
         } catch (err) {
           const facts = kafkajsErrorFacts(err);
-          if (facts.type !== 'TOPIC_ALREADY_EXISTS') {
+          // waitForLeaders reads metadata right after the create; a broker that has not caught up
+          // yet answers UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE for a topic that was
+          // created. The visibility check below waits for it instead of failing the create.
+          if (!['TOPIC_ALREADY_EXISTS', 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'].includes(facts.type ?? '')) {
             throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_CREATE_FAILED(missing.map((w) => w.topic).join(', '), facts.root.message, err as Error);
           }
         }
       }
       for (const w of todo) {
-        const count = await partitionCount(w.topic);
+        const count = await visiblePartitionCount(w.topic);
         if (count === undefined) throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_CREATE_FAILED(w.topic, 'topic is not visible after creation');
         if (count !== w.partitions) throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH(w.topic, count, w.partitions);
         known.set(w.topic, count);
