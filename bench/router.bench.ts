@@ -322,7 +322,7 @@ interface Report {
 function markdown(r: Report, runtimes: NodeRuntimes): string {
   const ms = (us: number) => (us / 1000).toFixed(3);
   const k = (rps: number) => `${(rps / 1000).toFixed(1)}k`;
-  const on = (n: NodeRuntime) => `Node ${n.version.slice(1)}${n.loaderArgs.length > 0 ? ', tsx' : ''}`;
+  const on = (n: NodeRuntime) => `Node ${n.version.slice(1)}${n.loaderArgs.length > 0 ? ', tsx, undici 7' : ''}`;
   const speedUp = (ratio: RuntimeRatio | undefined) => (ratio ? `${ratio.cpuPerRequest.toFixed(2)}x (${ratio.peak.toFixed(2)}x)` : '–');
   const { node24, node20 } = runtimes;
   const labels: Record<Target, string> = {

@@ -61,7 +61,9 @@ export function findNodeRuntimes(env: NodeJS.ProcessEnv = process.env): NodeRunt
  * passed by its resolved URL, so the child finds it whatever its working directory.
  */
 export function typeScriptLoaderArgs(version: string): string[] {
-  return major(version) >= 24 ? [] : ['--import', import.meta.resolve('tsx')];
+  if (major(version) >= 24) return [];
+  // undici 8 needs Node >= 22.19: older legs run undici 7 in its place (node20-undici7.mjs).
+  return ['--import', import.meta.resolve('tsx'), '--import', new URL('./node20-undici7.mjs', import.meta.url).href];
 }
 
 /** The JDKs Cobrix runs on, oldest first (usually Java 17, then the newest installed). */

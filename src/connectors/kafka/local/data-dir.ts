@@ -51,25 +51,39 @@ export async function writeDataDirState(dataDir: string, state: DataDirState): P
  * crash is ignored when that pid is gone or is now some other program.
  */
 export function assertDataDirFree(dataDir: string): void {
+  const pid = runningBrokerPid(dataDir);
+  if (pid !== undefined) throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_IN_USE(dataDir, pid);
+}
+
+/** The pid of the broker running on this data dir, if one is. */
+export function runningBrokerPid(dataDir: string): number | undefined {
   const paths = brokerPaths(dataDir);
   let pid: number;
   try {
     pid = Number(readFileSync(paths.pid, 'utf8').trim());
   } catch (err) {
     // No pid file: no broker. (Checking existence first would race the removal by a broker exiting.)
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   let cmdline = '';
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    return; // gone
+    return undefined; // gone
   }
-  if (cmdline.includes(paths.serverProperties)) {
-    throw new KafkaErrors.BANYAN_ERR_KAFKA_DATA_DIR_IN_USE(dataDir, pid);
-  }
+  return cmdline.includes(paths.serverProperties) ? pid : undefined;
+}
+
+/**
+ * The bootstrap address of the broker already running on this data dir (a `banyan start` in
+ * another terminal), so a CLI command can join it instead of starting a second one.
+ */
+export function runningLocalKafkaBrokers(dataDir: string): string[] | undefined {
+  if (runningBrokerPid(dataDir) === undefined) return undefined;
+  const state = readDataDirState(dataDir);
+  return state ? [`127.0.0.1:${state.port}`] : undefined;
 }
 
 export async function writePidFile(dataDir: string, pid: number): Promise<void> {

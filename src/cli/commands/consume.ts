@@ -1,0 +1,130 @@
+/**
+ * `banyan consume [--config F] TOPIC [--from-beginning] [--max N] [--idle-ms N] [--group G]`:
+ * prints one JSON object per record, `{topic, partition, offset, timestamp, key, headers, value}`,
+ * so a migration team can look at what a bridge wrote. A value or header whose bytes are JSON is
+ * printed as that JSON; other bytes as `{"base64": "..."}`; a key as its UTF-8 text. Exits 0 after
+ * N records, after N ms without one, or on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../io.ts';
+import { ConfigError, formatIssue } from '../../config/issues.ts';
+import { loadGatewayConfig, type GatewayConfig } from '../../gateway-config.ts';
+import { tailTopic } from '../../connectors/kafka/topic-tail.ts';
+import type { TopicRecord } from '../../connectors/kafka/topic-reader.ts';
+import { openCommandKafka } from '../command-kafka.ts';
+
+const USAGE = 'usage: banyan consume [--config banyan.yaml] TOPIC [--from-beginning] [--max N] [--idle-ms N] [--group G]\n';
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runConsume(argv, io, stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export async function runConsume(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    io.stderr.write(`banyan consume: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig(resolve(io.cwd, parsed.config ?? 'banyan.yaml'), { env: io.env, ifMissing: parsed.config === undefined ? 'defaults' : 'error' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    return 1;
+  }
+  const kafka = await openCommandKafka(config);
+  try {
+    await tailTopic(
+      kafka.client,
+      {
+        topic: parsed.topic,
+        fromBeginning: parsed.fromBeginning,
+        ...(parsed.group !== undefined ? { groupId: parsed.group } : {}),
+        ...(parsed.max !== undefined ? { max: parsed.max } : {}),
+        ...(parsed.idleMs !== undefined ? { idleMs: parsed.idleMs } : {}),
+        ...(signal ? { signal } : {}),
+      },
+      (record) => io.stdout.write(`${JSON.stringify(recordJson(record))}\n`),
+    );
+  } finally {
+    await kafka.close();
+  }
+  return 0;
+}
+
+/** The printed form of one record. */
+export function recordJson(r: TopicRecord): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(r.headers)) headers[name] = value === undefined ? null : bytesJson(value);
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: Number(r.offset),
+    timestamp: Number(r.timestamp),
+    key: r.key === null ? null : r.key.toString('utf8'),
+    headers,
+    value: r.value === null ? null : bytesJson(r.value),
+  };
+}
+
+/** JSON bytes as the JSON they hold, anything else as base64. */
+function bytesJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  if (Buffer.byteLength(text) === bytes.length) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not JSON: base64 below
+    }
+  }
+  return { base64: bytes.toString('base64') };
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      'from-beginning': { type: 'boolean' },
+      max: { type: 'string' },
+      'idle-ms': { type: 'string' },
+      group: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help' as const;
+  if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'TOPIC is required' : `one TOPIC, got ${positionals.join(' ')}`);
+  return {
+    topic: positionals[0]!,
+    config: values.config,
+    fromBeginning: values['from-beginning'] ?? false,
+    group: values.group,
+    max: count('--max', values.max),
+    idleMs: count('--idle-ms', values['idle-ms']),
+  };
+}
+
+function count(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new Error(`${flag} needs a positive whole number, got "${text}"`);
+  return Number(text);
+}

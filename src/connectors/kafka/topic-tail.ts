@@ -1,0 +1,89 @@
+/**
+ * Follows a topic and hands each record to a callback, for `banyan consume`: from the beginning or
+ * from now, stopping after `max` records, after `idleMs` without one, or when `signal` aborts.
+ * With a group the consumed offsets are committed (a second run continues where the first one
+ * stopped, like kafka-console-consumer --group); without one a throwaway group is used and deleted.
+ */
+import { randomBytes } from 'node:crypto';
+import { kafkajsOf, type KafkaClient } from './client.ts';
+import type { TopicRecord } from './topic-reader.ts';
+
+export interface TailOptions {
+  readonly topic: string;
+  readonly fromBeginning: boolean;
+  readonly groupId?: string;
+  readonly max?: number;
+  /** Stop once this long passed without a record (counted from joining the group until the first one). */
+  readonly idleMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Resolves with the number of records handed to `onRecord`. */
+export async function tailTopic(client: KafkaClient, options: TailOptions, onRecord: (r: TopicRecord) => void): Promise<number> {
+  const kafka = kafkajsOf(client);
+  const groupId = options.groupId ?? `banyan-consume-${randomBytes(6).toString('hex')}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  let count = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const armIdle = () => {
+    if (options.idleMs === undefined) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(finish, options.idleMs);
+  };
+  options.signal?.addEventListener('abort', () => finish(), { once: true });
+  try {
+    // The idle clock starts once the group is joined: joining can take seconds, reading nothing.
+    consumer.on(consumer.events.GROUP_JOIN, () => armIdle());
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
+    let done = false;
+    const running = consumer.run({
+      autoCommit: options.groupId !== undefined,
+      // Offsets are resolved one by one as records are handed out, so with --max a group's commit
+      // covers exactly what was printed, not the rest of the fetched batch.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, isRunning }) => {
+        for (const message of batch.messages) {
+          if (done || !isRunning()) break;
+          count++;
+          onRecord({
+            topic: options.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            timestamp: message.timestamp,
+            key: message.key,
+            value: message.value,
+            headers: message.headers as TopicRecord['headers'],
+          });
+          resolveOffset(message.offset);
+          if (options.max !== undefined && count >= options.max) {
+            done = true;
+            finish();
+          }
+        }
+        if (options.groupId !== undefined) await commitOffsetsIfNecessary();
+        if (!done) armIdle();
+      },
+    });
+    await Promise.race([finished, running.then(() => finished)]);
+  } finally {
+    clearTimeout(idleTimer);
+    await consumer.disconnect().catch(() => {});
+    if (options.groupId === undefined) await deleteThrowawayGroup(client, groupId);
+  }
+  return count;
+}
+
+async function deleteThrowawayGroup(client: KafkaClient, groupId: string): Promise<void> {
+  const admin = kafkajsOf(client).admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // Best effort: an unused group expires on its own (offsets.retention.minutes).
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
