@@ -37,6 +37,8 @@ export const KafkaErrors = defineErrors({
     retriable: true,
   },
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
+  // Reading (topic-tail.ts)
+  BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
   // Bridge checkpoints (checkpoint-store.ts)
   BANYAN_ERR_KAFKA_CHECKPOINT_INVALID: {
     message: 'checkpoint topic %s holds a value at offset %s that is not a Banyan checkpoint; fix or tombstone it (a null value for the bridge key resets the bridge)',

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { kafkajsOf, type KafkaClient } from './client.ts';
+import { KafkaErrors } from './errors.ts';
 import type { TopicRecord } from './topic-reader.ts';
 
 export interface TailOptions {
@@ -21,6 +22,7 @@ export interface TailOptions {
 /** Resolves with the number of records handed to `onRecord`. */
 export async function tailTopic(client: KafkaClient, options: TailOptions, onRecord: (r: TopicRecord) => void): Promise<number> {
   const kafka = kafkajsOf(client);
+  await assertTopicExists(client, options.topic);
   const groupId = options.groupId ?? `banyan-consume-${randomBytes(6).toString('hex')}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   let count = 0;
@@ -83,6 +85,18 @@ async function deleteThrowawayGroup(client: KafkaClient, groupId: string): Promi
     await admin.deleteGroups([groupId]);
   } catch {
     // Best effort: an unused group expires on its own (offsets.retention.minutes).
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** A consumer subscribing to a missing topic fails deep in kafkajs' metadata refresh: say it plainly first. */
+async function assertTopicExists(client: KafkaClient, topic: string): Promise<void> {
+  const admin = kafkajsOf(client).admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_MISSING(topic);
   } finally {
     await admin.disconnect().catch(() => {});
   }

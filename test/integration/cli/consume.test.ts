@@ -86,3 +86,7 @@ test('a missing TOPIC or a bad count is a usage error (exit 2) naming the proble
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--max needs a positive whole number, got "lots"/);
 });
+
+test('a topic that does not exist is one clear error, not a stack trace', async () => {
+  await assert.rejects(consume(['no-such-topic-' + topic, '--max', '1']), { code: 'BANYAN_ERR_KAFKA_TOPIC_MISSING', message: /topic no-such-topic-\S+ does not exist/ });
+});
