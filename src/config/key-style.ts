@@ -8,6 +8,7 @@
  *   naming it (route files used camelCase keys until issue 11) instead of a bare `unknown-key`.
  */
 import { z } from 'zod';
+import { sameValueSchemas } from './schema-walk.ts';
 import type { PathSegment } from './yaml-document.ts';
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
@@ -41,12 +42,6 @@ function camelCaseKeys(value: Record<string, unknown>): Record<string, unknown> 
 
 interface DefLike {
   readonly type: string;
-  readonly innerType?: z.core.$ZodType;
-  readonly in?: z.core.$ZodType;
-  readonly out?: z.core.$ZodType;
-  readonly options?: readonly z.core.$ZodType[];
-  readonly left?: z.core.$ZodType;
-  readonly right?: z.core.$ZodType;
   readonly shape?: Record<string, z.core.$ZodType>;
   readonly element?: z.core.$ZodType;
   readonly valueType?: z.core.$ZodType;
@@ -54,23 +49,9 @@ interface DefLike {
 
 /** The shapes of every object schema `path` can lead to (all options of a union, both ends of a pipe). */
 function objectsAt(schema: z.core.$ZodType, path: readonly PathSegment[]): Array<Record<string, z.core.$ZodType>> {
+  const same = sameValueSchemas(schema);
+  if (same.length > 0) return same.flatMap((s) => objectsAt(s, path));
   const def = schema._zod.def as unknown as DefLike;
-  switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return objectsAt(def.innerType!, path);
-    case 'pipe':
-      return [...objectsAt(def.in!, path), ...objectsAt(def.out!, path)];
-    case 'union':
-      return def.options!.flatMap((o) => objectsAt(o, path));
-    case 'intersection':
-      return [...objectsAt(def.left!, path), ...objectsAt(def.right!, path)];
-  }
   if (path.length === 0) return def.type === 'object' ? [def.shape!] : [];
   const [segment, ...rest] = path;
   if (def.type === 'object') {

@@ -12,6 +12,7 @@
  * (key-style.ts's snakeCaseObject, route files) holds no secrets today.
  */
 import { z } from 'zod';
+import { sameValueSchemas } from './schema-walk.ts';
 
 /** Marks `schema` as holding a credential: redacted wherever its config is logged. */
 export function secret<S extends z.ZodType>(schema: S): S {
@@ -34,8 +35,10 @@ interface Def {
 
 function walk(schema: z.core.$ZodType, path: readonly string[]): string[][] {
   if (isSecret(schema)) return [[...path]];
+  const same = sameValueSchemas(schema);
+  if (same.length > 0) return same.flatMap((s) => walk(s, path));
   const def = schema._zod.def as unknown as Def;
-  const into = (child: unknown, segment?: string) => walk(child as z.core.$ZodType, segment === undefined ? path : [...path, segment]);
+  const into = (child: unknown, segment: string) => walk(child as z.core.$ZodType, [...path, segment]);
   switch (def.type) {
     case 'object':
       return Object.entries(def.shape as Record<string, unknown>).flatMap(([key, child]) => into(child, key));
@@ -43,20 +46,6 @@ function walk(schema: z.core.$ZodType, path: readonly string[]): string[][] {
       return into(def.element, '[*]');
     case 'record':
       return into(def.valueType, '*');
-    case 'union':
-      return (def.options as unknown[]).flatMap((o) => into(o));
-    case 'pipe':
-      return [...into(def.in), ...into(def.out)];
-    case 'intersection':
-      return [...into(def.left), ...into(def.right)];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return into(def.innerType);
     default:
       return [];
   }

@@ -5,6 +5,7 @@ import { recordMappingSchema } from '../../../src/codec/mapping/schema.ts';
 import { checkConfigText } from '../../../src/config/load.ts';
 import { formatIssue } from '../../../src/config/issues.ts';
 import { acceptsEnvText } from '../../../src/config/schema-helpers.ts';
+import { sameValueSchemas } from '../../../src/config/schema-walk.ts';
 import { bridgeSpec } from '../../../src/config-catalog.ts';
 import { kafkaConnectionSchema, topicSettingsSchema } from '../../../src/connectors/kafka/spec.ts';
 import { gatewaySchema } from '../../../src/gateway-config.ts';
@@ -32,20 +33,8 @@ function plainScalars(schema: z.core.$ZodType, path = ''): string[] {
       return at(def.valueType, '.*');
     case 'union':
       return (def.options as unknown[]).flatMap((o, i) => at(o, `|${i}`));
-    case 'pipe':
-      return [...at(def.in, ''), ...at(def.out, '')];
-    case 'intersection':
-      return [...at(def.left, ''), ...at(def.right, '')];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return at(def.innerType, '');
     default:
-      return [];
+      return sameValueSchemas(schema).flatMap((s) => plainScalars(s, path));
   }
 }
 
