@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
+import { runBanyan } from '../../support/cli.ts';
 import { createPublisher } from '../../../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
 import { testBrokers, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
@@ -37,15 +35,8 @@ after(async () => {
 });
 
 async function consume(args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>>; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: dir };
-  const code = await main(['consume', ...args], io);
-  return { code, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr: err };
+  const { code, stdout, stderr } = await runBanyan(['consume', ...args], { cwd: dir });
+  return { code, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
 }
 
 test('--from-beginning --max N prints N records as JSON: JSON values and headers as JSON, other bytes as base64', async () => {

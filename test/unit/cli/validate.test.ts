@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
+import { runBanyan } from '../../support/cli.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function banyan(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env, cwd: repoRoot };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
-}
+const banyan = (argv: string[], env: NodeJS.ProcessEnv = {}) => runBanyan(argv, { cwd: repoRoot, env });
 
 test('validate lists every mistake in a broken project as file:line:col: rule: message and exits 1', async () => {
   const r = await banyan(['validate', '--dir', 'test/fixtures/config/broken']);

@@ -4,27 +4,15 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
+import { runBanyan } from '../../support/cli.ts';
 import { DEFAULT_KAFKA_VERSION } from '../../../src/connectors/kafka/local/jars.ts';
 
 const root = new URL('../../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
 
-async function banyan(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: fileURLToPath(root) };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
-}
+const banyan = (argv: string[]) => runBanyan(argv, { cwd: fileURLToPath(root) });
 
 test('banyan version prints the Banyan version, the Node.js version it runs on and the embedded Kafka version', async () => {
   const expected = `banyan ${pkg.version} (node ${process.version}, embedded kafka ${DEFAULT_KAFKA_VERSION})\n`;
