@@ -19,6 +19,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   layout: { summary: 'print a copybook layout (offsets, lengths, types)', load: () => import('./cli/commands/layout.ts') },
   decode: { summary: 'decode EBCDIC records to JSON Lines', load: () => import('./cli/commands/decode.ts') },
   encode: { summary: 'encode JSON Lines to EBCDIC records', load: () => import('./cli/commands/encode.ts') },
+  run: { summary: 'run bridges in the foreground (--until-idle: until every source is drained and committed)', load: () => import('./cli/commands/run.ts') },
   consume: { summary: 'print what a Kafka topic holds, one JSON object per record', load: () => import('./cli/commands/consume.ts') },
 };
 

@@ -16,12 +16,13 @@ import { db2CdcSourceSchema } from './connectors/db2-cdc/spec.ts';
 import { ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
 import { kafkaSinkSchema } from './connectors/kafka/spec.ts';
 import { createBridgeSpec } from './core/bridge-spec.ts';
+import { fileSourceSchema } from './connectors/file/spec.ts';
 import { gatewaySchema } from './gateway-config.ts';
 import { checkRouteFile } from './router/config/load-routes.ts';
 
 /** Every source and sink a bridge file may name, each the connector's own spec. */
 export const bridgeSpec = createBridgeSpec({
-  sources: { ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
+  sources: { file: fileSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
   sinks: { kafka: kafkaSinkSchema },
 });
 

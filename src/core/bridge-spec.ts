@@ -16,7 +16,7 @@ import type { ConfigIssue } from '../config/issues.ts';
 import { checkConfigText } from '../config/load.ts';
 import { interpolateEnv } from '../config/env.ts';
 import { parseYamlSource, type YamlSource } from '../config/yaml-document.ts';
-import { nonEmpty } from '../config/schema-helpers.ts';
+import { nonEmpty, positiveInt } from '../config/schema-helpers.ts';
 
 /** The connector specs a bridge may name, by the key a bridge file uses (`ibm_mq`, `kafka`, ...). */
 export interface BridgeComponentSpecs<Sources extends z.ZodRawShape, Sinks extends z.ZodRawShape> {
@@ -51,6 +51,14 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
     /** Path of a mappings/records/*.yaml file, relative to the project root. */
     mapping: nonEmpty,
     sink: z.strictObject(optionalAll(components.sinks)),
+    /** How big a batch gets before it is published (records, bytes, and how long a read waits for more). */
+    batch: z
+      .strictObject({ max_records: positiveInt.default(500), max_bytes: positiveInt.default(1 << 20), max_wait_ms: positiveInt.default(200) })
+      .default({ max_records: 500, max_bytes: 1 << 20, max_wait_ms: 200 }),
+    /** Where records that cannot be decoded or mapped go, with their raw bytes; default `<sink topic>.dlq`. */
+    dead_letter: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).optional(),
+    /** The compacted topic holding the bridge's committed source position, keyed by bridge name. */
+    checkpoints: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).default({ topic: 'banyan.checkpoints' }),
   });
 
   const spec: BridgeSpec<typeof schema> = {

@@ -15,6 +15,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/codec/mapping/errors.ts',
   'src/router/errors.ts',
   'src/router/rollout/control-errors.ts',
+  'src/bridge-assembly.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

@@ -1,0 +1,89 @@
+/**
+ * Composition of one bridge from its file: the connector named as source, the codec from the
+ * record mapping, the Kafka sink, checkpoint topic and dead-letter topic, handed to the pipeline
+ * (src/core/bridge-pipeline.ts). Used by `banyan run`; paths in a bridge file are relative to the
+ * directory of banyan.yaml.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config/issues.ts';
+import { checkConfigText } from './config/load.ts';
+import { bridgeSpec } from './config-catalog.ts';
+import { openRecordCodec } from './codec/index.ts';
+import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
+import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
+import { defineErrors } from './core/errors.ts';
+import { createFileSource } from './connectors/file/file-source.ts';
+import type { KafkaClient } from './connectors/kafka/client.ts';
+import { createKafkaCheckpointStore } from './connectors/kafka/checkpoint-store.ts';
+import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
+import { createPublisher, type Publisher } from './connectors/kafka/publisher.ts';
+import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
+
+export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
+
+export const BridgeErrors = defineErrors({
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (only file sources run in this version)' },
+});
+
+/** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
+export function loadBridgeFile(file: string, rootDir: string, env: NodeJS.ProcessEnv): BridgeConfig {
+  const text = readFileSync(file, 'utf8');
+  const issues: ConfigIssue[] = bridgeSpec.check(file, text, { rootDir, env });
+  const result = checkConfigText(file, text, bridgeSpec.schema, { env });
+  if (issues.length > 0 || !result.ok) throw new ConfigError(issues.length > 0 ? issues : result.ok ? [] : result.issues);
+  return result.config.value;
+}
+
+export interface AssembledBridge {
+  readonly name: string;
+  readonly options: Omit<BridgePipelineOptions, 'untilIdle' | 'events'>;
+  /** Closes what the bridge opened (its publishers), after the pipeline ended. */
+  close(): Promise<void>;
+}
+
+/** Builds the pipeline of a checked bridge and creates the topics it writes to. */
+export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin): Promise<AssembledBridge> {
+  const fileSource = bridge.source.file;
+  if (!fileSource) {
+    const kind = Object.keys(bridge.source).find((k) => (bridge.source as Record<string, unknown>)[k] !== undefined) ?? 'unknown';
+    throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, kind);
+  }
+  const sinkTopic = bridge.sink.kafka!.topic;
+  const mappingFile = resolve(rootDir, bridge.mapping);
+  const codec = openRecordCodec({ mapping: mappingFile });
+  const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
+  const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
+  await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
+
+  const publishers: Publisher[] = [createPublisher({ kafka }), createPublisher({ kafka })];
+  const mappingText = readFileSync(mappingFile, 'utf8');
+  const mappingVersion = `sha256:${createHash('sha256').update(mappingText).digest('hex').slice(0, 12)}`;
+  return {
+    name: bridge.name,
+    options: {
+      provenance: codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion),
+      source: createFileSource({
+        dir: resolve(rootDir, fileSource.dir),
+        framing: codec.framing,
+        finished: fileSource.finished,
+        ...(fileSource.pattern !== undefined ? { pattern: fileSource.pattern } : {}),
+        ...(fileSource.after !== undefined ? { after: fileSource.after } : {}),
+        ...(fileSource.trigger_suffix !== undefined ? { triggerSuffix: fileSource.trigger_suffix } : {}),
+        ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
+      }),
+      decode: recordDecoder(codec, sinkTopic),
+      sink: createKafkaSink(publishers[0]!),
+      checkpoints: createKafkaCheckpointStore({ kafka, publisher: publishers[1]!, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
+      deadLetterTopic,
+      limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
+      idlePollMs: 1000,
+      backoff: { initialMs: 200, maxMs: 30_000 },
+    },
+    async close() {
+      for (const p of publishers) await p.close();
+    },
+  };
+}
