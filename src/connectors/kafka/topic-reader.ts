@@ -2,14 +2,12 @@
  * Reads a topic from its beginning up to the end offsets it had when the read started, the way
  * Kafka Connect's KafkaBasedLog reads its offsets topic at start-up. Used for a bridge's
  * checkpoints (a compacted topic: the last value per key wins) and by `banyan consume`.
- *
- * kafkajs has no manual partition assignment, so the read uses a consumer group of its own,
- * never committed, deleted afterwards.
+ * The read uses a throwaway consumer group (throwaway-group.ts).
  */
-import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
+import { deleteThrowawayGroup, throwawayGroupId } from './throwaway-group.ts';
 
 export interface TopicRecord {
   readonly topic: string;
@@ -31,7 +29,7 @@ export async function readTopicToEnd(client: KafkaClient, topic: string, onRecor
   const kafka = kafkajsOf(client);
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `banyan-reader-${randomBytes(6).toString('hex')}`;
+  const groupId = throwawayGroupId('reader');
   let consumer: Consumer | undefined;
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -71,15 +69,7 @@ export async function readTopicToEnd(client: KafkaClient, topic: string, onRecor
     });
   } finally {
     await consumer?.disconnect().catch(() => {});
-    await deleteGroup(admin, groupId);
+    await deleteThrowawayGroup(admin, groupId);
     await admin.disconnect().catch(() => {});
-  }
-}
-
-async function deleteGroup(admin: Admin, groupId: string): Promise<void> {
-  try {
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // A group that never joined does not exist; one left behind expires with offsets.retention.minutes.
   }
 }

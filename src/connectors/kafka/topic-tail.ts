@@ -2,12 +2,12 @@
  * Follows a topic and hands each record to a callback, for `banyan consume`: from the beginning or
  * from now, stopping after `max` records, after `idleMs` without one, or when `signal` aborts.
  * With a group the consumed offsets are committed (a second run continues where the first one
- * stopped, like kafka-console-consumer --group); without one a throwaway group is used and deleted.
+ * stopped, like kafka-console-consumer --group); without one it reads in a throwaway group (throwaway-group.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
 import type { TopicRecord } from './topic-reader.ts';
+import { deleteThrowawayGroup, throwawayGroupId } from './throwaway-group.ts';
 
 export interface TailOptions {
   readonly topic: string;
@@ -22,8 +22,14 @@ export interface TailOptions {
 /** Resolves with the number of records handed to `onRecord`. */
 export async function tailTopic(client: KafkaClient, options: TailOptions, onRecord: (r: TopicRecord) => void): Promise<number> {
   const kafka = kafkajsOf(client);
-  await assertTopicExists(client, options.topic);
-  const groupId = options.groupId ?? `banyan-consume-${randomBytes(6).toString('hex')}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  // A consumer subscribing to a missing topic fails deep in kafkajs' metadata refresh: say it plainly first.
+  if (!(await admin.listTopics()).includes(options.topic)) {
+    await admin.disconnect().catch(() => {});
+    throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_MISSING(options.topic);
+  }
+  const groupId = options.groupId ?? throwawayGroupId('consume');
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   let count = 0;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -73,31 +79,8 @@ export async function tailTopic(client: KafkaClient, options: TailOptions, onRec
   } finally {
     clearTimeout(idleTimer);
     await consumer.disconnect().catch(() => {});
-    if (options.groupId === undefined) await deleteThrowawayGroup(client, groupId);
+    if (options.groupId === undefined) await deleteThrowawayGroup(admin, groupId);
+    await admin.disconnect().catch(() => {});
   }
   return count;
-}
-
-async function deleteThrowawayGroup(client: KafkaClient, groupId: string): Promise<void> {
-  const admin = kafkajsOf(client).admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // Best effort: an unused group expires on its own (offsets.retention.minutes).
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-/** A consumer subscribing to a missing topic fails deep in kafkajs' metadata refresh: say it plainly first. */
-async function assertTopicExists(client: KafkaClient, topic: string): Promise<void> {
-  const admin = kafkajsOf(client).admin();
-  await admin.connect();
-  try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(topic)) throw new KafkaErrors.BANYAN_ERR_KAFKA_TOPIC_MISSING(topic);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
 }
