@@ -5,28 +5,17 @@
  * printed as that JSON; other bytes as `{"base64": "..."}`; a key as its UTF-8 text. Exits 0 after
  * N records, after N ms without one, or on SIGINT/SIGTERM.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
-import { ConfigError, formatIssue } from '../../config/issues.ts';
-import { loadGatewayConfig, type GatewayConfig } from '../../gateway-config.ts';
 import { tailTopic } from '../../connectors/kafka/topic-tail.ts';
 import type { TopicRecord } from '../../connectors/kafka/topic-reader.ts';
+import { loadCommandConfig, untilSignalled } from '../command-config.ts';
 import { openCommandKafka } from '../command-kafka.ts';
 
 const USAGE = 'usage: banyan consume [--config banyan.yaml] TOPIC [--from-beginning] [--max N] [--idle-ms N] [--group G]\n';
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await runConsume(argv, io, stop.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+export function run(argv: string[], io: CliIo): Promise<number> {
+  return untilSignalled((signal) => runConsume(argv, io, signal));
 }
 
 export async function runConsume(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
@@ -41,14 +30,8 @@ export async function runConsume(argv: string[], io: CliIo, signal?: AbortSignal
     io.stdout.write(USAGE);
     return 0;
   }
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig(resolve(io.cwd, parsed.config ?? 'banyan.yaml'), { env: io.env, ifMissing: parsed.config === undefined ? 'defaults' : 'error' });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    return 1;
-  }
+  const config = loadCommandConfig(io, parsed.config);
+  if (!config) return 1;
   const kafka = await openCommandKafka(config);
   try {
     await tailTopic(

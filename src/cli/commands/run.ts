@@ -10,26 +10,17 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
 import { ConfigError, formatIssue } from '../../config/issues.ts';
-import { loadGatewayConfig, type GatewayConfig } from '../../gateway-config.ts';
 import { assembleBridge, loadBridgeFile, type AssembledBridge, type BridgeConfig } from '../../bridge-assembly.ts';
 import { runBridgePipeline } from '../../core/bridge-pipeline.ts';
 import { createTopicAdmin } from '../../connectors/kafka/topic-admin.ts';
 import { topicDefaultsOf } from '../../connectors/kafka/settings.ts';
+import { loadCommandConfig, untilSignalled } from '../command-config.ts';
 import { openCommandKafka } from '../command-kafka.ts';
 
 const USAGE = 'usage: banyan run [--config banyan.yaml] BRIDGE.yaml... [--until-idle]\n';
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await runBridges(argv, io, stop.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+export function run(argv: string[], io: CliIo): Promise<number> {
+  return untilSignalled((signal) => runBridges(argv, io, signal));
 }
 
 export async function runBridges(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
@@ -56,12 +47,11 @@ export async function runBridges(argv: string[], io: CliIo, signal: AbortSignal)
     io.stderr.write(`banyan run: name at least one bridge file\n${USAGE}`);
     return 2;
   }
-  const configFile = resolve(io.cwd, values.config ?? 'banyan.yaml');
-  const rootDir = dirname(configFile);
-  let config: GatewayConfig;
+  const config = loadCommandConfig(io, values.config);
+  if (!config) return 1;
+  const rootDir = dirname(resolve(io.cwd, values.config ?? 'banyan.yaml'));
   let bridges: BridgeConfig[];
   try {
-    config = loadGatewayConfig(configFile, { env: io.env, ifMissing: values.config === undefined ? 'defaults' : 'error' });
     bridges = files.map((f) => loadBridgeFile(resolve(io.cwd, f), rootDir, io.env));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -3,11 +3,9 @@
  * file:line:col: rule: message, exit 1), starts the gateway and runs until SIGINT or SIGTERM, then
  * stops it cleanly (embedded Kafka included) and exits 0. A second signal exits at once.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
-import { ConfigError, formatIssue } from '../../config/issues.ts';
-import { loadGatewayConfig, type GatewayConfig } from '../../gateway-config.ts';
+import { loadCommandConfig } from '../command-config.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
 import { createRootLogger } from '../../observability/logger.ts';
 import { createRouterComponent } from '../../router/admin/router-component.ts';
@@ -36,18 +34,8 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
     return 0;
   }
 
-  let config: GatewayConfig;
-  try {
-    // Without --config a missing ./banyan.yaml means "all defaults": the embedded Kafka.
-    config = loadGatewayConfig(resolve(io.cwd, values.config ?? 'banyan.yaml'), {
-      env: io.env,
-      ifMissing: values.config === undefined ? 'defaults' : 'error',
-    });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    return 1;
-  }
+  const config = loadCommandConfig(io, values.config);
+  if (!config) return 1;
 
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
   // The router component does nothing unless banyan.yaml has a `router:` section.

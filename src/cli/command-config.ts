@@ -1,0 +1,34 @@
+/**
+ * What the commands that talk to Kafka share: banyan.yaml loaded the way `banyan start` loads it
+ * (without --config a missing ./banyan.yaml means all defaults, the embedded Kafka), every issue
+ * printed as file:line:col: rule: message; and a stop signal for SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import type { CliIo } from './io.ts';
+import { ConfigError, formatIssue } from '../config/issues.ts';
+import { loadGatewayConfig, type GatewayConfig } from '../gateway-config.ts';
+
+/** banyan.yaml (or `--config`), or undefined after printing its issues. */
+export function loadCommandConfig(io: CliIo, configFlag: string | undefined): GatewayConfig | undefined {
+  try {
+    return loadGatewayConfig(resolve(io.cwd, configFlag ?? 'banyan.yaml'), { env: io.env, ifMissing: configFlag === undefined ? 'defaults' : 'error' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    return undefined;
+  }
+}
+
+/** Runs `command` with a signal that SIGINT or SIGTERM aborts (the command finishes what is in flight). */
+export async function untilSignalled<T>(command: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await command(stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
