@@ -43,6 +43,8 @@ export function createFileSource(options: FileSourceOptions): Source {
 /** What the reader of one file hands back: a batch, and whether the file ended (cleanly or not). */
 interface FileBatch {
   readonly records: SourceRecord[];
+  /** Where reading resumes once the batch is committed: after its last record. */
+  readonly resumeAt?: { readonly offset: number; readonly recordNumber: number };
   readonly end?: { readonly failure?: string };
 }
 
@@ -81,9 +83,8 @@ class FileSource implements Source {
       this.#reader = undefined;
       this.#readToEnd = reader.file;
     }
-    const last = batch.records[batch.records.length - 1];
     const position: FileBatchPosition = {
-      current: last ? { file: reader.file, offset: reader.offsetAfter(last), recordNumber: last.recordNumber } : reader.startedAt,
+      current: batch.resumeAt ? { file: reader.file, ...batch.resumeAt } : reader.startedAt,
       // The file finished before this one on the read side: its commit comes before this batch's.
       ...(finishedBefore ? { lastFinished: finishedBefore } : {}),
       ...(batch.end ? { ended: { failure: batch.end.failure ?? null } } : {}),
@@ -157,6 +158,8 @@ class FileReader {
   readonly startedAt: { readonly file: FileIdentity; readonly offset: number; readonly recordNumber: number };
   readonly #key: string;
   readonly #seeked: boolean;
+  /** What the framer's offsets and record numbers count from: the resume point after a seek, else the file's start. */
+  readonly #base: { readonly offset: number; readonly recordNumber: number };
   readonly #iterator: AsyncIterator<FramedRecord[]>;
   readonly #stream: NodeJS.ReadableStream & { destroy(): void };
   #pending: FramedRecord[] = [];
@@ -168,19 +171,16 @@ class FileReader {
     this.startedAt = resume ?? { file, offset: 0, recordNumber: 0 };
     const gzip = o.gzip ?? file.name.toLowerCase().endsWith('.gz');
     this.#seeked = resume !== undefined && resume.offset > 0 && !gzip && seekable(o.framing);
+    this.#base = this.#seeked ? this.startedAt : { offset: 0, recordNumber: 0 };
     const stream = createReadStream(path, this.#seeked ? { start: resume!.offset } : {});
     this.#stream = gzip ? stream.pipe(createGunzip()) : stream;
     const framing = this.#seeked ? { ...o.framing, fileStartOffset: 0 } : o.framing;
     this.#iterator = readRecordBatches(this.#stream, framing)[Symbol.asyncIterator]();
   }
 
-  /** Offset in the file just after `record`: where reading resumes once it is committed. */
-  offsetAfter(record: SourceRecord): number {
-    return Number(record.positionId.slice(record.positionId.lastIndexOf('@') + 1));
-  }
-
   async next(limits: BatchLimits): Promise<FileBatch> {
     const records: SourceRecord[] = [];
+    let resumeAt: FileBatch['resumeAt'];
     let bytes = 0;
     try {
       while (records.length < limits.maxRecords && (records.length === 0 || bytes < limits.maxBytes)) {
@@ -195,17 +195,21 @@ class FileReader {
           continue;
         }
         const framed = this.#pending.shift()!;
-        const record = this.#toSourceRecord(framed);
-        if (record.recordNumber <= this.startedAt.recordNumber) continue; // committed before the restart
-        records.push(record);
-        bytes += record.bytes.length;
+        const base = this.#base;
+        const recordNumber = base.recordNumber + framed.recordNumber;
+        if (recordNumber <= this.startedAt.recordNumber) continue; // committed before the restart
+        const end = base.offset + framed.byteOffset + framed.bytes.length;
+        records.push({ bytes: framed.bytes, recordNumber, positionId: `${this.#key}@${end}`, metadata: { 'banyan-file': this.file.name } });
+        resumeAt = { offset: end, recordNumber };
+        bytes += framed.bytes.length;
       }
     } catch (err) {
       await this.close();
-      return { records, end: { failure: err instanceof Error ? `${(err as { code?: string }).code ?? 'ERROR'}: ${err.message}` : String(err) } };
+      const failure = err instanceof Error ? `${(err as { code?: string }).code ?? 'ERROR'}: ${err.message}` : String(err);
+      return { records, ...(resumeAt ? { resumeAt } : {}), end: { failure } };
     }
     const drained = this.#ended && this.#pending.length === 0;
-    return drained ? { records, end: {} } : { records };
+    return { records, ...(resumeAt ? { resumeAt } : {}), ...(drained ? { end: {} } : {}) };
   }
 
   async close(): Promise<void> {
@@ -213,17 +217,6 @@ class FileReader {
     await this.#iterator.return?.();
   }
 
-  #toSourceRecord(framed: FramedRecord): SourceRecord {
-    const base = this.#seeked ? this.startedAt : { offset: 0, recordNumber: 0 };
-    const recordNumber = base.recordNumber + framed.recordNumber;
-    const end = base.offset + framed.byteOffset + framed.bytes.length;
-    return {
-      bytes: framed.bytes,
-      recordNumber,
-      positionId: `${this.#key}@${end}`,
-      metadata: { 'banyan-file': this.file.name },
-    };
-  }
 }
 
 function seekable(framing: FramingOptions): boolean {
