@@ -19,7 +19,7 @@ import { createFileSource } from './connectors/file/file-source.ts';
 import type { KafkaClient } from './connectors/kafka/client.ts';
 import { createKafkaCheckpointStore } from './connectors/kafka/checkpoint-store.ts';
 import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
-import { createPublisher, type Publisher } from './connectors/kafka/publisher.ts';
+import { createPublisher } from './connectors/kafka/publisher.ts';
 import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
 
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
@@ -40,7 +40,7 @@ export function loadBridgeFile(file: string, rootDir: string, env: NodeJS.Proces
 export interface AssembledBridge {
   readonly name: string;
   readonly options: Omit<BridgePipelineOptions, 'untilIdle' | 'events'>;
-  /** Closes what the bridge opened (its publishers), after the pipeline ended. */
+  /** Closes what the bridge opened (its producer), after the pipeline ended. */
   close(): Promise<void>;
 }
 
@@ -58,7 +58,8 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
   await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
 
-  const publishers: Publisher[] = [createPublisher({ kafka }), createPublisher({ kafka })];
+  // One producer for events and checkpoints: a checkpoint is saved only after its batch's write resolved.
+  const publisher = createPublisher({ kafka });
   const mappingText = readFileSync(mappingFile, 'utf8');
   const mappingVersion = `sha256:${createHash('sha256').update(mappingText).digest('hex').slice(0, 12)}`;
   return {
@@ -75,15 +76,13 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
         ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
       }),
       decode: recordDecoder(codec, sinkTopic),
-      sink: createKafkaSink(publishers[0]!),
-      checkpoints: createKafkaCheckpointStore({ kafka, publisher: publishers[1]!, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
+      sink: createKafkaSink(publisher),
+      checkpoints: createKafkaCheckpointStore({ kafka, publisher, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
       deadLetterTopic,
       limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
       idlePollMs: 1000,
       backoff: { initialMs: 200, maxMs: 30_000 },
     },
-    async close() {
-      for (const p of publishers) await p.close();
-    },
+    close: () => publisher.close(),
   };
 }
