@@ -100,10 +100,17 @@ export interface SinkRecord {
  */
 export interface Sink {
   /**
-   * Called with one batch at a time, in read order. Resolves once every record is durable (Kafka:
-   * acknowledged by all in-sync replicas); only then does the pipeline commit the source.
+   * Called with one batch at a time, in read order, also with an empty `records` (a batch whose
+   * records were all skipped still moves the position). Resolves once every record is durable
+   * (Kafka: acknowledged by all in-sync replicas); only then does the pipeline save the checkpoint
+   * and commit the source.
+   *
+   * `position` is the batch's resume point. A sink that keeps positions with its data (a
+   * transactional Kafka sink writes it in the same transaction, a file sink beside the file it
+   * renames into place) stores it atomically with the records, so a crash can never separate the
+   * two; other sinks ignore it.
    */
-  write(records: readonly SinkRecord[]): Promise<void>;
+  write(records: readonly SinkRecord[], position: SourcePosition): Promise<void>;
   /** Called once at shutdown, after the last write resolved. */
   close(): Promise<void>;
 }

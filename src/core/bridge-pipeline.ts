@@ -92,7 +92,7 @@ export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortS
       await writing; // writes and commits in read order, one at a time
       writing = (async () => {
         const started = performance.now();
-        if (prepared.records.length > 0) await retrying('write', o, signal, sleep, () => o.sink.write(prepared.records), true);
+        await retrying('write', o, signal, sleep, () => o.sink.write(prepared.records, read.position), true);
         await retrying('write', o, signal, sleep, () => o.checkpoints.save(read.position), true);
         await o.source.commit(read.position);
         committed = read.position;

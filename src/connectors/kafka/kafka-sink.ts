@@ -9,7 +9,7 @@ import type { Publisher, PublishRecord } from './publisher.ts';
 export function createKafkaSink(publisher: Publisher): Sink {
   return {
     async write(records) {
-      await publisher.publish(records.map(toPublishRecord));
+      if (records.length > 0) await publisher.publish(records.map(toPublishRecord));
     },
     async close() {
       await publisher.close();

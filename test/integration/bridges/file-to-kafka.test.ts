@@ -134,8 +134,8 @@ test('a restarted bridge resumes from its Kafka checkpoint: nothing lost, nothin
   const publisher = createPublisher({ kafka });
   const kafkaSink = createKafkaSink(publisher);
   const stoppingSink: Sink = {
-    async write(records) {
-      await kafkaSink.write(records);
+    async write(records, position) {
+      await kafkaSink.write(records, position);
       stop.abort();
     },
     close: () => kafkaSink.close(),
