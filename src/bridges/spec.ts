@@ -15,7 +15,7 @@ export const ownershipSettingsSchema = z
      * How long a dead owner keeps its bridges before another instance takes over. The broker only
      * accepts 6-1800 s by default (group.min/max.session.timeout.ms).
      */
-    session_timeout_ms: intBetween(1000, 1_800_000).default(10_000),
+    session_timeout_ms: intBetween(6000, 1_800_000).default(10_000),
     heartbeat_interval_ms: positiveInt.default(3000),
     /** The empty one-partition topic the ownership groups subscribe to. */
     topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249).default(DEFAULT_OWNERSHIP_TOPIC),
