@@ -85,7 +85,14 @@ class KafkaSource implements Source {
     }
     const kafka = kafkajsOf(this.#o.kafka);
     const admin = (this.#admin = kafka.admin());
-    const consumer = (this.#consumer = kafka.consumer({ groupId: this.#o.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 }));
+    const consumer = (this.#consumer = kafka.consumer({
+      groupId: this.#o.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+      // A member that died (SIGKILL) holds its partitions until its session expires: 10 s, not kafkajs' 30 s
+      // (above the broker's group.min.session.timeout.ms of 6 s; heartbeats go every 3 s, also while paused).
+      sessionTimeout: 10_000,
+    }));
     // Emitted inside kafkajs' join, before the first fetch of the new generation (and before run() resolves).
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.#joined = this.#onAssignment(e.payload.memberAssignment as Record<string, number[]>).catch((err: unknown) => this.#fail(err));
