@@ -262,3 +262,40 @@ test('a Kafka -> file bridge killed mid-stream (SIGKILL) leaves no partial file;
   const duplicated = [...seen.values()].filter((c) => c > 1).length;
   assert.deepEqual({ records: seen.size, missing, duplicated }, { records: total, missing: 0, duplicated: 0 });
 });
+
+test('offsets recorded with the files win over the group\'s commit: a crash after the rename but before the offset commit writes nothing twice', async () => {
+  const topic = uniqueTopic('accounts-recorded');
+  const dir = await project('recorded', 1, 'accounts');
+  const admin = oracleKafkajs().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  await admin.disconnect();
+  const producer = oracleKafkajs().producer();
+  await producer.connect();
+  const values = Array.from({ length: 10 }, (_, i) => ({ accountNo: `R${String(i).padStart(7, '0')}`, balance: `${i}.00`, branch: i, statusCode: 'OPN' }));
+  await producer.send({ topic, messages: values.map((v) => ({ value: JSON.stringify(v) })) });
+  await producer.disconnect();
+  const bridge = uniqueTopic('accounts-recorded-out');
+  const out = await bridgeFile(dir, 'out.yaml', [`name: ${bridge}`, 'source:', `  kafka: { topics: [${topic}] }`, 'mapping: mappings/accounts.yaml', 'sink:', '  file: { dir: out, roll: { ms: 200 } }']);
+  // What a bridge killed between renaming its file (records 0-5) and committing offset 6 leaves: a
+  // file, the state recording offset 6, and a group that never committed.
+  const outDir = join(dir, 'out');
+  await mkdir(outDir);
+  await writeFile(join(outDir, `${bridge}.000000001.dat`), Buffer.alloc(6 * 20));
+  await writeFile(join(outDir, `.${bridge}.file-sink.json`), JSON.stringify({ version: 1, seq: 1, position: { offsets: { [`${topic}/0`]: '6' } }, files: [] }));
+
+  const run = await runBanyan(['run', out, '--until-idle'], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /4 records read, 4 published/);
+  const names = await outputFiles(outDir);
+  assert.equal(names[0], `${bridge}.000000001.dat`);
+  const codec = openRecordCodec({ mapping: join(dir, 'mappings', 'accounts.yaml') });
+  const accounts: string[] = [];
+  for (const n of names.slice(1)) {
+    for (const r of readRecordsSync(await readFile(join(outDir, n)), codec.framing)) {
+      const e = codec.decode(r.bytes, r.recordNumber);
+      if (e?.kind === 'event') accounts.push(String(e.value.accountNo));
+    }
+  }
+  assert.deepEqual(accounts, values.slice(6).map((v) => v.accountNo), 'only the records after the recorded offset, once');
+});
