@@ -11,7 +11,8 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config/issues.ts';
 import { checkConfigText } from './config/load.ts';
 import { bridgeSpec } from './config-catalog.ts';
-import { openRecordCodec } from './codec/index.ts';
+import { openRecordCodec, type OpenedRecordCodec } from './codec/index.ts';
+import { kafkaToFileEnds, type KafkaToFileContext } from './bridge-kafka-to-file.ts';
 import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
 import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
 import { defineErrors } from './core/errors.ts';
@@ -25,7 +26,8 @@ import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
-  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (only file sources run in this version)' },
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file -> kafka or kafka -> file' },
 });
 
 /** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
@@ -46,26 +48,24 @@ export interface AssembledBridge {
 
 /** Builds the pipeline of a checked bridge and creates the topics it writes to. */
 export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin): Promise<AssembledBridge> {
-  const fileSource = bridge.source.file;
-  if (!fileSource) {
-    const kind = Object.keys(bridge.source).find((k) => (bridge.source as Record<string, unknown>)[k] !== undefined) ?? 'unknown';
-    throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, kind);
-  }
-  const sinkTopic = bridge.sink.kafka!.topic;
+  const sourceKind = kindOf(bridge.source);
+  if (sourceKind !== 'file' && sourceKind !== 'kafka') throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
+  if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
+  if (bridge.source.kafka) return kafkaToFile(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile);
+  const fileSource = bridge.source.file!;
+  const sinkTopic = bridge.sink.kafka!.topic;
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
   await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
 
   // One producer for events and checkpoints: a checkpoint is saved only after its batch's write resolved.
   const publisher = createPublisher({ kafka });
-  const mappingText = readFileSync(mappingFile, 'utf8');
-  const mappingVersion = `sha256:${createHash('sha256').update(mappingText).digest('hex').slice(0, 12)}`;
   return {
     name: bridge.name,
     options: {
-      provenance: codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion),
+      provenance: provenanceOf(bridge, codec, mappingFile),
       source: createFileSource({
         dir: resolve(rootDir, fileSource.dir),
         framing: codec.framing,
@@ -85,4 +85,35 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
     },
     close: () => publisher.close(),
   };
+}
+
+/** Kafka -> file: the same pipeline, its ends composed in bridge-kafka-to-file.ts. */
+async function kafkaToFile(
+  bridge: BridgeConfig,
+  source: NonNullable<BridgeConfig['source']['kafka']>,
+  c: Omit<KafkaToFileContext, 'publisher'>,
+  mappingFile: string,
+): Promise<AssembledBridge> {
+  const publisher = createPublisher({ kafka: c.kafka });
+  try {
+    const ends = await kafkaToFileEnds(bridge, source, { ...c, publisher });
+    return {
+      name: bridge.name,
+      options: { provenance: provenanceOf(bridge, c.codec, mappingFile), ...ends, backoff: { initialMs: 200, maxMs: 30_000 } },
+      close: () => publisher.close(),
+    };
+  } catch (err) {
+    await publisher.close().catch(() => {});
+    throw err;
+  }
+}
+
+function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {
+  const mappingVersion = `sha256:${createHash('sha256').update(readFileSync(mappingFile, 'utf8')).digest('hex').slice(0, 12)}`;
+  return codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion);
+}
+
+/** The one kind a checked `source:` or `sink:` block names. */
+function kindOf(block: Record<string, unknown>): string {
+  return Object.keys(block).find((k) => block[k] !== undefined) ?? 'unknown';
 }

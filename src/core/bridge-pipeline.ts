@@ -47,6 +47,11 @@ export interface BridgePipelineOptions {
   readonly source: Source;
   readonly decode: RecordDecoder;
   readonly sink: Sink;
+  /**
+   * Where dead letters go when the sink is not Kafka (a file sink must not get them): written, and
+   * durable, before the batch's events reach the sink. Absent: the sink takes them with the events.
+   */
+  readonly deadLetters?: Sink;
   readonly checkpoints: CheckpointStore;
   readonly deadLetterTopic: string;
   readonly limits: BatchLimits;
@@ -92,6 +97,7 @@ export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortS
       await writing; // writes and commits in read order, one at a time
       writing = (async () => {
         const started = performance.now();
+        if (o.deadLetters && prepared.dead.length > 0) await retrying('write', o, signal, sleep, () => o.deadLetters!.write(prepared.dead, read.position), true);
         await retrying('write', o, signal, sleep, () => o.sink.write(prepared.records, read.position), true);
         await retrying('write', o, signal, sleep, () => o.checkpoints.save(read.position), true);
         await o.source.commit(read.position);
@@ -116,6 +122,8 @@ export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortS
 
 interface PreparedBatch {
   readonly records: SinkRecord[];
+  /** Dead letters kept apart for `deadLetters` (then not in `records`). */
+  readonly dead: SinkRecord[];
   readonly published: number;
   readonly deadLettered: number;
   readonly skipped: number;
@@ -124,6 +132,7 @@ interface PreparedBatch {
 
 function prepare(o: BridgePipelineOptions, batch: SourceBatch): PreparedBatch {
   const records: SinkRecord[] = [];
+  const dead = o.deadLetters ? [] as SinkRecord[] : records;
   let published = 0;
   let deadLettered = 0;
   let skipped = 0;
@@ -136,11 +145,11 @@ function prepare(o: BridgePipelineOptions, batch: SourceBatch): PreparedBatch {
       published++;
     } else if (decision.kind === 'rejected') {
       // The raw bytes are copied: the source may reuse its read buffer once the batch is handed on.
-      records.push({ topic: o.deadLetterTopic, key: null, value: Uint8Array.from(record.bytes), headers: deadLetterHeaders(o.provenance, record, decision.rejection) });
+      dead.push({ topic: o.deadLetterTopic, key: null, value: Uint8Array.from(record.bytes), headers: deadLetterHeaders(o.provenance, record, decision.rejection) });
       deadLettered++;
     } else skipped++;
   }
-  return { records, published, deadLettered, skipped, bytes };
+  return { records, dead: dead === records ? [] : dead, published, deadLettered, skipped, bytes };
 }
 
 function countsOf(p: PreparedBatch) {

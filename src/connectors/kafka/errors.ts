@@ -39,6 +39,9 @@ export const KafkaErrors = defineErrors({
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
   // Reading (topic-tail.ts)
   BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
+  // A bridge's Kafka source (kafka-source.ts)
+  BANYAN_ERR_KAFKA_CONSUMER_FAILED: { message: 'Kafka consumer of group %s failed: %s', retriable: true },
+  BANYAN_ERR_KAFKA_COMMIT_FAILED: { message: 'committing offsets of group %s failed: %s' },
   // Bridge checkpoints (checkpoint-store.ts)
   BANYAN_ERR_KAFKA_CHECKPOINT_INVALID: {
     message: 'checkpoint topic %s holds a value at offset %s that is not a Banyan checkpoint; fix or tombstone it (a null value for the bridge key resets the bridge)',
