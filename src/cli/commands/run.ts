@@ -64,7 +64,10 @@ export async function runBridges(argv: string[], io: CliIo, signal: AbortSignal)
   const assembled: AssembledBridge[] = [];
   let failed = 0;
   try {
-    for (const b of bridges) assembled.push(await assembleBridge(b, rootDir, kafka.client, topics));
+    for (const b of bridges) {
+      const directoryCreated = (e: { dir: string }) => io.stderr.write(`banyan run: ${b.name}: created the drop directory ${e.dir} (it did not exist)\n`);
+      assembled.push(await assembleBridge(b, rootDir, kafka.client, topics, { directoryCreated }));
+    }
     const outcomes = await Promise.allSettled(
       assembled.map((b) => runBridgePipeline({ ...b.options, untilIdle: values['until-idle'] ?? false }, signal)),
     );
