@@ -39,6 +39,9 @@ export const KafkaErrors = defineErrors({
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
   // Reading (topic-tail.ts)
   BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
+  // Reading a topic to its end (topic-reader.ts: checkpoints at a bridge's start, banyan consume)
+  BANYAN_ERR_KAFKA_READ_RETRIABLE: { message: 'reading topic %s failed, retry later: %s', retriable: true },
+  BANYAN_ERR_KAFKA_READ_FAILED: { message: 'reading topic %s failed: %s' },
   // Bridge checkpoints (checkpoint-store.ts)
   BANYAN_ERR_KAFKA_CHECKPOINT_INVALID: {
     message: 'checkpoint topic %s holds a value at offset %s that is not a Banyan checkpoint; fix or tombstone it (a null value for the bridge key resets the bridge)',
