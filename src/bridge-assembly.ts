@@ -16,7 +16,7 @@ import { kafkaToFileEnds, type KafkaToFileContext } from './bridge-kafka-to-file
 import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
 import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
 import { defineErrors } from './core/errors.ts';
-import { createFileSource } from './connectors/file/file-source.ts';
+import { createFileSource, type FileSourceEvents } from './connectors/file/file-source.ts';
 import type { KafkaClient } from './connectors/kafka/client.ts';
 import { createKafkaCheckpointStore } from './connectors/kafka/checkpoint-store.ts';
 import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
@@ -46,8 +46,14 @@ export interface AssembledBridge {
   close(): Promise<void>;
 }
 
-/** Builds the pipeline of a checked bridge and creates the topics it writes to. */
-export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin): Promise<AssembledBridge> {
+/** Builds the pipeline of a checked bridge and creates the topics it writes to. `sourceEvents`: what the caller logs of the source's own doings. */
+export async function assembleBridge(
+  bridge: BridgeConfig,
+  rootDir: string,
+  kafka: KafkaClient,
+  topics: TopicAdmin,
+  sourceEvents: FileSourceEvents = {},
+): Promise<AssembledBridge> {
   const sourceKind = kindOf(bridge.source);
   if (sourceKind !== 'file' && sourceKind !== 'kafka') throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
@@ -74,6 +80,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
         ...(fileSource.after !== undefined ? { after: fileSource.after } : {}),
         ...(fileSource.trigger_suffix !== undefined ? { triggerSuffix: fileSource.trigger_suffix } : {}),
         ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
+        events: sourceEvents,
       }),
       decode: recordDecoder(codec, sinkTopic),
       sink: createKafkaSink(publisher),

@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import { assembleBridge, type BridgeConfig } from '../bridge-assembly.ts';
 import type { KafkaClient } from '../connectors/kafka/client.ts';
 import { claimOwnership } from '../connectors/kafka/group-ownership.ts';
+import type { FileSourceEvents } from '../connectors/file/file-source.ts';
 import type { TopicAdmin } from '../connectors/kafka/topic-admin.ts';
 import { createBridgeMetrics } from '../observability/bridge-metrics.ts';
 import { createBridgeHost, type BridgeHost, type BridgeOutcome, type BridgeStatus } from './bridge-host.ts';
@@ -25,6 +26,8 @@ export interface BridgeSetOptions {
   readonly logger: Logger;
   /** Where the bridges' metrics go (the gateway's registry); absent: not collected. */
   readonly metrics?: Registry;
+  /** What a bridge's source reports of its own doings; default: an info line in the bridge's log. */
+  readonly sourceEvents?: (bridge: string, logger: Logger) => FileSourceEvents;
 }
 
 export interface BridgeSet {
@@ -41,12 +44,14 @@ export interface BridgeSet {
 export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
   const instanceId = o.ownership.instance_id ?? `${hostname()}:${process.pid}`;
   const metrics = o.metrics ? createBridgeMetrics(o.metrics) : undefined;
-  const hosts = o.bridges.map((bridge) =>
-    createBridgeHost({
+  const sourceEvents = o.sourceEvents ?? logSourceEvents;
+  const hosts = o.bridges.map((bridge) => {
+    const logger = o.logger.child({ bridge: bridge.name });
+    return createBridgeHost({
       bridge,
       instanceId,
       untilIdle: o.untilIdle,
-      logger: o.logger.child({ bridge: bridge.name }),
+      logger,
       ...(metrics ? { events: metrics.forBridge(bridge.name, instanceId) } : {}),
       claim: () =>
         claimOwnership({
@@ -58,9 +63,9 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
           heartbeatIntervalMs: o.ownership.heartbeat_interval_ms,
           topic: o.ownership.topic,
         }),
-      assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics),
-    }),
-  );
+      assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics, sourceEvents(bridge.name, logger)),
+    });
+  });
   return {
     instanceId,
     hosts,
@@ -73,4 +78,8 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
       await Promise.all(hosts.map((h) => h.stop()));
     },
   };
+}
+
+function logSourceEvents(_bridge: string, logger: Logger): FileSourceEvents {
+  return { directoryCreated: (e) => logger.info({ dir: e.dir }, 'created the drop directory (it did not exist)') };
 }

@@ -79,7 +79,11 @@ export interface BridgeRunSummary {
 export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortSignal): Promise<BridgeRunSummary> {
   const sleep = o.sleep ?? abortableSleep;
   const totals = { records: 0, published: 0, deadLettered: 0, skipped: 0 };
-  let committed = await o.checkpoints.load();
+  // A broker that just started may not serve the checkpoint topic yet: retriable, like a read.
+  let committed: SourcePosition | undefined;
+  await retrying('read', o, signal, sleep, async () => {
+    committed = await o.checkpoints.load();
+  });
   await retrying('read', o, signal, sleep, () => o.source.open(committed));
   let writing: Promise<void> = Promise.resolve();
   try {

@@ -65,6 +65,9 @@ export async function runBridges(argv: string[], io: CliIo, signal: AbortSignal)
     ownership: config.ownership,
     untilIdle: values['until-idle'] ?? false,
     logger: logger.child({ component: 'bridge' }),
+    sourceEvents: (name) => ({
+      directoryCreated: (e) => io.stderr.write(`banyan run: ${name}: created the drop directory ${e.dir} (it did not exist)\n`),
+    }),
   });
   let failed = 0;
   try {

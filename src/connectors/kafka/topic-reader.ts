@@ -7,6 +7,7 @@
 import type { Consumer } from 'kafkajs';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
+import { toReadError } from './kafkajs-errors.ts';
 import { deleteThrowawayGroup, throwawayGroupId } from './throwaway-group.ts';
 
 export interface TopicRecord {
@@ -24,8 +25,20 @@ export interface ReadToEndOptions {
   readonly timeoutMs?: number;
 }
 
-/** Calls `onRecord` for every record of `topic` below the end offsets seen at the start, per partition in order. */
+/**
+ * Calls `onRecord` for every record of `topic` below the end offsets seen at the start, per
+ * partition in order. Rejects with BANYAN_ERR_KAFKA_READ_RETRIABLE (broker away, leader not yet
+ * elected, too slow) or another coded Kafka error, never a bare kafkajs one.
+ */
 export async function readTopicToEnd(client: KafkaClient, topic: string, onRecord: (r: TopicRecord) => void, options: ReadToEndOptions = {}): Promise<void> {
+  try {
+    await readToEnd(client, topic, onRecord, options);
+  } catch (err) {
+    throw toReadError(err, topic);
+  }
+}
+
+async function readToEnd(client: KafkaClient, topic: string, onRecord: (r: TopicRecord) => void, options: ReadToEndOptions): Promise<void> {
   const kafka = kafkajsOf(client);
   const admin = kafka.admin();
   await admin.connect();
@@ -41,7 +54,7 @@ export async function readTopicToEnd(client: KafkaClient, topic: string, onRecor
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISH_RETRIABLE(0, `reading ${topic} to its end took longer than ${options.timeoutMs ?? 30_000} ms`)),
+        () => reject(new KafkaErrors.BANYAN_ERR_KAFKA_READ_RETRIABLE(topic, `reading to its end took longer than ${options.timeoutMs ?? 30_000} ms`)),
         options.timeoutMs ?? 30_000,
       );
       consumer!
