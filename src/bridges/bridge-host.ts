@@ -58,8 +58,12 @@ export interface BridgeOutcome {
 export interface BridgeHostOptions {
   readonly bridge: BridgeConfig;
   readonly instanceId: string;
-  /** Joins the bridge's ownership group (claimOwnership with the gateway's Kafka and timings). */
-  readonly claim: () => Promise<OwnershipClaim>;
+  /**
+   * Joins the bridge's ownership group (claimOwnership with the gateway's Kafka and timings).
+   * Absent: the bridge needs no single owner (a queue whose order does not matter, read by every
+   * instance at once), and this instance runs it as if it owned it.
+   */
+  readonly claim?: () => Promise<OwnershipClaim>;
   /** Builds the bridge's pipeline (assembleBridge with the gateway's Kafka). */
   readonly assemble: () => Promise<AssembledBridge>;
   /** Stop once the source is drained and committed (`banyan run --until-idle`). */
@@ -188,9 +192,15 @@ export function createBridgeHost(o: BridgeHostOptions): BridgeHost {
   };
 
   const supervise = async () => {
+    if (!o.claim) {
+      role = 'owner';
+      owner = o.instanceId;
+      reconcile();
+      return;
+    }
     for (let attempt = 0; !stopping.signal.aborted; attempt++) {
       try {
-        claim = await o.claim();
+        claim = await o.claim!();
         break;
       } catch (err) {
         const delayMs = backoffDelay(backoff, attempt);

@@ -53,16 +53,18 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
       untilIdle: o.untilIdle,
       logger,
       ...(metrics ? { events: metrics.forBridge(bridge.name, instanceId) } : {}),
-      claim: () =>
-        claimOwnership({
-          kafka: o.kafka,
-          topics: o.topics,
-          name: bridge.name,
-          instanceId,
-          sessionTimeoutMs: o.ownership.session_timeout_ms,
-          heartbeatIntervalMs: o.ownership.heartbeat_interval_ms,
-          topic: o.ownership.topic,
-        }),
+      claim: needsSingleOwner(bridge)
+        ? () =>
+            claimOwnership({
+              kafka: o.kafka,
+              topics: o.topics,
+              name: bridge.name,
+              instanceId,
+              sessionTimeoutMs: o.ownership.session_timeout_ms,
+              heartbeatIntervalMs: o.ownership.heartbeat_interval_ms,
+              topic: o.ownership.topic,
+            })
+        : undefined,
       assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics, sourceEvents(bridge.name, logger)),
     });
   });
@@ -82,4 +84,13 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
 
 function logSourceEvents(_bridge: string, logger: Logger): FileSourceEvents {
   return { directoryCreated: (e) => logger.info({ dir: e.dir }, 'created the drop directory (it did not exist)') };
+}
+
+/**
+ * A source is read by one instance at a time unless its block says order does not matter
+ * (`ordered: false` on a queue): then every instance reads it, as competing consumers.
+ */
+export function needsSingleOwner(bridge: BridgeConfig): boolean {
+  const block = Object.values(bridge.source).find((v) => v !== undefined) as { readonly ordered?: boolean } | undefined;
+  return block?.ordered !== false;
 }

@@ -133,6 +133,17 @@ test('a retriable failure to assemble is retried; a non-retriable one stops the 
   await host.stop();
 });
 
+test('a bridge that needs no single owner (a queue with ordered: false) runs at once, without joining a group', async () => {
+  const log: string[] = [];
+  const host = createBridgeHost({ bridge, instanceId: 'me', assemble: async () => fakeAssembly(log), untilIdle: false, logger: pino({ level: 'silent' }) });
+  host.start();
+  await until('running', () => log.some((l) => l.startsWith('commit')));
+  assert.equal(host.status().state, 'running');
+  assert.equal(host.status().owner, 'me');
+  await host.stop();
+  assert.ok(log.includes('released'));
+});
+
 test('the sticky choice keeps a current owner and otherwise takes the first member', () => {
   assert.equal(chooseOwner(['a', 'b', 'c'], ['c']), 'c');
   assert.equal(chooseOwner(['a', 'b', 'c'], []), 'a');
