@@ -203,7 +203,7 @@ class KafkaSource implements Source {
       // or buffered already and fetched again from an older committed offset.
       if (offset < next) continue;
       next = offset + 1n;
-      const metadata: Record<string, string> = {
+      const metadata: Record<string, string | Uint8Array> = {
         'banyan-kafka-topic': batch.topic,
         'banyan-kafka-partition': String(batch.partition),
         'banyan-kafka-offset': m.offset,
@@ -211,6 +211,11 @@ class KafkaSource implements Source {
       if (m.key) metadata['banyan-kafka-key'] = m.key.toString('utf8');
       const upstream = m.headers?.[UPSTREAM_EVENT_ID];
       if (upstream !== undefined) metadata['banyan-upstream-event-id'] = String(upstream);
+      // Queue headers (src/core/queue-headers.ts) travel on, so a Kafka -> MQ bridge can set the
+      // MQMD from them (a reply's CorrelId and ReplyToQ, a priority).
+      for (const [name, value] of Object.entries(m.headers ?? {})) {
+        if (name.startsWith('mq-') && value !== undefined) metadata[name] = Array.isArray(value) ? String(value[0]) : value;
+      }
       const bytes = m.value ?? new Uint8Array(0);
       this.#buffer.push({ tp, offset, record: { bytes, recordNumber: Number(offset) + 1, positionId: `${tp}/${m.offset}`, metadata } });
       this.#bufferedBytes += bytes.length;
