@@ -37,8 +37,14 @@ export const KafkaErrors = defineErrors({
     retriable: true,
   },
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
+  // Transactional sink (transactional-sink.ts)
+  BANYAN_ERR_KAFKA_PRODUCER_FENCED: {
+    message:
+      'bridge %s: transactional id %s was fenced (%s): another instance took over the bridge (or a transaction outlived the transaction timeout); this instance stops writing and its open transaction is aborted',
+  },
   // Reading (topic-tail.ts)
   BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
+  BANYAN_ERR_KAFKA_READ_TO_END_TIMEOUT: { message: 'reading %s to its end took longer than %s ms (a transaction still open in it holds read_committed readers back)', retriable: true },
   // Bridge checkpoints (checkpoint-store.ts)
   BANYAN_ERR_KAFKA_CHECKPOINT_INVALID: {
     message: 'checkpoint topic %s holds a value at offset %s that is not a Banyan checkpoint; fix or tombstone it (a null value for the bridge key resets the bridge)',
