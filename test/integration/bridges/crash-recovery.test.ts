@@ -12,7 +12,9 @@
  *   also sees the aborted transactions' records (printed).
  *
  * The kill moments are random (seed printed): each is a random point in its third of the run,
- * measured by the topic's end offsets, plus a random delay. The bridge is `banyan run`; `banyan
+ * measured in records appended to the topic as a read_uncommitted consumer sees them, so a kill
+ * lands soon after some batch's records reached the broker: somewhere in that batch's
+ * write -> checkpoint/commit cycle or in the read of the next. The bridge is `banyan run`; `banyan
  * start` (the gateway) does not run bridges on this branch yet.
  */
 import assert from 'node:assert/strict';
@@ -51,14 +53,15 @@ for (const delivery of ['at_least_once', 'exactly_once'] as const) {
 
     // Three kills, each at a random point in its third of the run (by published offsets), then a run to the end.
     const kills = Array.from({ length: CRASHES }, (_, i) => Math.round(RECORDS * ((i + 0.25 + random() * 0.5) / CRASHES)));
+    const appended = await watchAppended(project.topic);
+    t.after(() => appended.stop());
     for (const [i, at] of kills.entries()) {
       const child = startBridge(project);
-      const reached = await untilPublished(project.topic, at, child);
-      await sleep(Math.round(random() * 200));
+      const reached = await appended.until(at, child);
       child.process.kill('SIGKILL');
       const exit = await child.exited;
       assert.equal(exit.signal, 'SIGKILL', `run ${i + 1} was killed, not finished on its own (${exit.code}): ${child.output()}`);
-      t.diagnostic(`kill ${i + 1}: SIGKILL once the topic's end offsets passed ${at} (seen ${reached})`);
+      t.diagnostic(`kill ${i + 1}: SIGKILL once ${at} records were appended (seen ${reached}, duplicates and aborted ones included)`);
     }
     const last = startBridge(project);
     const exit = await last.exited;
@@ -132,6 +135,14 @@ async function projectFor(delivery: 'at_least_once' | 'exactly_once'): Promise<P
     ].join('\n'),
   );
   await writeFile(join(project, 'inbox', 'SEQUENCE.DAT'), file);
+  // Created here (as the bridge would) so the watching consumer can subscribe before the first run.
+  const admin = oracleKafkajs().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
   return { dir: project, topic, bridgeFile };
 }
 
@@ -155,23 +166,44 @@ function startBridge(project: Project): BridgeProcess {
   return { process: child, exited, output: () => out };
 }
 
-/** Resolves with the topic's summed end offsets once they reach `count`; rejects if the bridge exits first. */
-async function untilPublished(topic: string, count: number, child: BridgeProcess): Promise<number> {
-  const admin = oracleKafkajs().admin();
-  await admin.connect();
-  let exited = false;
-  void child.exited.then(() => (exited = true));
+/**
+ * Counts what lands in the topic as a read_uncommitted consumer sees it: records of open
+ * transactions too, the moment they are appended (the admin's end offsets are read_committed, so
+ * in exactly_once they would only move after a commit, and every kill would land between batches).
+ */
+async function watchAppended(topic: string): Promise<{ until(count: number, child: BridgeProcess): Promise<number>; stop(): Promise<void> }> {
+  const consumer = oracleKafkajs().consumer({ groupId: uniqueTopic('banyan-test-crash-watch'), readUncommitted: true, maxWaitTimeInMs: 5, maxBytes: 50 << 20 });
+  let seen = 0;
+  let wake: (() => void) | undefined;
   try {
-    for (;;) {
-      if (exited) throw new Error(`the bridge exited before ${count} records were published: ${child.output()}`);
-      const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
-      const sum = offsets.reduce((s, p) => s + Number(p.high), 0);
-      if (sum >= count) return sum;
-      await sleep(20);
-    }
-  } finally {
-    await admin.disconnect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: PARTITIONS,
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        wake?.();
+      },
+    });
+  } catch (err) {
+    await consumer.disconnect().catch(() => {});
+    throw err;
   }
+  return {
+    async until(count, child) {
+      let exited = false;
+      void child.exited.then(() => {
+        exited = true;
+        wake?.();
+      });
+      while (seen < count) {
+        if (exited) throw new Error(`the bridge exited before ${count} records were appended: ${child.output()}`);
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      return seen;
+    },
+    stop: () => consumer.disconnect(),
+  };
 }
 
 interface Seen {
@@ -201,10 +233,6 @@ function duplicateRuns(counts: Map<number, number>): Array<{ from: number; to: n
     else runs.push({ from: n, to: n });
   }
   return runs;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A small seeded PRNG (mulberry32), so a failing run's kill moments can be repeated. */
