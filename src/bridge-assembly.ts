@@ -11,11 +11,12 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config/issues.ts';
 import { checkConfigText } from './config/load.ts';
 import { bridgeSpec } from './config-catalog.ts';
-import { openRecordCodec } from './codec/index.ts';
+import { openRecordCodec, type OpenedRecordCodec } from './codec/index.ts';
+import { kafkaToFileEnds, type KafkaToFileContext } from './bridge-kafka-to-file.ts';
 import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
 import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
 import { defineErrors } from './core/errors.ts';
-import { createFileSource } from './connectors/file/file-source.ts';
+import { createFileSource, type FileSourceEvents } from './connectors/file/file-source.ts';
 import type { KafkaClient } from './connectors/kafka/client.ts';
 import { createKafkaCheckpointStore } from './connectors/kafka/checkpoint-store.ts';
 import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
@@ -26,7 +27,8 @@ import { createTransactionalBridgeOutput } from './connectors/kafka/transactiona
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
-  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (only file sources run in this version)' },
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file -> kafka or kafka -> file' },
 });
 
 /** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
@@ -45,27 +47,31 @@ export interface AssembledBridge {
   close(): Promise<void>;
 }
 
-/** Builds the pipeline of a checked bridge and creates the topics it writes to. */
-export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin): Promise<AssembledBridge> {
-  const fileSource = bridge.source.file;
-  if (!fileSource) {
-    const kind = Object.keys(bridge.source).find((k) => (bridge.source as Record<string, unknown>)[k] !== undefined) ?? 'unknown';
-    throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, kind);
-  }
-  const sinkTopic = bridge.sink.kafka!.topic;
+/** Builds the pipeline of a checked bridge and creates the topics it writes to. `sourceEvents`: what the caller logs of the source's own doings. */
+export async function assembleBridge(
+  bridge: BridgeConfig,
+  rootDir: string,
+  kafka: KafkaClient,
+  topics: TopicAdmin,
+  sourceEvents: FileSourceEvents = {},
+): Promise<AssembledBridge> {
+  const sourceKind = kindOf(bridge.source);
+  if (sourceKind !== 'file' && sourceKind !== 'kafka') throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
+  if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
+  if (bridge.source.kafka) return kafkaToFile(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile);
+  const fileSource = bridge.source.file!;
+  const sinkTopic = bridge.sink.kafka!.topic;
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
   await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
 
   const output = deliveryOutput(bridge, kafka, topics);
-  const mappingText = readFileSync(mappingFile, 'utf8');
-  const mappingVersion = `sha256:${createHash('sha256').update(mappingText).digest('hex').slice(0, 12)}`;
   return {
     name: bridge.name,
     options: {
-      provenance: codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion),
+      provenance: provenanceOf(bridge, codec, mappingFile),
       source: createFileSource({
         dir: resolve(rootDir, fileSource.dir),
         framing: codec.framing,
@@ -74,6 +80,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
         ...(fileSource.after !== undefined ? { after: fileSource.after } : {}),
         ...(fileSource.trigger_suffix !== undefined ? { triggerSuffix: fileSource.trigger_suffix } : {}),
         ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
+        events: sourceEvents,
       }),
       decode: recordDecoder(codec, sinkTopic),
       sink: output.sink,
@@ -98,4 +105,35 @@ function deliveryOutput(bridge: BridgeConfig, kafka: KafkaClient, topics: TopicA
     sink: createKafkaSink(publisher),
     checkpoints: createKafkaCheckpointStore({ kafka, publisher, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
   };
+}
+
+/** Kafka -> file: the same pipeline, its ends composed in bridge-kafka-to-file.ts. */
+async function kafkaToFile(
+  bridge: BridgeConfig,
+  source: NonNullable<BridgeConfig['source']['kafka']>,
+  c: Omit<KafkaToFileContext, 'publisher'>,
+  mappingFile: string,
+): Promise<AssembledBridge> {
+  const publisher = createPublisher({ kafka: c.kafka });
+  try {
+    const ends = await kafkaToFileEnds(bridge, source, { ...c, publisher });
+    return {
+      name: bridge.name,
+      options: { provenance: provenanceOf(bridge, c.codec, mappingFile), ...ends, backoff: { initialMs: 200, maxMs: 30_000 } },
+      close: () => publisher.close(),
+    };
+  } catch (err) {
+    await publisher.close().catch(() => {});
+    throw err;
+  }
+}
+
+function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {
+  const mappingVersion = `sha256:${createHash('sha256').update(readFileSync(mappingFile, 'utf8')).digest('hex').slice(0, 12)}`;
+  return codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion);
+}
+
+/** The one kind a checked `source:` or `sink:` block names. */
+function kindOf(block: Record<string, unknown>): string {
+  return Object.keys(block).find((k) => block[k] !== undefined) ?? 'unknown';
 }

@@ -14,16 +14,16 @@ import { checkConfigText, loadConfigText } from './config/load.ts';
 import { amqpSourceSchema } from './connectors/amqp/spec.ts';
 import { db2CdcSourceSchema } from './connectors/db2-cdc/spec.ts';
 import { ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
-import { kafkaSinkSchema } from './connectors/kafka/spec.ts';
+import { kafkaSinkSchema, kafkaSourceSchema } from './connectors/kafka/spec.ts';
 import { createBridgeSpec } from './core/bridge-spec.ts';
-import { fileSourceSchema } from './connectors/file/spec.ts';
+import { fileSinkSchema, fileSourceSchema } from './connectors/file/spec.ts';
 import { gatewaySchema } from './gateway-config.ts';
 import { checkRouteFile } from './router/config/load-routes.ts';
 
 /** Every source and sink a bridge file may name, each the connector's own spec. */
 export const bridgeSpec = createBridgeSpec({
-  sources: { file: fileSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
-  sinks: { kafka: kafkaSinkSchema },
+  sources: { file: fileSourceSchema, kafka: kafkaSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
+  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema },
 });
 
 export const CONFIG_CATALOG: ConfigCatalog = {
@@ -38,7 +38,7 @@ export const CONFIG_CATALOG: ConfigCatalog = {
   kinds: [
     {
       kind: 'bridge',
-      describe: `bridges/*.yaml: one bridge = source (${Object.keys(bridgeSpec.schema.shape.source.shape).join(' | ')}) + mapping + Kafka sink`,
+      describe: `bridges/*.yaml: one bridge = source (${Object.keys(bridgeSpec.schema.shape.source.shape).join(' | ')}) + mapping + sink (${Object.keys(bridgeSpec.schema.shape.sink.shape).join(' | ')}); Kafka is one side`,
       matches: (p) => /^bridges\/[^/]+\.ya?ml$/.test(p),
       check: (file, text, context) => bridgeSpec.check(file, text, context),
       checkAcross: (files) => bridgeSpec.checkNamesUnique(files),

@@ -19,6 +19,7 @@ import { nonEmpty, portOrZero } from './config/schema-helpers.ts';
 import { secretRedactPaths } from './config/secrets.ts';
 import { kafkaSettingsSchema } from './connectors/kafka/spec.ts';
 import { routerSettingsSchema } from './router/config/settings.ts';
+import { ownershipSettingsSchema } from './bridges/spec.ts';
 
 const http = z.strictObject({
   // Loopback by default: the container image overrides it through BANYAN_HTTP_HOST.
@@ -44,6 +45,8 @@ export const gatewaySchema = z.strictObject({
   /** The router owns this section (src/router/config/settings.ts); absent: no router. */
   router: routerSettingsSchema.optional(),
   paths: paths.prefault({}),
+  /** The bridges area owns this section (src/bridges/spec.ts): one owner per bridge across instances. */
+  ownership: ownershipSettingsSchema.prefault({}),
 });
 
 /** What a valid banyan.yaml becomes; relative paths are still relative to the file's directory. */

@@ -15,6 +15,7 @@ import { createKafkaProbe, type KafkaProbe } from './connectors/kafka/probe.ts';
 import { componentLogger, createRootLogger, type Logger } from './observability/logger.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { Readiness } from './observability/readiness.ts';
+import { Reports } from './observability/reports.ts';
 import { startObservabilityServer, type ObservabilityServer } from './observability/server.ts';
 import type { GatewayComponent, GatewayContext } from './core/component.ts';
 import { GatewayErrors } from './core/gateway-errors.ts';
@@ -66,6 +67,7 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
   const log = componentLogger(logger, 'gateway');
   const metrics = createGatewayMetrics({ version: packageVersion() });
   const readiness = new Readiness();
+  const reports = new Reports();
   const components = [...(options.components ?? [])];
 
   let localKafka: LocalKafka | undefined;
@@ -126,13 +128,20 @@ export function buildGateway(config: GatewayConfig, options: GatewayOptions = {}
     // /health/ready is the connector's probe: its own client, no retries, a 1 s connection timeout.
     probe = createKafkaProbe(kafkaConnectionOf(config.kafka, brokers));
     readiness.register('kafka', probe.check);
-    server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, logger: componentLogger(logger, 'http') });
+    server = await startObservabilityServer({ host: config.http.host, port: config.http.port, metrics, readiness, reports, logger: componentLogger(logger, 'http') });
 
     // A configured cluster that is down does not stop the gateway: it runs, reports not-ready on
     // /health/ready, and components retry through the Kafka connector as the cluster comes back.
     await probe.check().catch((err: unknown) => log.warn({ err, brokers }, 'Kafka does not answer yet; /health/ready reports 503 until it does'));
 
-    const context: BanyanContext = { config, kafka: { client: kafka, topics }, logger, metrics: metrics.registry };
+    const context: BanyanContext = {
+      config,
+      kafka: { client: kafka, topics },
+      logger,
+      metrics: metrics.registry,
+      health: { register: (name, check) => readiness.register(name, check) },
+      reports: { register: (path, report) => reports.register(path, report) },
+    };
     for (const component of components) {
       started.push(component);
       await component.start(context);

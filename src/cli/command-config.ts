@@ -3,15 +3,33 @@
  * (without --config a missing ./banyan.yaml means all defaults, the embedded Kafka), every issue
  * printed as file:line:col: rule: message; and a stop signal for SIGINT/SIGTERM.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CliIo } from './io.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway-config.ts';
+import type { BridgeConfig } from '../bridge-assembly.ts';
+import { loadBridgeFiles } from '../bridges/bridge-files.ts';
 
 /** banyan.yaml (or `--config`), or undefined after printing its issues. */
 export function loadCommandConfig(io: CliIo, configFlag: string | undefined): GatewayConfig | undefined {
   try {
     return loadGatewayConfig(resolve(io.cwd, configFlag ?? 'banyan.yaml'), { env: io.env, ifMissing: configFlag === undefined ? 'defaults' : 'error' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    return undefined;
+  }
+}
+
+/** The directory of banyan.yaml (or `--config`): paths in bridge files are relative to it. */
+export function commandRootDir(io: CliIo, configFlag: string | undefined): string {
+  return dirname(resolve(io.cwd, configFlag ?? 'banyan.yaml'));
+}
+
+/** Loads and checks bridge files, or returns undefined after printing every issue at file:line:col. */
+export function loadCommandBridges(io: CliIo, files: readonly string[], rootDir: string): BridgeConfig[] | undefined {
+  try {
+    return loadBridgeFiles(files, rootDir, io.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);

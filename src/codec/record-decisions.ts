@@ -14,7 +14,7 @@ export function recordDecoder(codec: OpenedRecordCodec, defaultTopic: string): R
     const out = codec.decode(record.bytes, record.recordNumber);
     if (out === null) return { kind: 'skipped' };
     if (out.kind === 'event') return { kind: 'event', topic: out.topic ?? defaultTopic, key: out.key, value: JSON.stringify(out.value, exactJson) };
-    const rule = (DECODE_RULES as Record<string, string>)[out.code];
+    const rule = out.rule ?? (DECODE_RULES as Record<string, string>)[out.code];
     return {
       kind: 'rejected',
       rejection: {

@@ -26,8 +26,8 @@ export interface SourceRecord {
    * so a record read again after a crash carries the same text.
    */
   readonly positionId: string;
-  /** Source metadata that travels as Kafka headers (file name, MQMD fields, CDC table and operation). */
-  readonly metadata: Readonly<Record<string, string>>;
+  /** Source metadata that travels as Kafka headers (file name, MQMD fields, CDC table and operation); bytes for raw ids (MQ MsgId). */
+  readonly metadata: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** A batch of records and the position to commit once all of them are durable. */

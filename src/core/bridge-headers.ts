@@ -54,8 +54,8 @@ export function eventId(bridge: string, record: Pick<SourceRecord, 'positionId'>
 }
 
 /** Headers of a published event: provenance, position and the source's own metadata. */
-export function eventHeaders(provenance: EventProvenance, record: SourceRecord): Record<string, string> {
-  const headers: Record<string, string> = { ...record.metadata };
+export function eventHeaders(provenance: EventProvenance, record: SourceRecord): Record<string, string | Uint8Array> {
+  const headers: Record<string, string | Uint8Array> = { ...record.metadata };
   headers[BRIDGE_HEADERS.eventId] = eventId(provenance.bridge, record);
   headers[BRIDGE_HEADERS.bridge] = provenance.bridge;
   headers[BRIDGE_HEADERS.position] = record.positionId;
@@ -69,7 +69,7 @@ export function eventHeaders(provenance: EventProvenance, record: SourceRecord):
 }
 
 /** Headers of a dead-letter entry: the event headers plus what was wrong, field by field. */
-export function deadLetterHeaders(provenance: EventProvenance, record: SourceRecord, rejection: RecordRejection): Record<string, string> {
+export function deadLetterHeaders(provenance: EventProvenance, record: SourceRecord, rejection: RecordRejection): Record<string, string | Uint8Array> {
   const headers = eventHeaders(provenance, record);
   headers[BRIDGE_HEADERS.errorCode] = rejection.code;
   headers[BRIDGE_HEADERS.errorReason] = rejection.reason;

@@ -47,6 +47,11 @@ export interface BridgePipelineOptions {
   readonly source: Source;
   readonly decode: RecordDecoder;
   readonly sink: Sink;
+  /**
+   * Where dead letters go when the sink is not Kafka (a file sink must not get them): written, and
+   * durable, before the batch's events reach the sink. Absent: the sink takes them with the events.
+   */
+  readonly deadLetters?: Sink;
   readonly checkpoints: CheckpointStore;
   readonly deadLetterTopic: string;
   readonly limits: BatchLimits;
@@ -74,7 +79,11 @@ export interface BridgeRunSummary {
 export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortSignal): Promise<BridgeRunSummary> {
   const sleep = o.sleep ?? abortableSleep;
   const totals = { records: 0, published: 0, deadLettered: 0, skipped: 0 };
-  let committed = await o.checkpoints.load();
+  // A broker that just started may not serve the checkpoint topic yet: retriable, like a read.
+  let committed: SourcePosition | undefined;
+  await retrying('read', o, signal, sleep, async () => {
+    committed = await o.checkpoints.load();
+  });
   await retrying('read', o, signal, sleep, () => o.source.open(committed));
   let writing: Promise<void> = Promise.resolve();
   try {
@@ -92,6 +101,7 @@ export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortS
       await writing; // writes and commits in read order, one at a time
       writing = (async () => {
         const started = performance.now();
+        if (o.deadLetters && prepared.dead.length > 0) await retrying('write', o, signal, sleep, () => o.deadLetters!.write(prepared.dead, read.position), true);
         await retrying('write', o, signal, sleep, () => o.sink.write(prepared.records, read.position), true);
         await retrying('write', o, signal, sleep, () => o.checkpoints.save(read.position), true);
         await o.source.commit(read.position);
@@ -116,6 +126,8 @@ export async function runBridgePipeline(o: BridgePipelineOptions, signal: AbortS
 
 interface PreparedBatch {
   readonly records: SinkRecord[];
+  /** Dead letters kept apart for `deadLetters` (then not in `records`). */
+  readonly dead: SinkRecord[];
   readonly published: number;
   readonly deadLettered: number;
   readonly skipped: number;
@@ -124,6 +136,7 @@ interface PreparedBatch {
 
 function prepare(o: BridgePipelineOptions, batch: SourceBatch): PreparedBatch {
   const records: SinkRecord[] = [];
+  const dead = o.deadLetters ? [] as SinkRecord[] : records;
   let published = 0;
   let deadLettered = 0;
   let skipped = 0;
@@ -136,11 +149,11 @@ function prepare(o: BridgePipelineOptions, batch: SourceBatch): PreparedBatch {
       published++;
     } else if (decision.kind === 'rejected') {
       // The raw bytes are copied: the source may reuse its read buffer once the batch is handed on.
-      records.push({ topic: o.deadLetterTopic, key: null, value: Uint8Array.from(record.bytes), headers: deadLetterHeaders(o.provenance, record, decision.rejection) });
+      dead.push({ topic: o.deadLetterTopic, key: null, value: Uint8Array.from(record.bytes), headers: deadLetterHeaders(o.provenance, record, decision.rejection) });
       deadLettered++;
     } else skipped++;
   }
-  return { records, published, deadLettered, skipped, bytes };
+  return { records, dead: dead === records ? [] : dead, published, deadLettered, skipped, bytes };
 }
 
 function countsOf(p: PreparedBatch) {

@@ -55,7 +55,7 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
     batch: z
       .strictObject({ max_records: positiveInt.default(500), max_bytes: positiveInt.default(1 << 20), max_wait_ms: positiveInt.default(200) })
       .default({ max_records: 500, max_bytes: 1 << 20, max_wait_ms: 200 }),
-    /** Where records that cannot be decoded or mapped go, with their raw bytes; default `<sink topic>.dlq`. */
+    /** Where records that cannot be decoded, mapped or encoded go, with their raw bytes; default `<sink topic>.dlq` (a file sink: `<name>.dlq`). */
     dead_letter: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).optional(),
     /**
      * at_least_once: events, then the checkpoint (a crash between them repeats one batch, each

@@ -25,6 +25,16 @@ export interface GatewayContext<Config = unknown, Kafka = unknown> {
    * here (never on prom-client's global registry, nor a private one), so one scrape shows everything.
    */
   readonly metrics: Registry;
+  /**
+   * The gateway's /health/ready: a component registers what it cannot work without (a bridge: its
+   * own state). `register` returns the function that removes the check again.
+   */
+  readonly health: { register(name: string, check: () => Promise<void>): () => void };
+  /**
+   * JSON pages on the observability server (`GET /bridges`), registered while the server runs:
+   * `report` is called on every request. Returns the function that removes the page.
+   */
+  readonly reports: { register(path: string, report: () => unknown): () => void };
 }
 
 /** A part of the gateway with a lifecycle (a bridge, the router, a deliverer). */

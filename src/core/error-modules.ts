@@ -16,6 +16,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/router/errors.ts',
   'src/router/rollout/control-errors.ts',
   'src/bridge-assembly.ts',
+  'src/connectors/file/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

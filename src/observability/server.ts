@@ -2,12 +2,14 @@
  * The observability HTTP server: `/metrics` (Prometheus text exposition format 0.0.4, from the
  * gateway's registry), `/health/live` (200 whenever the process can answer: liveness must not
  * depend on Kafka, or an orchestrator would restart a healthy gateway during a broker outage) and
- * `/health/ready` (200 only when every readiness check passes, 503 with the failing reasons).
+ * `/health/ready` (200 only when every readiness check passes, 503 with the failing reasons), and
+ * the JSON pages components register (`GET /bridges`, reports.ts).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
+import type { Reports } from './reports.ts';
 import { ObservabilityErrors } from './errors.ts';
 
 export interface ObservabilityServerOptions {
@@ -16,6 +18,8 @@ export interface ObservabilityServerOptions {
   readonly port: number;
   readonly metrics: GatewayMetrics;
   readonly readiness: Readiness;
+  /** Components' JSON pages (`GET /bridges`); absent: none. */
+  readonly reports?: Reports;
   readonly logger: Logger;
 }
 
@@ -60,6 +64,12 @@ export function buildObservabilityApp(options: Omit<ObservabilityServerOptions, 
     const report = await options.readiness.evaluate();
     options.metrics.ready.set(report.ready ? 1 : 0);
     return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const page = req.method === 'GET' ? options.reports?.lookup(req.url.split('?')[0]!) : undefined;
+    if (!page) return reply.code(404).send({ error: 'not found', path: req.url });
+    return reply.send(await page());
   });
 
   return app;

@@ -73,14 +73,14 @@ test('components start after Kafka and the HTTP server, in order, and stop in re
   assert.deepEqual(events, ['start a', 'start b', 'stop b', 'stop a']);
 });
 
-test('a component gets the gateway config, its Kafka client and topic admin, the logger and the gateway registry, nothing else', async () => {
+test('a component gets the gateway config, its Kafka client and topic admin, the logger, the gateway registry, readiness and report pages, nothing else', async () => {
   let seen: BanyanContext | undefined;
   const component: GatewayComponent<BanyanContext> = { name: 'probe', start: async (ctx) => void (seen = ctx), stop: async () => {} };
   const gw = buildGateway(config(`kafka: { brokers: ["${DOWN}"] }\nhttp: { port: 0 }\n`), { logger, components: [component] });
   await gw.start();
   await gw.stop();
   assert.ok(seen);
-  assert.deepEqual(Object.keys(seen).sort(), ['config', 'kafka', 'logger', 'metrics']);
+  assert.deepEqual(Object.keys(seen).sort(), ['config', 'health', 'kafka', 'logger', 'metrics', 'reports']);
   assert.deepEqual(Object.keys(seen.kafka).sort(), ['client', 'topics']);
   assert.equal(seen.config, gw.config);
   assert.equal(seen.logger, gw.logger);

@@ -1,8 +1,10 @@
 /**
  * `banyan consume [--config F] TOPIC [--from-beginning] [--max N] [--idle-ms N] [--group G]`:
  * prints one JSON object per record, `{topic, partition, offset, timestamp, key, headers, value}`,
- * so a migration team can look at what a bridge wrote. A value or header whose bytes are JSON is
- * printed as that JSON; other bytes as `{"base64": "..."}`; a key as its UTF-8 text. Exits 0 after
+ * so a migration team can look at what a bridge wrote. A value whose bytes are JSON is printed as
+ * that JSON, other bytes as `{"base64": "..."}`; a key as its UTF-8 text; a header as its text when
+ * it is printable UTF-8 (Kafka headers are text by convention: Connect's and Spring's error headers,
+ * Banyan's own), else as `{"base64": "..."}`. Exits 0 after
  * N records, after N ms without one, or on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -55,7 +57,7 @@ export async function runConsume(argv: string[], io: CliIo, signal?: AbortSignal
 /** The printed form of one record. */
 export function recordJson(r: TopicRecord): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(r.headers)) headers[name] = value === undefined ? null : bytesJson(value);
+  for (const [name, value] of Object.entries(r.headers)) headers[name] = value === undefined ? null : headerJson(value);
   return {
     topic: r.topic,
     partition: r.partition,
@@ -65,6 +67,14 @@ export function recordJson(r: TopicRecord): Record<string, unknown> {
     headers,
     value: r.value === null ? null : bytesJson(r.value),
   };
+}
+
+/** A header's text when it is printable UTF-8 (tabs and line breaks allowed), anything else as base64. */
+function headerJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  // Decoding replaced no invalid sequence (same byte length back) and no control character is in it.
+  if (Buffer.byteLength(text) === bytes.length && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return text;
+  return { base64: bytes.toString('base64') };
 }
 
 /** JSON bytes as the JSON they hold, anything else as base64. */

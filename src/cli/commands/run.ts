@@ -6,15 +6,14 @@
  * record that reached neither its topic nor its dead-letter topic stops its bridge, so it is never
  * counted as done). SIGINT/SIGTERM finish the batch in flight and exit.
  */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
-import { ConfigError, formatIssue } from '../../config/issues.ts';
-import { assembleBridge, loadBridgeFile, type AssembledBridge, type BridgeConfig } from '../../bridge-assembly.ts';
-import { runBridgePipeline } from '../../core/bridge-pipeline.ts';
+import { createBridgeSet } from '../../bridges/bridge-set.ts';
 import { createTopicAdmin } from '../../connectors/kafka/topic-admin.ts';
 import { topicDefaultsOf } from '../../connectors/kafka/settings.ts';
-import { loadCommandConfig, untilSignalled } from '../command-config.ts';
+import { createRootLogger } from '../../observability/logger.ts';
+import { commandRootDir, loadCommandBridges, loadCommandConfig, untilSignalled } from '../command-config.ts';
 import { openCommandKafka } from '../command-kafka.ts';
 
 const USAGE = 'usage: banyan run [--config banyan.yaml] BRIDGE.yaml... [--until-idle]\n';
@@ -49,40 +48,49 @@ export async function runBridges(argv: string[], io: CliIo, signal: AbortSignal)
   }
   const config = loadCommandConfig(io, values.config);
   if (!config) return 1;
-  const rootDir = dirname(resolve(io.cwd, values.config ?? 'banyan.yaml'));
-  let bridges: BridgeConfig[];
-  try {
-    bridges = files.map((f) => loadBridgeFile(resolve(io.cwd, f), rootDir, io.env));
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    return 1;
-  }
+  const rootDir = commandRootDir(io, values.config);
+  const bridges = loadCommandBridges(io, files.map((f) => resolve(io.cwd, f)), rootDir);
+  if (!bridges) return 1;
 
+  // Log lines go to stderr: a foreground run's stdout stays free for whoever pipes it.
+  const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stderr });
   const kafka = await openCommandKafka(config);
-  const topics = createTopicAdmin({ kafka: kafka.client, defaults: topicDefaultsOf(config.kafka) });
-  const assembled: AssembledBridge[] = [];
+  const topics = createTopicAdmin({ kafka: kafka.client, defaults: topicDefaultsOf(config.kafka), logger });
+  // The same ownership groups as `banyan start`: a bridge a gateway is running is not read twice.
+  const set = createBridgeSet({
+    bridges,
+    rootDir,
+    kafka: kafka.client,
+    topics,
+    ownership: config.ownership,
+    untilIdle: values['until-idle'] ?? false,
+    logger: logger.child({ component: 'bridge' }),
+    sourceEvents: (name) => ({
+      directoryCreated: (e) => io.stderr.write(`banyan run: ${name}: created the drop directory ${e.dir} (it did not exist)\n`),
+    }),
+  });
   let failed = 0;
   try {
-    for (const b of bridges) assembled.push(await assembleBridge(b, rootDir, kafka.client, topics));
-    const outcomes = await Promise.allSettled(
-      assembled.map((b) => runBridgePipeline({ ...b.options, untilIdle: values['until-idle'] ?? false }, signal)),
-    );
-    for (const [i, outcome] of outcomes.entries()) {
-      const name = assembled[i]!.name;
-      if (outcome.status === 'fulfilled') {
-        const s = outcome.value;
-        io.stderr.write(`banyan run: ${name}: ${s.records} records read, ${s.published} published, ${s.deadLettered} dead-lettered, ${s.skipped} skipped\n`);
+    set.start();
+    const onStop = () => void set.stop();
+    signal.addEventListener('abort', onStop, { once: true });
+    const outcomes = await set.settled();
+    signal.removeEventListener('abort', onStop);
+    for (const outcome of outcomes) {
+      const s = outcome.totals;
+      if (!outcome.error) {
+        io.stderr.write(`banyan run: ${outcome.name}: ${s.records} records read, ${s.published} published, ${s.deadLettered} dead-lettered, ${s.skipped} skipped\n`);
       } else {
         failed++;
-        const e = outcome.reason as { code?: string; message?: string };
-        io.stderr.write(`banyan run: ${name} stopped: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(outcome.reason)}\n`);
+        const e = outcome.error as { code?: string; message?: string };
+        io.stderr.write(`banyan run: ${outcome.name} stopped: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(outcome.error)}\n`);
       }
     }
   } finally {
-    for (const b of assembled) await b.close().catch(() => {});
+    await set.stop();
     await topics.close();
     await kafka.close();
+    logger.flush();
   }
   return failed > 0 ? 1 : 0;
 }

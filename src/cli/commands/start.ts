@@ -1,11 +1,14 @@
 /**
- * `banyan start [--config banyan.yaml]`: loads the config (every issue printed as
- * file:line:col: rule: message, exit 1), starts the gateway and runs until SIGINT or SIGTERM, then
+ * `banyan start [--config banyan.yaml]`: loads the config and every bridge file (every issue printed
+ * as file:line:col: rule: message, exit 1), starts the gateway with its bridges and router, and runs
+ * until SIGINT or SIGTERM (each bridge finishes and commits its batch in flight), then
  * stops it cleanly (embedded Kafka included) and exits 0. A second signal exits at once.
  */
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
-import { loadCommandConfig } from '../command-config.ts';
+import { commandRootDir, loadCommandBridges, loadCommandConfig } from '../command-config.ts';
+import { bridgeFilesIn } from '../../bridges/bridge-files.ts';
+import { createBridgesComponent } from '../../bridges/bridges-component.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
 import { createRootLogger } from '../../observability/logger.ts';
 import { createRouterComponent } from '../../router/admin/router-component.ts';
@@ -37,9 +40,14 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
   const config = loadCommandConfig(io, values.config);
   if (!config) return 1;
 
+  // Every bridge file is checked before anything starts, like banyan.yaml itself.
+  const bridges = loadCommandBridges(io, bridgeFilesIn(config.paths.bridges), commandRootDir(io, values.config));
+  if (!bridges) return 1;
+
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
   // The router component does nothing unless banyan.yaml has a `router:` section.
-  const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components: [createRouterComponent()] });
+  const components = [createRouterComponent(), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
+  const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components });
   try {
     await gateway.start();
   } catch (err) {
@@ -73,7 +81,9 @@ function signalled(io: CliIo): Promise<NodeJS.Signals> {
 
 const USAGE = `usage: banyan start [--config banyan.yaml]
 
-Starts the gateway. With no kafka.brokers in the config it runs its own local Kafka with data under
-kafka.embedded.data_dir (default .banyan/kafka next to banyan.yaml), kept across restarts.
+Starts the gateway: every bridge in paths.bridges (bridges/ next to banyan.yaml), each read by one
+gateway instance at a time, and the router when banyan.yaml has a router section. With no
+kafka.brokers in the config it runs its own local Kafka with data under kafka.embedded.data_dir
+(default .banyan/kafka next to banyan.yaml), kept across restarts.
 Stops cleanly on SIGINT or SIGTERM.
 `;

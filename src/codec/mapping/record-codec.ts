@@ -61,6 +61,8 @@ export interface DeadLetter {
   /** 0-based byte offset of the field inside the record. */
   readonly offset?: number;
   readonly hex?: string;
+  /** The rule broken, when the mapping states it (the codec's own rules are DECODE_RULES[code]). */
+  readonly rule?: string;
 }
 
 export type DecodeOutcome = RecordEvent | DeadLetter;
@@ -167,6 +169,7 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
       : undefined;
   const readSegment = (raw: Uint8Array): string => (idReader?.segmentId(raw, 0, raw.length) ?? '').trimEnd();
   const readSegmentValue = segments ? valueReader(segments.fieldPath, binding.record) : undefined;
+  const unknownSegment = segments ? unknownSegmentReport(segments, binding.record) : undefined;
 
   // Segment cases that decode with another 01 record get their own codec, shape and key.
   const perCase = new Map<BoundSegmentCase, { codec: RecordCodec; shape: RecordShape; key: (v: DecodedRecord) => string | null }>();
@@ -204,7 +207,8 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
             if (segments.otherwise === 'skip') return null;
             if (segments.otherwise === 'dlq') {
               const err = new MappingErrors.BANYAN_ERR_MAPPING_UNKNOWN_SEGMENT(segment, segments.fieldPath);
-              return { kind: 'dlq', raw, reason: `record ${recordNumber}: ${err.message}`, code: err.code, recordNumber, fieldPath: segments.fieldPath };
+              const where = unknownSegment!(raw);
+              return { kind: 'dlq', raw, reason: `record ${recordNumber}: ${err.message} (offset ${where.offset}, bytes ${where.hex})`, code: err.code, recordNumber, fieldPath: segments.fieldPath, ...where };
             }
           } else {
             topic = seg.topic ?? topic;
@@ -246,6 +250,19 @@ export function compileBinding(binding: RecordBinding): BoundRecordCodec {
 }
 
 /** Reads the value at a layout path from a decoded record (COBOL names, root collapsed). */
+/** Where an unknown segment id sits (offset, its bytes in hex) and the rule it broke, for its dead letter. */
+function unknownSegmentReport(
+  segments: NonNullable<RecordBinding['segments']>,
+  record: RecordLayout,
+): (raw: Uint8Array) => { offset: number; hex: string; rule: string } {
+  let field: Field | undefined;
+  for (const f of walkFields(record.root)) if (f.path === segments.fieldPath) field = f;
+  const offset = field?.offset ?? 0;
+  const length = field?.length ?? 0;
+  const rule = `segment id must be one of the ids in the mapping's segments.cases (${[...segments.byId.keys()].join(', ')})`;
+  return (raw) => ({ offset, hex: Buffer.from(raw.subarray(offset, offset + length)).toString('hex').toUpperCase(), rule });
+}
+
 function valueReader(path: string, record: RecordLayout): (v: DecodedRecord) => DecodedValue | undefined {
   const segments = path.split('.').slice(1);
   if (record.root.kind !== 'group') return (v) => v[record.root.name];

@@ -7,6 +7,10 @@
  * under the same name reads as new. A finished file is moved to `archive/` (or deleted, or kept)
  * only when its last batch is committed; a file that cannot be framed goes to `error/` with a
  * `<name>.reason` file beside it, after the records before the bad spot were committed.
+ *
+ * A drop directory that does not exist yet is created (at open, and again should it vanish while the
+ * bridge runs), so a bridge can start before anyone has made its inbox and files dropped later are
+ * read; `events.directoryCreated` reports it, for the caller to log.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -26,6 +30,13 @@ export interface FileSourceOptions extends InboxRules {
   readonly finished?: FinishedFileAction;
   /** gunzip every file (`true`), none (`false`), or by name ending `.gz` (default). */
   readonly gzip?: boolean;
+  readonly events?: FileSourceEvents;
+}
+
+/** Instrumentation: what the file source did on its own that an operator should hear about. */
+export interface FileSourceEvents {
+  /** The drop directory did not exist and was created (with its missing parents). */
+  directoryCreated?(e: { readonly dir: string }): void;
 }
 
 /** The file source's position, as stored in a checkpoint. */
@@ -67,6 +78,7 @@ class FileSource implements Source {
     this.#position = from ? afterCommit(from as unknown as FileBatchPosition) : {};
     this.#reader = undefined;
     this.#readToEnd = undefined;
+    await this.#ensureDirectory();
   }
 
   async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
@@ -110,7 +122,14 @@ class FileSource implements Source {
 
   /** The next file to read: the checkpoint's own file when it is still there, else the first ready one. */
   async #nextFile(): Promise<FileReader | undefined> {
-    const names = await listReadyFiles(this.#o.dir, this.#o);
+    let names: string[];
+    try {
+      names = await listReadyFiles(this.#o.dir, this.#o);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await this.#ensureDirectory(); // removed while running: nothing to read until files arrive again
+      return undefined;
+    }
     const { current } = this.#position;
     const done = this.#lastReadToEnd();
     // Archived or deleted files leave the directory; only with `keep` does name order say what is done.
@@ -122,6 +141,12 @@ class FileSource implements Source {
       return new FileReader(join(this.#o.dir, name), file, this.#o, resume);
     }
     return undefined;
+  }
+
+  async #ensureDirectory(): Promise<void> {
+    // mkdir -p answers the first directory it had to create, undefined when all were there.
+    const created = await mkdir(this.#o.dir, { recursive: true });
+    if (created !== undefined) this.#o.events?.directoryCreated?.({ dir: this.#o.dir });
   }
 
   #lastReadToEnd(): FileIdentity | undefined {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
+import { dropKafkajsNegativeTimeoutWarning } from './negative-timeout-warning.ts';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import { KafkaErrors } from './errors.ts';
@@ -29,6 +30,7 @@ export interface KafkaClientDeps {
 export type KafkaClient = KafkaClientHandle;
 
 export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaClient {
+  dropKafkajsNegativeTimeoutWarning();
   return new KafkaClientHandle(new Kafka(kafkajsConfigOf(input, deps)));
 }
 

@@ -44,7 +44,12 @@ export const KafkaErrors = defineErrors({
   },
   // Reading (topic-tail.ts)
   BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
-  BANYAN_ERR_KAFKA_READ_TO_END_TIMEOUT: { message: 'reading %s to its end took longer than %s ms (a transaction still open in it holds read_committed readers back)', retriable: true },
+  // A bridge's Kafka source (kafka-source.ts)
+  BANYAN_ERR_KAFKA_CONSUMER_FAILED: { message: 'Kafka consumer of group %s failed: %s', retriable: true },
+  BANYAN_ERR_KAFKA_COMMIT_FAILED: { message: 'committing offsets of group %s failed: %s' },
+  // Reading a topic to its end (topic-reader.ts: checkpoints at a bridge's start, banyan consume)
+  BANYAN_ERR_KAFKA_READ_RETRIABLE: { message: 'reading topic %s failed, retry later: %s', retriable: true },
+  BANYAN_ERR_KAFKA_READ_FAILED: { message: 'reading topic %s failed: %s' },
   // Bridge checkpoints (checkpoint-store.ts)
   BANYAN_ERR_KAFKA_CHECKPOINT_INVALID: {
     message: 'checkpoint topic %s holds a value at offset %s that is not a Banyan checkpoint; fix or tombstone it (a null value for the bridge key resets the bridge)',

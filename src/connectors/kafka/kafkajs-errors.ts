@@ -4,7 +4,7 @@
  * kafkajs' in-call retries (KafkaJSNumberOfRetriesExceeded) is still retriable for the caller,
  * who keeps the batch and tries again later.
  */
-import type { BanyanError } from '../../core/errors.ts';
+import { BanyanError } from '../../core/errors.ts';
 import { KafkaErrors } from './errors.ts';
 
 /** Kafka protocol error types after which the idempotent producer's sequence state is unusable. */
@@ -79,6 +79,21 @@ export function toPublishError(err: unknown, count: number): BanyanError {
   if (UNAVAILABLE.has(facts.root.name)) return new KafkaErrors.BANYAN_ERR_KAFKA_BROKER_UNAVAILABLE(count, what, cause);
   if (facts.retriable) return new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISH_RETRIABLE(count, what, cause);
   return new KafkaErrors.BANYAN_ERR_KAFKA_RECORD_REJECTED(count, what, cause);
+}
+
+/**
+ * The Banyan error a failed read of `topic` rejects with. A broker that just started answers
+ * NOT_LEADER_OR_FOLLOWER until its partitions' leadership is loaded: retriable, like the broker
+ * being away.
+ */
+export function toReadError(err: unknown, topic: string): BanyanError {
+  if (err instanceof BanyanError) return err; // already ours (the read's own timeout)
+  const facts = kafkajsErrorFacts(err);
+  const cause = err instanceof Error ? err : facts.root;
+  const what = facts.type ? `${facts.type}: ${facts.root.message}` : `${facts.root.name}: ${facts.root.message}`;
+  if ((facts.type && AUTH.has(facts.type)) || facts.root.name === 'KafkaJSSASLAuthenticationError') return new KafkaErrors.BANYAN_ERR_KAFKA_AUTH_FAILED(what, cause);
+  if (facts.retriable || UNAVAILABLE.has(facts.root.name)) return new KafkaErrors.BANYAN_ERR_KAFKA_READ_RETRIABLE(topic, what, cause);
+  return new KafkaErrors.BANYAN_ERR_KAFKA_READ_FAILED(topic, what, cause);
 }
 
 /**

@@ -108,6 +108,22 @@ export const kafkaSinkSchema = z.strictObject({
 
 export type KafkaSinkConfig = z.output<typeof kafkaSinkSchema>;
 
+const topicName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249);
+
+/**
+ * `source: { kafka: ... }` in bridges/*.yaml: the way back, events read by a consumer group (the
+ * group shares the topics' partitions among gateway instances) and encoded into legacy records.
+ */
+export const kafkaSourceSchema = z.strictObject({
+  topics: z.array(topicName).min(1),
+  /** Consumer group; default `banyan-bridge-<bridge name>`. Offsets are committed only after the sink is durable. */
+  group: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"').max(249).optional(),
+  /** Where a group without committed offsets starts on a partition. */
+  start: z.enum(['earliest', 'latest']).default('earliest'),
+});
+
+export type KafkaSourceConfig = z.output<typeof kafkaSourceSchema>;
+
 // --- banyan.yaml's `kafka:` section --------------------------------------------------------------
 
 /** `kafka.topics`: used when Banyan creates a topic it publishes to. */

@@ -22,6 +22,7 @@
 import type { Consumer } from 'kafkajs';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
+import { toReadError } from './kafkajs-errors.ts';
 import { deleteThrowawayGroup, throwawayGroupId } from './throwaway-group.ts';
 
 export interface TopicRecord {
@@ -35,7 +36,7 @@ export interface TopicRecord {
 }
 
 export interface ReadToEndOptions {
-  /** Rejects with READ_TO_END_TIMEOUT (retriable) when the end is not reached in time. Default 30 s. */
+  /** Rejects with READ_RETRIABLE when the end is not reached in time. Default 30 s. */
   readonly timeoutMs?: number;
   /**
    * read_committed (default): records of aborted and still-open transactions are not delivered.
@@ -44,8 +45,20 @@ export interface ReadToEndOptions {
   readonly isolation?: 'read_committed' | 'read_uncommitted';
 }
 
-/** Calls `onRecord` for every record of `topic` below the end offsets seen at the start, per partition in order. */
+/**
+ * Calls `onRecord` for every record of `topic` below the end offsets seen at the start, per
+ * partition in order. Rejects with BANYAN_ERR_KAFKA_READ_RETRIABLE (broker away, leader not yet
+ * elected, too slow) or another coded Kafka error, never a bare kafkajs one.
+ */
 export async function readTopicToEnd(client: KafkaClient, topic: string, onRecord: (r: TopicRecord) => void, options: ReadToEndOptions = {}): Promise<void> {
+  try {
+    await readToEnd(client, topic, onRecord, options);
+  } catch (err) {
+    throw toReadError(err, topic);
+  }
+}
+
+async function readToEnd(client: KafkaClient, topic: string, onRecord: (r: TopicRecord) => void, options: ReadToEndOptions): Promise<void> {
   const kafka = kafkajsOf(client);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const admin = kafka.admin();
@@ -63,7 +76,7 @@ export async function readTopicToEnd(client: KafkaClient, topic: string, onRecor
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new KafkaErrors.BANYAN_ERR_KAFKA_READ_TO_END_TIMEOUT(topic, timeoutMs)),
+        () => reject(new KafkaErrors.BANYAN_ERR_KAFKA_READ_RETRIABLE(topic, `reading to its end took longer than ${timeoutMs} ms (an open transaction holds read_committed readers back until it ends)`)),
         timeoutMs,
       );
       consumer!.on(consumer!.events.END_BATCH_PROCESS, ({ payload }) => {

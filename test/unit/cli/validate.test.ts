@@ -21,7 +21,7 @@ test('validate lists every mistake in a broken project as file:line:col: rule: m
     `${b}/bridges/orders-mq.yaml:4:10: reference: mapping file "mappings/records/missing.yaml" does not exist (at mapping)`,
     `${b}/bridges/orders-mq2.yaml:2:7: duplicate-name: bridge name "orders-mq" is already used by ${b}/bridges/orders-mq.yaml (at name)`,
     `${b}/bridges/payments.yaml:1:1: required: required field "sink" is missing (at sink)`,
-    `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of file, ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
+    `${b}/bridges/payments.yaml:4:3: one-of: source has amqp and db2_cdc; a bridge reads exactly one of file, kafka, ibm_mq, amqp, db2_cdc (at source.db2_cdc)`,
     `${b}/mappings/routes/bad.yaml:3:1: yaml-syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
     `${b}/mappings/routes/old-keys.yaml:5:51: renamed-key: 'timeoutMs' is now 'timeout_ms' (at routes[0].legacy.timeoutMs)`,
   ]);

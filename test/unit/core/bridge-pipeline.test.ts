@@ -174,6 +174,30 @@ test('a retriable read failure reopens the source at the last committed position
   assert.equal(summary.records, 8);
 });
 
+test('a checkpoint load that fails retriably (a broker just started, its leaders not elected yet) is retried, not a stopped bridge', async () => {
+  const { log, sleeps, options } = setup();
+  const failures = [retriable, retriable];
+  const checkpoints = {
+    ...options.checkpoints,
+    async load() {
+      const failure = failures.shift();
+      if (failure) throw failure();
+      return { next: 3 };
+    },
+  };
+  const summary = await runBridgePipeline({ ...options, checkpoints }, new AbortController().signal);
+  assert.equal(sleeps.length, 2, 'backed off twice');
+  assert.ok(log.includes('open 3'), 'opened at the loaded checkpoint');
+  assert.equal(summary.records, 5, 'records 3..7, after the checkpoint');
+});
+
+test('a checkpoint load that fails for good stops the bridge with its code before the source opens', async () => {
+  const { log, options } = setup();
+  const checkpoints = { ...options.checkpoints, load: async () => Promise.reject(fatal()) };
+  await assert.rejects(runBridgePipeline({ ...options, checkpoints }, new AbortController().signal), { code: 'BANYAN_ERR_KAFKA_TOPIC_AUTHORIZATION' });
+  assert.deepEqual(log, []);
+});
+
 test('on shutdown the batch in flight is written and committed, then the source closes', async () => {
   const { log, options } = setup(100, 3);
   const stop = new AbortController();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { buildObservabilityApp, startObservabilityServer } from '../../../src/observability/server.ts';
+import { Reports } from '../../../src/observability/reports.ts';
 import { createGatewayMetrics } from '../../../src/observability/metrics.ts';
 import { Readiness } from '../../../src/observability/readiness.ts';
 
@@ -49,6 +50,21 @@ test('/health/ready is 503 with reasons while a check fails, 200 once it passes,
   assert.equal(up.statusCode, 200);
   assert.deepEqual(up.json(), { status: 'ready', checks: [{ name: 'kafka', ok: true }] });
   assert.match(await metrics.registry.metrics(), /^banyan_ready 1$/m);
+  await app.close();
+});
+
+test('a page a component registers after start (GET /bridges) is served as JSON, computed per request; unknown paths are 404', async () => {
+  const reports = new Reports();
+  const app = buildObservabilityApp({ metrics: createGatewayMetrics(), readiness: new Readiness(), reports, logger });
+  assert.equal((await app.inject({ url: '/bridges' })).statusCode, 404);
+  let calls = 0;
+  const remove = reports.register('/bridges', () => ({ calls: ++calls }));
+  assert.deepEqual((await app.inject({ url: '/bridges' })).json(), { calls: 1 });
+  assert.deepEqual((await app.inject({ url: '/bridges?x=1' })).json(), { calls: 2 });
+  assert.throws(() => reports.register('/bridges', () => ({})), /already registered/);
+  assert.equal((await app.inject({ url: '/bridges', method: 'POST' })).statusCode, 404);
+  remove();
+  assert.equal((await app.inject({ url: '/bridges' })).statusCode, 404);
   await app.close();
 });
 

@@ -58,6 +58,11 @@ test('a segment id no case lists is dead-lettered with its raw bytes, or skipped
   assert.equal(dead[0]!.code, 'BANYAN_ERR_MAPPING_UNKNOWN_SEGMENT');
   assert.equal(dead[0]!.recordNumber, 2);
   assert.equal(dead[0]!.fieldPath, 'COMPANY-DETAILS.SEGMENT-ID');
+  // Where the id sits and the rule it broke, like a field's decode error: EBCDIC 'P' + 4 x 00.
+  assert.equal(dead[0]!.kind === 'dlq' && dead[0]!.offset, 0);
+  assert.equal(dead[0]!.kind === 'dlq' && dead[0]!.hex, 'D700000000');
+  assert.equal(dead[0]!.kind === 'dlq' && dead[0]!.rule, "segment id must be one of the ids in the mapping's segments.cases (C)");
+  assert.match(dead[0]!.kind === 'dlq' ? dead[0]!.reason : '', /^record 2: segment id "P" in field COMPANY-DETAILS.SEGMENT-ID matches no case of the mapping \(offset 0, bytes D700000000\)$/);
   assert.deepEqual(Buffer.from(dead[0]!.raw), readFileSync(data).subarray(72, 132));
   const skipped = await collect(openRecordCodec({ mapping: mappingFile(`${onlyC}  otherwise: skip\n`) }).decodeStream(createReadStream(data)));
   assert.deepEqual(skipped.map((o) => o.recordNumber), [1, 3]);

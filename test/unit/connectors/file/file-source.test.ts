@@ -166,3 +166,27 @@ test('reading ahead of commits (the pipeline reads while it writes) never reads 
   await again.open(JSON.parse(JSON.stringify(batches.at(-1)!.position)) as SourcePosition);
   assert.deepEqual(await again.read(limits, signal), { idle: 'drained' });
 });
+
+test('a drop directory that does not exist yet is created at open (reported once), and files dropped into it later are read', async () => {
+  const inbox = join(dir, 'inbox', 'company-details');
+  const created: string[] = [];
+  const source = createFileSource({ dir: inbox, framing: V, events: { directoryCreated: (e) => created.push(e.dir) } });
+  await source.open(undefined);
+  assert.deepEqual(created, [inbox]);
+  assert.deepEqual(await source.read(limits, signal), { idle: 'drained' });
+  await writeFile(join(inbox, 'A.DAT'), vFile(1, 2, 'a'));
+  assert.deepEqual((await readAll(source)).texts, ['a-1', 'a-2']);
+
+  // Removed while the bridge runs: recreated on the next look, not a stopped bridge.
+  await rm(inbox, { recursive: true });
+  assert.deepEqual(await source.read(limits, signal), { idle: 'drained' });
+  assert.deepEqual(created, [inbox, inbox]);
+  assert.ok(existsSync(inbox));
+  await source.close();
+
+  // An existing directory is not reported.
+  const again = createFileSource({ dir: inbox, framing: V, events: { directoryCreated: (e) => created.push(e.dir) } });
+  await again.open(undefined);
+  assert.equal(created.length, 2);
+  await again.close();
+});

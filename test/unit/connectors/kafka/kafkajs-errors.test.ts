@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import { BanyanError } from '../../../../src/core/errors.ts';
-import { kafkajsErrorFacts, toPublishError, toTransactionError } from '../../../../src/connectors/kafka/kafkajs-errors.ts';
+import { kafkajsErrorFacts, toPublishError, toReadError, toTransactionError } from '../../../../src/connectors/kafka/kafkajs-errors.ts';
 
 // kafkajs spreads its error classes into module.exports, which Node's CommonJS named-export
 // detection cannot see: take them from the default export.
@@ -66,6 +66,23 @@ describe('kafkajsErrorFacts', () => {
 
   it('treats a plain Error without a retriable flag as transient', () => {
     assert.equal(kafkajsErrorFacts(new Error('socket hang up')).retriable, true);
+  });
+});
+
+describe('toReadError', () => {
+  it('maps NOT_LEADER_OR_FOLLOWER from a just-started broker to retriable READ_RETRIABLE naming the topic', () => {
+    const e = toReadError(protocol('NOT_LEADER_OR_FOLLOWER', 6, true), 'banyan.checkpoints');
+    assert.equal(e.code, 'BANYAN_ERR_KAFKA_READ_RETRIABLE');
+    assert.equal(e.retriable, true);
+    assert.match(e.message, /^reading topic banyan\.checkpoints failed, retry later: NOT_LEADER_OR_FOLLOWER/);
+  });
+
+  it('maps a non-retriable protocol error to READ_FAILED, an authorization failure to AUTH_FAILED, and keeps a Banyan error as it is', () => {
+    assert.equal(toReadError(protocol('INVALID_REQUEST', 42, false), 't').code, 'BANYAN_ERR_KAFKA_READ_FAILED');
+    assert.equal(toReadError(protocol('INVALID_REQUEST', 42, false), 't').retriable, false);
+    assert.equal(toReadError(protocol('TOPIC_AUTHORIZATION_FAILED', 29, false), 't').code, 'BANYAN_ERR_KAFKA_AUTH_FAILED');
+    const own = new BanyanError('BANYAN_ERR_KAFKA_CHECKPOINT_INVALID', 'bad');
+    assert.equal(toReadError(own, 't'), own);
   });
 });
 

@@ -1,0 +1,28 @@
+/**
+ * The bridge-level keys every queue source takes, whichever transport (`ibm_mq`, `amqp`): what the
+ * payload is, what keys the Kafka record, whether order matters, where poison messages go.
+ * Merged into each transport's source spec.
+ */
+import { z } from 'zod';
+import { boolean, nonEmpty } from '../../config/schema-helpers.ts';
+
+export const queueKeySchema = z.union([
+  z.enum(['field', 'correl_id', 'group_id', 'msg_id']),
+  z.strictObject({ property: nonEmpty }),
+]);
+
+export const queueSourceOptionsShape = {
+  /**
+   * `copybook`: the record mapping decodes it (binary, never converted by MQ); `text`: the body as
+   * UTF-8 text (MQSTR, converted by MQ when `convert_text` is on); `bytes`: passed through as is.
+   */
+  payload: z.enum(['copybook', 'text', 'bytes']).default('copybook'),
+  /** What keys the Kafka record: the mapping's entity `field` (default), an MQMD id, or a message property. */
+  key: queueKeySchema.default('field'),
+  /** `false`: order does not matter, every gateway instance may read the queue at once (no single owner). */
+  ordered: boolean.default(true),
+  /** The queue manager's dead-letter queue, for poison messages of a queue without BOQNAME. */
+  dead_letter_queue: nonEmpty.optional(),
+};
+
+export type QueueKey = z.output<typeof queueKeySchema>;
