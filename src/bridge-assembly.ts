@@ -22,6 +22,7 @@ import { createKafkaCheckpointStore } from './connectors/kafka/checkpoint-store.
 import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
 import { createPublisher } from './connectors/kafka/publisher.ts';
 import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
+import { createTransactionalBridgeOutput } from './connectors/kafka/transactional-sink.ts';
 
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
@@ -66,8 +67,7 @@ export async function assembleBridge(
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
   await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
 
-  // One producer for events and checkpoints: a checkpoint is saved only after its batch's write resolved.
-  const publisher = createPublisher({ kafka });
+  const output = deliveryOutput(bridge, kafka, topics);
   return {
     name: bridge.name,
     options: {
@@ -83,14 +83,27 @@ export async function assembleBridge(
         events: sourceEvents,
       }),
       decode: recordDecoder(codec, sinkTopic),
-      sink: createKafkaSink(publisher),
-      checkpoints: createKafkaCheckpointStore({ kafka, publisher, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
+      sink: output.sink,
+      checkpoints: output.checkpoints,
       deadLetterTopic,
       limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
       idlePollMs: 1000,
       backoff: { initialMs: 200, maxMs: 30_000 },
     },
-    close: () => publisher.close(),
+    close: () => output.sink.close(),
+  };
+}
+
+/** Sink and checkpoint store by `delivery` (exactly_once: both in one transaction per batch, transactional-sink.ts). */
+function deliveryOutput(bridge: BridgeConfig, kafka: KafkaClient, topics: TopicAdmin): Pick<BridgePipelineOptions, 'sink' | 'checkpoints'> {
+  if (bridge.delivery === 'exactly_once') {
+    return createTransactionalBridgeOutput({ kafka, admin: topics, bridge: bridge.name, checkpointTopic: bridge.checkpoints.topic });
+  }
+  // One producer for events and checkpoints: a checkpoint is saved only after its batch's write resolved.
+  const publisher = createPublisher({ kafka });
+  return {
+    sink: createKafkaSink(publisher),
+    checkpoints: createKafkaCheckpointStore({ kafka, publisher, admin: topics, bridge: bridge.name, topic: bridge.checkpoints.topic }),
   };
 }
 

@@ -57,6 +57,12 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
       .default({ max_records: 500, max_bytes: 1 << 20, max_wait_ms: 200 }),
     /** Where records that cannot be decoded, mapped or encoded go, with their raw bytes; default `<sink topic>.dlq` (a file sink: `<name>.dlq`). */
     dead_letter: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).optional(),
+    /**
+     * at_least_once: events, then the checkpoint (a crash between them repeats one batch, each
+     * duplicate carrying its original's event id). exactly_once: events, dead letters and checkpoint
+     * in one Kafka transaction per batch, for read_committed consumers (KIP-98, Connect's KIP-618).
+     */
+    delivery: z.enum(['at_least_once', 'exactly_once']).default('at_least_once'),
     /** The compacted topic holding the bridge's committed source position, keyed by bridge name. */
     checkpoints: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).default({ topic: 'banyan.checkpoints' }),
   });

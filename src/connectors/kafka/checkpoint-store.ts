@@ -5,13 +5,16 @@
  *
  * Written only after the events a checkpoint covers were acknowledged (the pipeline calls save()
  * after the sink), with the idempotent publisher, so a saved checkpoint never runs ahead of Kafka.
+ * Its own records are never transactional, so it reads read_uncommitted: an exactly-once bridge's
+ * open transaction on a shared checkpoint topic does not hold its start back. Exactly-once bridges
+ * write the same records inside their transactions (transactional-sink.ts).
  */
 import type { CheckpointStore } from '../../core/bridge-pipeline.ts';
 import type { SourcePosition } from '../../core/bridge-contracts.ts';
 import type { KafkaClient } from './client.ts';
 import { KafkaErrors } from './errors.ts';
-import type { Publisher } from './publisher.ts';
-import { readTopicToEnd } from './topic-reader.ts';
+import type { Publisher, PublishRecord } from './publisher.ts';
+import { readTopicToEnd, type ReadToEndOptions } from './topic-reader.ts';
 import type { TopicAdmin } from './topic-admin.ts';
 
 export const DEFAULT_CHECKPOINT_TOPIC = 'banyan.checkpoints';
@@ -37,19 +40,34 @@ export function createKafkaCheckpointStore(o: KafkaCheckpointStoreOptions): Chec
   return {
     async load() {
       await ensureCheckpointTopic(o.admin, topic);
-      let last: SourcePosition | undefined;
-      await readTopicToEnd(o.kafka, topic, (r) => {
-        if (r.key?.toString('utf8') !== o.bridge) return;
-        // A null value is a tombstone: the bridge's checkpoint was reset on purpose.
-        last = r.value === null ? undefined : parseCheckpoint(topic, r.offset, r.value).position;
-      });
-      return last;
+      return readCheckpoint(o.kafka, topic, o.bridge, { isolation: 'read_uncommitted' });
     },
     async save(position) {
-      const value: CheckpointValue = { bridge: o.bridge, position, savedAt: Date.now() };
-      await o.publisher.publish([{ topic, key: o.bridge, value: JSON.stringify(value) }]);
+      await o.publisher.publish([checkpointRecord(topic, o.bridge, position)]);
     },
   };
+}
+
+/** The bridge's last checkpoint in `topic` (undefined: none, or reset by a tombstone). */
+export async function readCheckpoint(kafka: KafkaClient, topic: string, bridge: string, options: ReadToEndOptions): Promise<SourcePosition | undefined> {
+  let last: SourcePosition | undefined;
+  await readTopicToEnd(
+    kafka,
+    topic,
+    (r) => {
+      if (r.key?.toString('utf8') !== bridge) return;
+      // A null value is a tombstone: the bridge's checkpoint was reset on purpose.
+      last = r.value === null ? undefined : parseCheckpoint(topic, r.offset, r.value).position;
+    },
+    options,
+  );
+  return last;
+}
+
+/** The record that saves `position` as the bridge's checkpoint: key = bridge name, value = JSON. */
+export function checkpointRecord(topic: string, bridge: string, position: SourcePosition): PublishRecord {
+  const value: CheckpointValue = { bridge, position, savedAt: Date.now() };
+  return { topic, key: bridge, value: JSON.stringify(value) };
 }
 
 /** The checkpoint topic: compacted, one partition (a few records per bridge; order per key is what matters). */

@@ -37,6 +37,11 @@ export const KafkaErrors = defineErrors({
     retriable: true,
   },
   BANYAN_ERR_KAFKA_AUTH_FAILED: { message: 'Kafka authentication or authorization failed: %s' },
+  // Transactional sink (transactional-sink.ts)
+  BANYAN_ERR_KAFKA_PRODUCER_FENCED: {
+    message:
+      'bridge %s: transactional id %s was fenced (%s): another instance took over the bridge (or a transaction outlived the transaction timeout); this instance stops writing and its open transaction is aborted',
+  },
   // Reading (topic-tail.ts)
   BANYAN_ERR_KAFKA_TOPIC_MISSING: { message: 'topic %s does not exist' },
   // A bridge's Kafka source (kafka-source.ts)

@@ -17,7 +17,8 @@ export function createKafkaSink(publisher: Publisher): Sink {
   };
 }
 
-function toPublishRecord(r: SinkRecord): PublishRecord {
+/** A pipeline record as the publisher takes it (headers and value as Buffers, no copies). */
+export function toPublishRecord(r: SinkRecord): PublishRecord {
   const headers: Record<string, string | Buffer> = {};
   for (const [k, v] of Object.entries(r.headers)) headers[k] = typeof v === 'string' ? v : asBuffer(v);
   return { topic: r.topic, key: r.key, value: r.value === null || typeof r.value === 'string' ? r.value : asBuffer(r.value), headers };

@@ -96,6 +96,30 @@ export function toReadError(err: unknown, topic: string): BanyanError {
   return new KafkaErrors.BANYAN_ERR_KAFKA_READ_FAILED(topic, what, cause);
 }
 
+/**
+ * Kafka protocol errors telling a transactional producer that a newer one with its transactional id
+ * exists (InitProducerId bumped the epoch, KIP-98) or that the coordinator bumped it when a
+ * transaction timed out. Code 90 (PRODUCER_FENCED, KIP-588) is unknown to kafkajs, which uses request
+ * versions that get INVALID_PRODUCER_EPOCH instead.
+ */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+const PRODUCER_FENCED_CODE = 90;
+
+/**
+ * The Banyan error a failed transaction of bridge `bridge` (transactional id `transactionalId`)
+ * rejects with: fenced is final for this instance; everything else as for a publish (a retriable
+ * code means "write the batch again, in a new transaction").
+ */
+export function toTransactionError(err: unknown, count: number, bridge: string, transactionalId: string): BanyanError {
+  const facts = kafkajsErrorFacts(err);
+  const code = (facts.root as { code?: unknown }).code;
+  if ((facts.type && FENCED.has(facts.type)) || code === PRODUCER_FENCED_CODE) {
+    const what = `${facts.type ?? 'PRODUCER_FENCED'}: ${facts.root.message}`;
+    return new KafkaErrors.BANYAN_ERR_KAFKA_PRODUCER_FENCED(bridge, transactionalId, what, err instanceof Error ? err : facts.root);
+  }
+  return toPublishError(err, count);
+}
+
 function flag(e: Error): boolean {
   const r = (e as { retriable?: unknown }).retriable;
   // Plain errors (socket errors surfaced raw) are treated as transient.

@@ -144,7 +144,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   };
 }
 
-function toTopicMessages(batch: readonly PublishRecord[]): TopicMessages[] {
+/** Groups a batch by topic for kafkajs' sendBatch, keeping batch order per topic (and so per key). */
+export function toTopicMessages(batch: readonly PublishRecord[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
   for (const [i, r] of batch.entries()) {
     if (typeof r.topic !== 'string' || r.topic.length === 0) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import { BanyanError } from '../../../../src/core/errors.ts';
-import { kafkajsErrorFacts, toPublishError, toReadError } from '../../../../src/connectors/kafka/kafkajs-errors.ts';
+import { kafkajsErrorFacts, toPublishError, toReadError, toTransactionError } from '../../../../src/connectors/kafka/kafkajs-errors.ts';
 
 // kafkajs spreads its error classes into module.exports, which Node's CommonJS named-export
 // detection cannot see: take them from the default export.
@@ -83,5 +83,24 @@ describe('toReadError', () => {
     assert.equal(toReadError(protocol('TOPIC_AUTHORIZATION_FAILED', 29, false), 't').code, 'BANYAN_ERR_KAFKA_AUTH_FAILED');
     const own = new BanyanError('BANYAN_ERR_KAFKA_CHECKPOINT_INVALID', 'bad');
     assert.equal(toReadError(own, 't'), own);
+  });
+});
+
+describe('toTransactionError', () => {
+  it('maps a fenced producer epoch (also under kafkajs\' bail wrapper) to non-retriable PRODUCER_FENCED naming bridge and transactional id', () => {
+    const e = toTransactionError(nonRetriable(protocol('INVALID_PRODUCER_EPOCH', 47, false)), 10, 'orders', 'banyan-bridge.orders');
+    assert.equal(e.code, 'BANYAN_ERR_KAFKA_PRODUCER_FENCED');
+    assert.equal(e.retriable, false);
+    assert.match(e.message, /^bridge orders: transactional id banyan-bridge\.orders was fenced \(INVALID_PRODUCER_EPOCH/);
+  });
+
+  it('maps protocol code 90 (PRODUCER_FENCED, unknown to kafkajs) to PRODUCER_FENCED too', () => {
+    assert.equal(toTransactionError(protocol('KAFKAJS_UNKNOWN', 90, false), 1, 'b', 'banyan-bridge.b').code, 'BANYAN_ERR_KAFKA_PRODUCER_FENCED');
+  });
+
+  it('keeps connection errors retriable: the pipeline writes the batch again in a new transaction', () => {
+    const e = toTransactionError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'), 4, 'b', 'banyan-bridge.b');
+    assert.equal(e.code, 'BANYAN_ERR_KAFKA_BROKER_UNAVAILABLE');
+    assert.equal(e.retriable, true);
   });
 });
