@@ -1,6 +1,6 @@
 /**
- * Issue 12's crash test: a file bridge moving 200,000 records into Kafka, run as a child process
- * (`banyan run --until-idle`) and killed with SIGKILL three times at random moments while it
+ * Issue 12's crash test: a file bridge moving 200,000 records into Kafka, run by the gateway
+ * (`banyan start` as a child process) and killed with SIGKILL three times at random moments while it
  * publishes, restarted each time, then left to finish. Afterwards every record is counted by its
  * record number and event id:
  *
@@ -14,12 +14,12 @@
  * The kill moments are random (seed printed): each is a random point in its third of the run,
  * measured in records appended to the topic as a read_uncommitted consumer sees them, so a kill
  * lands soon after some batch's records reached the broker: somewhere in that batch's
- * write -> checkpoint/commit cycle or in the read of the next. The bridge is `banyan run`; `banyan
- * start` (the gateway) does not run bridges on this branch yet.
+ * write -> checkpoint/commit cycle or in the read of the next. Each restarted gateway waits for the
+ * killed one's ownership session to expire (6 s here) before it owns the bridge again.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -64,8 +64,10 @@ for (const delivery of ['at_least_once', 'exactly_once'] as const) {
       t.diagnostic(`kill ${i + 1}: SIGKILL once ${at} records were appended (seen ${reached}, duplicates and aborted ones included)`);
     }
     const last = startBridge(project);
+    await waitForArchive(project, last);
+    last.process.kill('SIGTERM');
     const exit = await last.exited;
-    assert.equal(exit.code, 0, `the final run finishes the file: ${last.output()}`);
+    assert.equal(exit.code, 0, `the final gateway finishes the file and stops cleanly: ${last.output()}`);
 
     const committed = await readWholeTopic(project.topic, { isolation: 'read_committed', timeoutMs: 120_000 }, summary);
     const counts = countByRecord(committed);
@@ -111,7 +113,17 @@ interface Project {
 async function projectFor(delivery: 'at_least_once' | 'exactly_once'): Promise<Project> {
   const project = await mkdtemp(join(dir, `${delivery}-`));
   const topic = uniqueTopic(`crash-${delivery}`);
-  await writeFile(join(project, 'banyan.yaml'), `kafka:\n  brokers: ${testBrokers().join(',')}\n  topics: { partitions: ${PARTITIONS} }\n`);
+  await writeFile(
+    join(project, 'banyan.yaml'),
+    [
+      'kafka:',
+      `  brokers: ${testBrokers().join(',')}`,
+      `  topics: { partitions: ${PARTITIONS} }`,
+      'http: { port: 0 }',
+      'ownership: { session_timeout_ms: 6000, heartbeat_interval_ms: 1000 }',
+      '',
+    ].join('\n'),
+  );
   await mkdir(join(project, 'mappings'));
   await mkdir(join(project, 'bridges'));
   await mkdir(join(project, 'inbox'));
@@ -146,6 +158,18 @@ async function projectFor(delivery: 'at_least_once' | 'exactly_once'): Promise<P
   return { dir: project, topic, bridgeFile };
 }
 
+/** The file source moves the file to archive/ once all of it is committed. */
+async function waitForArchive(project: Project, gateway: BridgeProcess): Promise<void> {
+  let exited = false;
+  void gateway.exited.then(() => (exited = true));
+  for (const deadline = Date.now() + 240_000; Date.now() < deadline; ) {
+    if (await stat(join(project.dir, 'inbox', 'archive', 'SEQUENCE.DAT')).then(() => true, () => false)) return;
+    if (exited) throw new Error(`the gateway exited before finishing the file: ${gateway.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the file was not finished within 240 s: ${gateway.output()}`);
+}
+
 interface BridgeProcess {
   readonly process: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -153,7 +177,7 @@ interface BridgeProcess {
 }
 
 function startBridge(project: Project): BridgeProcess {
-  const child = spawn(process.execPath, [join(root, 'bin/banyan.js'), 'run', '--config', join(project.dir, 'banyan.yaml'), project.bridgeFile, '--until-idle'], {
+  const child = spawn(process.execPath, [join(root, 'bin/banyan.js'), 'start', '--config', join(project.dir, 'banyan.yaml')], {
     cwd: project.dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['ignore', 'pipe', 'pipe'],
