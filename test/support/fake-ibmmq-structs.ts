@@ -163,7 +163,7 @@ export class MQGMO {
   SegmentStatus = ' ';
   Segmentation = ' ';
   MsgToken: Buffer = Buffer.alloc(16, 0);
-  ReturnedLength = -99999; // MQRL_UNDEFINED
+  ReturnedLength = -1; // MQRL_UNDEFINED
   MsgHandle: bigint = BigInt(C.MQHM_NONE);
   OtelOpts: object = {};
   constructor() {
