@@ -23,11 +23,18 @@ import { createKafkaSink } from './connectors/kafka/kafka-sink.ts';
 import { createPublisher } from './connectors/kafka/publisher.ts';
 import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createTransactionalBridgeOutput } from './connectors/kafka/transactional-sink.ts';
+import { createMqTransport } from './connectors/ibm-mq/mq-transport.ts';
+import type { MqiApi } from './connectors/ibm-mq/mqi-api.ts';
+import { queueRecordDecoder } from './connectors/ibm-mq/queue-decisions.ts';
+import { createQueueSource } from './connectors/ibm-mq/queue-source.ts';
+import { sourceQueues } from './connectors/ibm-mq/spec.ts';
+import type { BatchLimits, Source } from './core/bridge-contracts.ts';
+import type { RecordDecoder } from './core/bridge-pipeline.ts';
 
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
-  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq and kafka sources run in this version)' },
   BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file -> kafka or kafka -> file' },
 });
 
@@ -47,50 +54,87 @@ export interface AssembledBridge {
   close(): Promise<void>;
 }
 
-/** Builds the pipeline of a checked bridge and creates the topics it writes to. `sourceEvents`: what the caller logs of the source's own doings. */
-export async function assembleBridge(
-  bridge: BridgeConfig,
-  rootDir: string,
-  kafka: KafkaClient,
-  topics: TopicAdmin,
-  sourceEvents: FileSourceEvents = {},
-): Promise<AssembledBridge> {
+/** What the caller hands the connectors: instrumentation, and the drivers tests replace. */
+export interface AssemblyDeps {
+  /** What the caller logs of a file source's own doings. */
+  readonly sourceEvents?: FileSourceEvents;
+  /** Loads the `ibmmq` driver; default `import('ibmmq')` (tests hand in test/support/fake-ibmmq.ts). */
+  readonly ibmMqDriver?: () => Promise<MqiApi>;
+}
+
+/** Builds the pipeline of a checked bridge and creates the topics it writes to. */
+export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps = {}): Promise<AssembledBridge> {
   const sourceKind = kindOf(bridge.source);
-  if (sourceKind !== 'file' && sourceKind !== 'kafka') throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
+  if (!['file', 'kafka', 'ibm_mq'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
   if (bridge.source.kafka) return kafkaToFile(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile);
-  const fileSource = bridge.source.file!;
   const sinkTopic = bridge.sink.kafka!.topic;
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
   await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
 
+  const legacy = legacySource(bridge, rootDir, codec, sinkTopic, deps);
   const output = deliveryOutput(bridge, kafka, topics);
   return {
     name: bridge.name,
     options: {
       provenance: provenanceOf(bridge, codec, mappingFile),
-      source: createFileSource({
-        dir: resolve(rootDir, fileSource.dir),
-        framing: codec.framing,
-        finished: fileSource.finished,
-        ...(fileSource.pattern !== undefined ? { pattern: fileSource.pattern } : {}),
-        ...(fileSource.after !== undefined ? { after: fileSource.after } : {}),
-        ...(fileSource.trigger_suffix !== undefined ? { triggerSuffix: fileSource.trigger_suffix } : {}),
-        ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
-        events: sourceEvents,
-      }),
-      decode: recordDecoder(codec, sinkTopic),
+      ...legacy,
       sink: output.sink,
       checkpoints: output.checkpoints,
       deadLetterTopic,
-      limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
-      idlePollMs: 1000,
+      idlePollMs: legacy.idlePollMs,
       backoff: { initialMs: 200, maxMs: 30_000 },
     },
     close: () => output.sink.close(),
+  };
+}
+
+/** The legacy side of a legacy -> Kafka bridge: its source, how its records become events, its batches. */
+function legacySource(
+  bridge: BridgeConfig,
+  rootDir: string,
+  codec: OpenedRecordCodec,
+  sinkTopic: string,
+  deps: AssemblyDeps,
+): { source: Source; decode: RecordDecoder; limits: BatchLimits; idlePollMs: number } {
+  const limits = { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms };
+  const mq = bridge.source.ibm_mq;
+  if (mq) {
+    const queues = sourceQueues(mq);
+    const convert = new Map(queues.map((q) => [q.name, q.convertText]));
+    const transport = createMqTransport(mq, { ...(deps.ibmMqDriver ? { load: deps.ibmMqDriver } : {}), convertText: (q) => convert.get(q) ?? mq.convert_text });
+    return {
+      source: createQueueSource({
+        transport,
+        queues: queues.map((q) => q.name),
+        queueManager: mq.queue_manager,
+        ...(mq.dead_letter_queue !== undefined ? { deadLetterQueue: mq.dead_letter_queue } : {}),
+        ...(mq.wait_interval_ms !== undefined ? { pollWaitMs: mq.wait_interval_ms } : {}),
+      }),
+      decode: queueRecordDecoder({ payload: mq.payload, key: mq.key, decodeRecord: recordDecoder(codec, sinkTopic), topic: sinkTopic }),
+      limits: mq.batch_size !== undefined ? { ...limits, maxRecords: mq.batch_size } : limits,
+      // The source's gets wait for messages themselves; an empty poll is asked again at once.
+      idlePollMs: 10,
+    };
+  }
+  const fileSource = bridge.source.file!;
+  return {
+    source: createFileSource({
+      dir: resolve(rootDir, fileSource.dir),
+      framing: codec.framing,
+      finished: fileSource.finished,
+      ...(fileSource.pattern !== undefined ? { pattern: fileSource.pattern } : {}),
+      ...(fileSource.after !== undefined ? { after: fileSource.after } : {}),
+      ...(fileSource.trigger_suffix !== undefined ? { triggerSuffix: fileSource.trigger_suffix } : {}),
+      ...(fileSource.gzip !== undefined ? { gzip: fileSource.gzip } : {}),
+      ...(deps.sourceEvents ? { events: deps.sourceEvents } : {}),
+    }),
+    decode: recordDecoder(codec, sinkTopic),
+    limits,
+    idlePollMs: 1000,
   };
 }
 

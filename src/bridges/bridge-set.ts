@@ -65,7 +65,7 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
               topic: o.ownership.topic,
             })
         : undefined,
-      assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics, sourceEvents(bridge.name, logger)),
+      assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics, { sourceEvents: sourceEvents(bridge.name, logger) }),
     });
   });
   return {

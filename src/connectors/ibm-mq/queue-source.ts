@@ -105,7 +105,8 @@ export function createQueueSource(o: QueueSourceOptions): Source {
       }
       if (records.length === 0) {
         busy.delete(index);
-        return { idle: 'waiting' };
+        // Every queue came back empty: all there is has been read (what `banyan run --until-idle` waits for).
+        return { idle: signal.aborted ? 'waiting' : 'drained' };
       }
       batchNumber++;
       const position: QueuePosition = { session: index, batch: batchNumber, lastMsgId: records.at(-1)?.positionId ?? '' };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { boolean, intBetween, nonEmpty, positiveInt } from '../../config/schema-helpers.ts';
 import { secret } from '../../config/secrets.ts';
+import { queueSourceOptionsShape } from './queue-options.ts';
 
 // IBM MQ object names: at most 48 characters (queue manager, queue) or 20 (channel) from
 // A-Z a-z 0-9 . / _ % (IBM MQ docs, "Rules for naming IBM MQ objects").
@@ -73,8 +74,11 @@ export const ibmMqSourceSchema = z
     queue: mqName(48).optional(),
     /** ... or several, read by one bridge (each get and commit on the bridge's one connection). */
     queues: z.array(queueEntry).min(1).optional(),
+    /** At most this many messages per batch (one unit of work); default the bridge's `batch.max_records`. */
     batch_size: positiveInt.optional(),
+    /** How long a get waits for a first message before the bridge polls again. */
     wait_interval_ms: positiveInt.optional(),
+    ...queueSourceOptionsShape,
   })
   .superRefine((v, ctx) => {
     checkConnection(v, ctx);

@@ -39,11 +39,11 @@ test('batches are bounded by count, carry MQMD headers, and committing one does 
   assert.deepEqual(qm.browse('ORDERS.IN').map((m) => [Buffer.from(m.body).toString(), m.descriptor.backoutCount]), [['m4', 1], ['m5', 1]]);
 });
 
-test('an empty queue reads as waiting; several queues are read in turn', async () => {
+test('empty queues read as drained; several queues are read in turn', async () => {
   const qm = createMemoryQueueManager();
   const source = createQueueSource({ transport: qm, queues: ['A', 'B'], pollWaitMs: 10 });
   await source.open(undefined);
-  assert.deepEqual(await source.read(limits, never), { idle: 'waiting' });
+  assert.deepEqual(await source.read(limits, never), { idle: 'drained' });
   qm.putCommitted('B', text('b1'));
   qm.putCommitted('A', text('a1'));
   const batch = (await source.read({ ...limits, maxRecords: 10 }, never)) as SourceBatch;
