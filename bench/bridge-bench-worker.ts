@@ -23,9 +23,9 @@ import { join, resolve } from 'node:path';
 import { assembleBridge, loadBridgeFile } from '../src/bridge-assembly.ts';
 import { openRecordCodec } from '../src/codec/index.ts';
 import { readRecordsSync } from '../src/codec/framing/index.ts';
-import { codecProvenance } from '../src/codec/record-decisions.ts';
+import { codecProvenance, eventJson } from '../src/codec/record-decisions.ts';
 import type { SinkRecord, Source, SourceRecord } from '../src/core/bridge-contracts.ts';
-import { eventHeaders } from '../src/core/bridge-headers.ts';
+import { BRIDGE_HEADERS, eventHeaders } from '../src/core/bridge-headers.ts';
 import { runBridgePipeline, type RecordDecoder } from '../src/core/bridge-pipeline.ts';
 import { createFileSource } from '../src/connectors/file/file-source.ts';
 import { createKafkaClient } from '../src/connectors/kafka/client.ts';
@@ -51,8 +51,8 @@ export interface StagesJob {
   readonly mapping: string;
   readonly inbox: string;
   readonly produceTopic: string;
-  /** At most this many records go through the decode, JSON, headers and produce stages (memory). */
-  readonly sampleRecords: number;
+  /** The decode, JSON, headers and produce stages run over the file's first records up to this many bytes (memory). */
+  readonly sampleBytes: number;
   readonly batchRecords: number;
   readonly batchBytes: number;
 }
@@ -79,6 +79,9 @@ export interface StageResult {
   readonly jsonUs: number;
   readonly headersUs: number;
   readonly produceUs: number;
+  /** Produce again with only the event-id header on each event. */
+  readonly produceEventIdOnlyUs: number;
+  readonly headersPerEvent: number;
   /** Mean JSON event size in bytes. */
   readonly jsonBytes: number;
 }
@@ -179,25 +182,34 @@ async function measureStages(j: StagesJob): Promise<StageResult> {
   await readPass();
   const readCpu = await cpuPerRecord(readPass);
 
-  // The same records, framed once, for the in-memory stages.
+  // The same records, framed once, for the in-memory stages: the file's first records, up to a
+  // budget of bytes, so a heap full of decoded values does not make GC cost what a bridge never pays.
   const fileName = readdirFirst(j.inbox);
-  const framed = [...readRecordsSync(new Uint8Array(readFileSync(join(j.inbox, fileName))), codec.framing)].slice(0, j.sampleRecords);
-  const records: SourceRecord[] = framed.map((f) => ({ bytes: f.bytes, recordNumber: f.recordNumber, positionId: `bench@${f.byteOffset}`, metadata: { 'banyan-file': fileName } }));
+  const all = readRecordsSync(new Uint8Array(readFileSync(join(j.inbox, fileName))), codec.framing)[Symbol.iterator]();
+  const records: SourceRecord[] = [];
+  for (let budget = j.sampleBytes; records.length === 0 || budget > 0; ) {
+    const next = all.next();
+    if (next.done) break;
+    const f = next.value;
+    records.push({ bytes: f.bytes, recordNumber: f.recordNumber, positionId: `bench@${f.byteOffset}`, metadata: { 'banyan-file': fileName } });
+    budget -= f.bytes.length;
+  }
   const decodePass = () => {
     let n = 0;
     for (const r of records) if (codec.decode(r.bytes, r.recordNumber)?.kind === 'event') n++;
     return n;
   };
-  const values = records.map((r) => {
+  let values = records.map((r) => {
     const out = codec.decode(r.bytes, r.recordNumber);
     if (out?.kind !== 'event') throw new Error(`record ${r.recordNumber} did not decode: ${out?.kind === 'dlq' ? out.reason : 'skipped'}`);
     return out;
   });
-  // What recordDecoder (src/codec/record-decisions.ts) does per event: JSON.stringify with its bigint replacer.
+  // What recordDecoder (src/codec/record-decisions.ts) does per event.
+  const toJson = eventJson();
   let jsonBytes = 0;
   const jsonPass = () => {
     jsonBytes = 0;
-    for (const v of values) jsonBytes += JSON.stringify(v.value, exactJson).length;
+    for (const v of values) jsonBytes += toJson(v.value).length;
     return values.length;
   };
   const provenance = codecProvenance('bench', codec, 'bench', 'sha256:000000000000');
@@ -210,11 +222,10 @@ async function measureStages(j: StagesJob): Promise<StageResult> {
   const jsonCpu = await cpuPerRecord(repeat(jsonPass));
   const headersCpu = await cpuPerRecord(repeat(headersPass));
 
-  // Produce: the prepared events through the Kafka sink in the bridge's batch sizes, each batch awaited.
-  const kafka = createKafkaClient({ brokers: [...j.brokers], client_id: 'banyan-bench-stages' });
-  const publisher = createPublisher({ kafka });
-  const sink = createKafkaSink(publisher);
-  const prepared: SinkRecord[] = values.map((v, i) => ({ topic: j.produceTopic, key: v.key, value: JSON.stringify(v.value, exactJson), headers: eventHeaders(provenance, records[i]!) }));
+  // Produce: the prepared events through the Kafka sink in the bridge's batch sizes, each batch
+  // awaited, passes repeated for at least 2 s; the decoded values are dropped first (see above).
+  const prepared: SinkRecord[] = values.map((v, i) => ({ topic: j.produceTopic, key: v.key, value: toJson(v.value), headers: eventHeaders(provenance, records[i]!) }));
+  values = [];
   const batches: SinkRecord[][] = [];
   for (let i = 0, bytes = 0, batch: SinkRecord[] = []; i < prepared.length; i++) {
     batch.push(prepared[i]!);
@@ -225,12 +236,22 @@ async function measureStages(j: StagesJob): Promise<StageResult> {
       bytes = 0;
     }
   }
-  const producePass = async () => {
-    for (const b of batches) await sink.write(b, {});
-    return prepared.length;
+  const kafka = createKafkaClient({ brokers: [...j.brokers], client_id: 'banyan-bench-stages' });
+  const sink = createKafkaSink(createPublisher({ kafka }));
+  const producePass = (of: SinkRecord[][]) => async () => {
+    let n = 0;
+    const end = performance.now() + 2000;
+    do {
+      for (const b of of) await sink.write(b, {});
+      n += prepared.length;
+    } while (performance.now() < end);
+    return n;
   };
-  await producePass(); // warm-up: connection, producer id, partition metadata, JIT
-  const produceCpu = await cpuPerRecord(producePass);
+  for (const b of batches) await sink.write(b, {}); // warm-up: connection, producer id, partition metadata, JIT
+  const produceCpu = await cpuPerRecord(producePass(batches));
+  // The same events with the event id as their only header: what the other seven headers cost in the client.
+  const idOnly = batches.map((b) => b.map((r) => ({ ...r, headers: { [BRIDGE_HEADERS.eventId]: r.headers[BRIDGE_HEADERS.eventId]! } })));
+  const produceIdOnlyCpu = await cpuPerRecord(producePass(idOnly));
   await sink.close();
 
   return {
@@ -241,7 +262,9 @@ async function measureStages(j: StagesJob): Promise<StageResult> {
     jsonUs: jsonCpu,
     headersUs: headersCpu,
     produceUs: produceCpu,
-    jsonBytes: Math.round(jsonBytes / values.length),
+    produceEventIdOnlyUs: produceIdOnlyCpu,
+    headersPerEvent: Object.keys(prepared[0]!.headers).length,
+    jsonBytes: Math.round(jsonBytes / records.length),
   };
 }
 
@@ -270,9 +293,4 @@ function readdirFirst(dir: string): string {
   const names = readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
   if (names.length === 0) throw new Error(`no file in ${dir}`);
   return names[0]!;
-}
-
-/** bigint (wide binary fields) as decimal strings, as src/codec/record-decisions.ts writes them. */
-function exactJson(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
 }

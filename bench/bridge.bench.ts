@@ -51,9 +51,14 @@ const COUNTS: Readonly<Record<string, number>> = {
 /** The warm-up file: this share of the records (at least 1,000). */
 const WARM_SHARE = 0.2;
 const PARTITIONS = 12;
-/** The bridge file's batch defaults (src/core/bridge-spec.ts), used by the stage breakdown. */
-const BATCH = { records: 500, bytes: 1 << 20 };
+/** The bridge file's batch defaults (src/core/bridge-spec.ts); BRIDGE_BENCH_BATCH_RECORDS tries other sizes. */
+const BATCH = { records: benchSize('BRIDGE_BENCH_BATCH_RECORDS', 500, 500), bytes: 1 << 20 };
 const CPU = process.env.BRIDGE_BENCH_CPU ?? '0';
+/** BRIDGE_BENCH_SHAPES=multisegment,occurs-16k runs only those shapes. */
+const SHAPES = process.env.BRIDGE_BENCH_SHAPES?.split(',');
+/** BRIDGE_BENCH_PROFILE=/some/dir: every Node job writes a V8 CPU profile there (figures then include the profiler's cost). */
+const PROFILE = process.env.BRIDGE_BENCH_PROFILE;
+const nodeFlags = ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [])];
 const kafkaVersion = process.env.BANYAN_TEST_KAFKA_VERSION || DEFAULT_KAFKA_VERSION;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const workerScript = join(here, 'bridge-bench-worker.ts');
@@ -98,7 +103,7 @@ try {
   const classpath = compileHarness(jdk, deps, ['CobrixDecodeBench.java', 'CobrixKafkaBench.java']);
   const versionOf = (artifact: string) => new RegExp(`${artifact}-([0-9][^/]*?)\\.jar`).exec(deps)?.[1] ?? '?';
   const results: ShapeResult[] = [];
-  for (const shape of [multisegmentShape(), wideFixedShape(), occursShape()]) {
+  for (const shape of [multisegmentShape(), wideFixedShape(), occursShape()].filter((s) => !SHAPES || SHAPES.includes(s.name))) {
     results.push(await benchShape(shape, node.execPath, jdk.java, classpath));
   }
   report(results, {
@@ -181,6 +186,7 @@ async function benchShape(shape: Shape, nodeExec: string, java: string, classpat
               `mapping: ${mappingFile}`,
               `sink: { kafka: { topic: ${sinkTopic} } }`,
               `checkpoints: { topic: ${checkpoints} }`,
+              `batch: { max_records: ${BATCH.records}, max_bytes: ${BATCH.bytes} }`,
               '',
             ].join('\n'),
           );
@@ -195,7 +201,7 @@ async function benchShape(shape: Shape, nodeExec: string, java: string, classpat
           bridge: bridgeFile(name, inbox, mapping, topic),
           keyField: entityKeyField(shape),
         };
-        const r = runPinned<WorkerResult>(nodeExec, ['--expose-gc', workerScript, JSON.stringify(job)]);
+        const r = runPinned<WorkerResult>(nodeExec, [...nodeFlags, workerScript, JSON.stringify(job)]);
         if (r.published !== r.records) throw new Error(`${name}: ${r.records} records read but ${r.published} published`);
         result = r;
       }
@@ -219,11 +225,11 @@ async function benchShape(shape: Shape, nodeExec: string, java: string, classpat
     mapping: writeMapping(dir, shape, data.copybookFile, stageTopic, `${shape.name}.stages`),
     inbox,
     produceTopic: stageTopic,
-    sampleRecords: Math.min(count, 50_000),
+    sampleBytes: 16 << 20,
     batchRecords: BATCH.records,
     batchBytes: BATCH.bytes,
   };
-  const stages = runPinned<StageResult>(nodeExec, ['--expose-gc', workerScript, JSON.stringify(stagesJob)]);
+  const stages = runPinned<StageResult>(nodeExec, [...nodeFlags, workerScript, JSON.stringify(stagesJob)]);
   await admin.deleteTopics({ topics: [stageTopic] });
   return { shape, records: count, fileBytes: data.fileBytes, runs, stages };
 }
@@ -344,7 +350,7 @@ function report(results: readonly ShapeResult[], versions: Record<string, string
     '',
     ...(quickRunNote ? [quickRunNote, ''] : []),
     `${env.date} · ${env.cpu} · ${env.cores} cores (1-minute load average ${env.loadAverage1m} at the end) · each job pinned to CPU ${env.pinnedToCpu ?? '(no taskset: not pinned)'} · ${env.kafka}.`,
-    `Banyan: Node ${versions.node}, the real bridge path (loadBridgeFile + assembleBridge + runBridgePipeline until idle: file source -> codec -> Kafka sink, kafkajs idempotent producer, acks=all, one batch of up to 500 records / 1 MiB in flight, a checkpoint saved per batch). Raw: the same bridge publishing the framed bytes undecoded. JVM: ${versions.java}, Cobrix cobol-parser ${versions.cobrix} + Jackson ${versions.jackson} + kafka-clients ${versions.kafkaClients} KafkaProducer (acks=all, enable.idempotence=true, no compression, client defaults otherwise: linger.ms 5, batch.size 16 KiB, 5 requests in flight), -XX:+UseSerialGC. All three send the same headers and key by the same entity field.`,
+    `Banyan: Node ${versions.node}, the real bridge path (loadBridgeFile + assembleBridge + runBridgePipeline until idle: file source -> codec -> Kafka sink, kafkajs idempotent producer, acks=all, one batch of up to ${BATCH.records} records / 1 MiB in flight, a checkpoint saved per batch). Raw: the same bridge publishing the framed bytes undecoded. JVM: ${versions.java}, Cobrix cobol-parser ${versions.cobrix} + Jackson ${versions.jackson} + kafka-clients ${versions.kafkaClients} KafkaProducer (acks=all, enable.idempotence=true, no compression, client defaults otherwise: linger.ms 5, batch.size 16 KiB, 5 requests in flight), -XX:+UseSerialGC. All three send the same headers and key by the same entity field.`,
     `Each job: a warm-up file (${Math.round(WARM_SHARE * 100)}% of the records, own topic) then the timed file; ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, contenders interleaved; every job's topic counted afterwards (all ${rows.map((r) => n(r.records)).join(' / ')} records there). Figures: median over rounds (lowest–highest in brackets); per core = per CPU-second of the job's process (all threads).`,
     '',
     '| shape | contender | rec/s (wall) | spread | rec per CPU-s | MB per CPU-s | CPU µs/record (spread) | peak RSS | per core ÷ JVM |',
@@ -360,15 +366,17 @@ function report(results: readonly ShapeResult[], versions: Record<string, string
     '',
     '## Where Banyan\'s CPU goes (µs per record)',
     '',
-    'Each stage run alone in one more pinned Node process over the same file (read + frame: the file source drained in bridge-sized batches; decode: the mapping\'s codec; JSON: JSON.stringify with the bridge decoder\'s bigint replacer; headers: eventHeaders; produce: the prepared events through the Kafka sink and publisher, batches of the bridge\'s size, each awaited). "Other" is the end-to-end CPU per record minus their sum: the pipeline\'s own work, checkpoint saves, GC of a longer run.',
+    'Each stage run alone in one more pinned Node process over the same file (read + frame: the file source drained in bridge-sized batches; decode: the mapping\'s codec; JSON: the bridge decoder\'s eventJson, JSON.stringify; headers: eventHeaders; produce: the prepared events through the Kafka sink and publisher, batches of the bridge\'s size, each awaited). "Other" is the end-to-end CPU per record minus their sum: the pipeline\'s own work, checkpoint saves, GC of a longer run.',
     '',
-    '| shape | JSON bytes/event | read + frame | decode | JSON | headers | produce | other | end to end |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| shape | JSON bytes/event | read + frame | decode | JSON | headers | produce | other | end to end | produce, event id the only header |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => {
       const s = r.stages;
       const pct = (x: number) => `${x.toFixed(2)} (${Math.round((100 * x) / r.banyan.cpuUsPerRecord)}%)`;
-      return line([r.shape, n(s.jsonBytes), pct(s.readFrameUs), pct(s.decodeUs), pct(s.jsonUs), pct(s.headersUs), pct(s.produceUs), pct(s.otherUs), r.banyan.cpuUsPerRecord.toFixed(2)]);
+      return line([r.shape, n(s.jsonBytes), pct(s.readFrameUs), pct(s.decodeUs), pct(s.jsonUs), pct(s.headersUs), pct(s.produceUs), pct(s.otherUs), r.banyan.cpuUsPerRecord.toFixed(2), s.produceEventIdOnlyUs.toFixed(2)]);
     }),
+    '',
+    `Headers: every event carries ${rows[0]?.stages.headersPerEvent ?? '?'} (event id, bridge, source position, record number, mapping, mapping version, copybook hash, file); the last column produces the same events with the event id alone, so produce minus it is what kafkajs spends encoding the other headers.`,
     '',
     ...rows.map((r) => `- ${r.shape}: ${r.describe.replace(/; [0-9,]+ records$/, '')}; ${n(r.records)} records (${(r.fileBytes / 1e6).toFixed(1)} MB) per job.`),
     '',
