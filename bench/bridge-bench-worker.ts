@@ -5,6 +5,8 @@
  * - `banyan`: the real bridge path. The bridge files are loaded and assembled exactly as
  *   `banyan run` does (loadBridgeFile + assembleBridge: file source -> codec -> Kafka sink, idempotent
  *   publisher with acks=all, checkpoint topic) and run with runBridgePipeline until idle.
+ * - `banyan-id-only`: the same, each event's headers cut to its event id before the sink (a what-if
+ *   measuring the header contract's cost in kafkajs; not what a bridge sends).
  * - `raw`: the same assembled bridge with the decoder swapped for a pass-through that publishes each
  *   framed record's bytes undecoded, keyed by the entity field's raw bytes: same file source and
  *   framer, same publisher, same headers and checkpoints. Banyan minus this = decode + JSON.
@@ -24,7 +26,7 @@ import { assembleBridge, loadBridgeFile } from '../src/bridge-assembly.ts';
 import { openRecordCodec } from '../src/codec/index.ts';
 import { readRecordsSync } from '../src/codec/framing/index.ts';
 import { codecProvenance, eventJson } from '../src/codec/record-decisions.ts';
-import type { SinkRecord, Source, SourceRecord } from '../src/core/bridge-contracts.ts';
+import type { Sink, SinkRecord, Source, SourceRecord } from '../src/core/bridge-contracts.ts';
 import { BRIDGE_HEADERS, eventHeaders } from '../src/core/bridge-headers.ts';
 import { runBridgePipeline, type RecordDecoder } from '../src/core/bridge-pipeline.ts';
 import { createFileSource } from '../src/connectors/file/file-source.ts';
@@ -35,7 +37,7 @@ import { createTopicAdmin } from '../src/connectors/kafka/topic-admin.ts';
 import type { Field } from '../src/codec/layout.ts';
 
 export interface BridgeJob {
-  readonly contender: 'banyan' | 'raw';
+  readonly contender: 'banyan' | 'banyan-id-only' | 'raw';
   readonly brokers: readonly string[];
   readonly rootDir: string;
   readonly warmBridge: string;
@@ -58,7 +60,7 @@ export interface StagesJob {
 }
 
 export interface WorkerResult {
-  readonly contender: 'banyan' | 'raw';
+  readonly contender: BridgeJob['contender'];
   readonly records: number;
   readonly published: number;
   readonly bytes: number;
@@ -112,9 +114,10 @@ async function runBridgeJob(j: BridgeJob): Promise<WorkerResult> {
       commit: (position) => source.commit(position),
       close: () => source.close(),
     };
+    const sink = j.contender === 'banyan-id-only' ? eventIdOnly(bridge.options.sink) : bridge.options.sink;
     try {
       const events = { batchWritten: (e: { bytes: number }) => void (bytes += e.bytes) };
-      return await runBridgePipeline({ ...bridge.options, source: timedSource, decode, untilIdle: true, events }, new AbortController().signal);
+      return await runBridgePipeline({ ...bridge.options, source: timedSource, sink, decode, untilIdle: true, events }, new AbortController().signal);
     } finally {
       await bridge.close();
     }
@@ -137,6 +140,18 @@ async function runBridgeJob(j: BridgeJob): Promise<WorkerResult> {
     cpuSeconds: (end.cpu.user + end.cpu.system - started.cpu.user - started.cpu.system) / 1e6,
     startSeconds: (started.at - t0) / 1000,
     peakRssKiB: process.resourceUsage().maxRSS,
+  };
+}
+
+/** A what-if, not the header contract: the sink gets each event with its event id as the only header. */
+function eventIdOnly(sink: Sink): Sink {
+  return {
+    write: (records, position) =>
+      sink.write(
+        records.map((r) => ({ ...r, headers: { [BRIDGE_HEADERS.eventId]: r.headers[BRIDGE_HEADERS.eventId]! } })),
+        position,
+      ),
+    close: () => sink.close(),
   };
 }
 

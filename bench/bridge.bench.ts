@@ -3,6 +3,8 @@
  * bridge on the codec benchmark's three shapes (bench/codec-shapes.ts), side by side in one run with
  *   - raw: the same bridge publishing the framed records undecoded (same file source and framer,
  *     same idempotent publisher with acks=all, same headers and checkpoints);
+ *   - banyan-id-only, a what-if: the Banyan bridge with each event's headers cut to its event id,
+ *     which measures what the other seven headers cost in kafkajs (not the header contract);
  *   - jvm: bench/cobrix-harness CobrixKafkaBench: Cobrix's cobol-parser decodes the same file with the
  *     same copybook, Jackson writes the JSON, the Java KafkaProducer (acks=all, idempotent, no
  *     compression) produces it keyed by the same entity field, with the same headers.
@@ -63,8 +65,8 @@ const kafkaVersion = process.env.BANYAN_TEST_KAFKA_VERSION || DEFAULT_KAFKA_VERS
 const here = fileURLToPath(new URL('.', import.meta.url));
 const workerScript = join(here, 'bridge-bench-worker.ts');
 
-type Contender = 'banyan' | 'raw' | 'jvm';
-const CONTENDERS: readonly Contender[] = ['banyan', 'raw', 'jvm'];
+type Contender = 'banyan' | 'banyan-id-only' | 'raw' | 'jvm';
+const CONTENDERS: readonly Contender[] = ['banyan', 'raw', 'jvm', 'banyan-id-only'];
 
 interface Run {
   readonly contender: Contender;
@@ -293,6 +295,7 @@ function report(results: readonly ShapeResult[], versions: Record<string, string
   const rows = results.map((r) => {
     const of = (c: Contender) => figures(r.runs.filter((x) => x.contender === c));
     const banyan = of('banyan');
+    const banyanIdOnly = of('banyan-id-only');
     const raw = of('raw');
     const jvm = of('jvm');
     // Within-round ratios of CPU per record (contenders ran back to back), median over rounds.
@@ -314,11 +317,14 @@ function report(results: readonly ShapeResult[], versions: Record<string, string
       fileBytes: r.fileBytes,
       recordBytes: Math.round(r.runs[0]!.bytes / r.runs[0]!.records),
       banyan,
+      /** What-if: the same bridge with the event id as each event's only header. */
+      banyanEventIdOnly: banyanIdOnly,
       raw,
       jvm,
       /** Banyan records per CPU-second ÷ the JVM's (above 1: Banyan ahead per core). */
       banyanVsJvmPerCore: roundRatio('banyan', 'jvm'),
       banyanVsRawPerCore: roundRatio('banyan', 'raw'),
+      banyanEventIdOnlyVsJvmPerCore: roundRatio('banyan-id-only', 'jvm'),
       targetMet: roundRatio('banyan', 'jvm') > 1,
       /** CPU µs per record of each stage run alone, and what the end-to-end bridge spends beyond their sum. */
       stages: { ...s, otherUs: Number((banyan.cpuUsPerRecord - measured).toFixed(2)) },
@@ -358,11 +364,12 @@ function report(results: readonly ShapeResult[], versions: Record<string, string
     ...rows.flatMap((r) => [
       contenderRow(r.shape, 'Banyan', r.banyan, `**${r.banyanVsJvmPerCore.toFixed(2)}x**`),
       contenderRow(r.shape, 'raw bytes (Banyan, no decode)', r.raw, `${(r.jvm.cpuUsPerRecord / r.raw.cpuUsPerRecord).toFixed(2)}x`),
+      contenderRow(r.shape, 'what-if: Banyan, event id the only header', r.banyanEventIdOnly, `${r.banyanEventIdOnlyVsJvmPerCore.toFixed(2)}x`),
       contenderRow(r.shape, 'JVM (Cobrix + Jackson + KafkaProducer)', r.jvm, '1.00x'),
     ]),
     '',
     `Not in the figures: a Banyan bridge's start before its first read (topics checked, the checkpoint topic read to its end by a throwaway consumer group), median ${rows.map((r) => `${r.shape} ${median(r.rounds.filter((x) => x.startSeconds !== undefined).map((x) => x.startSeconds!)).toFixed(2)} s`).join(', ')}; the JVM's clock likewise starts at its first record read, after its producer is constructed.`,
-    'Per core ÷ JVM: records per CPU-second against the JVM\'s; for Banyan the median over rounds of the within-round ratio, for raw the ratio of medians. MB = record bytes as framed (no RDW), 10^6 bytes.',
+    'Per core ÷ JVM: records per CPU-second against the JVM\'s; for Banyan and the what-if the median over rounds of the within-round ratio, for raw the ratio of medians. The what-if row is not the header contract (the JVM still sends all eight headers): it shows what the headers cost. MB = record bytes as framed (no RDW), 10^6 bytes.',
     '',
     '## Where Banyan\'s CPU goes (µs per record)',
     '',
