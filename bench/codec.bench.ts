@@ -1,11 +1,8 @@
 /**
  * Decoder throughput per core, Banyan against Cobrix, on the same bytes.
  *
- * Three record shapes (the ones Cobrix's README "Performance Analysis" uses):
- *   - multisegment: 60-64-byte V records (IBM RDWs), two segments sharing a layout through REDEFINES,
- *     the segment id choosing the branch (Cobrix `redefine-segment-id-map`, Banyan a REDEFINES rule);
- *   - wide-fixed: 1,341-byte fixed records of 167 fields (text, zoned, packed, binary);
- *   - occurs-16k: 16,068-byte fixed records, a header and a 250-entry OCCURS table.
+ * Three record shapes (the ones Cobrix's README "Performance Analysis" uses; bench/codec-shapes.ts):
+ * multisegment V records, wide fixed records, and a 16 KB record with an OCCURS table.
  * The copybooks and data are generated once per run (deterministic PRNG) into a temp dir; each
  * decoder then runs in its own process pinned to one CPU (`taskset -c 0` when available), framing is
  * done before timing on both sides, and each side decodes the whole file repeatedly for a fixed time
@@ -29,18 +26,18 @@
  * (CODEC_BENCH_SECONDS, default 3, and CODEC_BENCH_ROUNDS, default 5; BANYAN_BENCH_QUICK=1 for 1 s
  * and one round; CODEC_BENCH_DIR=/tmp/x keeps the generated files).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCopybook } from '../src/codec/copybook/index.ts';
 import { compileRecordCodec } from '../src/codec/compile/index.ts';
-import type { DecodedRecord, DecodedValue } from '../src/codec/compile/types.ts';
 import { getCodePage } from '../src/codec/codepages/index.ts';
-import { readRecordsSync, writeRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
+import { readRecordsSync, type FramingOptions } from '../src/codec/framing/index.ts';
 import { openRecordCodec } from '../src/codec/index.ts';
-import type { Field } from '../src/codec/layout.ts';
+import { generate, multisegmentShape, occursShape, wideFixedShape, writeMapping, type Shape } from './codec-shapes.ts';
+import { cobrixDependencies, compileHarness } from './cobrix-classpath.ts';
 import { findJavaRuntimes, findNodeRuntimes, type JavaRuntime, type NodeRuntime, type NodeRuntimes } from './runtimes.ts';
 import { benchSize, quickRunNote } from './sizes.ts';
 
@@ -48,16 +45,6 @@ const SECONDS = benchSize('CODEC_BENCH_SECONDS', 3, 1);
 /** Rounds per shape; the best of each decoder is reported (other work on a shared machine only ever slows a run down). */
 const ROUNDS = benchSize('CODEC_BENCH_ROUNDS', 5, 1);
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-interface Shape {
-  readonly name: string;
-  readonly describe: string;
-  readonly copybook: string;
-  readonly records: number;
-  readonly format: 'F' | 'V';
-  /** Segment id -> REDEFINES branch (multisegment only). */
-  readonly segments?: Readonly<Record<string, string>>;
-}
 
 interface RunResult {
   readonly decoder: string;
@@ -97,7 +84,7 @@ function main(): void {
     const nodes = findNodeRuntimes();
     const jdks = findJavaRuntimes();
     const deps = cobrixDependencies();
-    const classpaths = jdks.map((jdk) => compileHarness(jdk, deps));
+    const classpaths = jdks.map((jdk) => compileHarness(jdk, deps, ['CobrixDecodeBench.java']));
     const shapes = [multisegmentShape(), wideFixedShape(), occursShape()];
     const rows = shapes.map((shape): Row => {
       const { copybookFile, dataFile, recordLength, fileBytes } = generate(work, shape);
@@ -379,196 +366,4 @@ function report(rows: readonly Row[], nodes: NodeRuntimes, jdks: readonly JavaRu
   ];
   writeFileSync(join(resultsDir, 'codec.md'), lines.join('\n'));
   console.log(lines.join('\n'));
-}
-
-/** Resolves cobol-parser and its dependencies with mvn into a cache dir (once); returns their classpath. */
-function cobrixDependencies(): string {
-  const cpFile = join(cobrixCache(), 'classpath.txt');
-  if (!existsSync(cpFile)) {
-    const repo = join(cobrixCache(), 'm2');
-    execFileSync('mvn', ['-q', '-B', `-Dmaven.repo.local=${repo}`, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], { cwd: join(here, 'cobrix-harness'), stdio: 'inherit' });
-  }
-  return readFileSync(cpFile, 'utf8').trim();
-}
-
-/** Compiles the harness with the JDK's own javac (each JDK runs classes its compiler wrote); returns the classpath to run it with. */
-function compileHarness(jdk: JavaRuntime, deps: string): string {
-  const classes = join(cobrixCache(), 'classes', jdk.version);
-  execFileSync(jdk.javac, ['-d', classes, '-cp', deps, join(here, 'cobrix-harness/src/main/java/dev/banyan/bench/CobrixDecodeBench.java')], { stdio: 'inherit' });
-  return `${classes}:${deps}`;
-}
-
-function cobrixCache(): string {
-  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'banyan', 'cobrix-bench');
-  mkdirSync(cache, { recursive: true });
-  return cache;
-}
-
-// --- shapes and data -------------------------------------------------------------------------------
-
-function multisegmentShape(): Shape {
-  return {
-    name: 'multisegment',
-    describe: '60-64-byte V records with IBM RDWs, segments C (company) and P (contact) sharing 49 bytes through REDEFINES; 300,000 records',
-    format: 'V',
-    records: 300_000,
-    segments: { C: 'STATIC-DETAILS', P: 'CONTACTS' },
-    copybook: [
-      '       01  COMPANY-DETAILS.',
-      '           05  SEGMENT-ID           PIC X(5).',
-      '           05  COMPANY-ID           PIC X(10).',
-      '           05  STATIC-DETAILS.',
-      '               10  COMPANY-NAME     PIC X(15).',
-      '               10  ADDRESS          PIC X(25).',
-      '               10  TAXPAYER.',
-      '                   15  TAXPAYER-TYPE  PIC X(1).',
-      '                   15  TAXPAYER-NUM   PIC 9(8) COMP.',
-      '                   15  FILLER         PIC X(4).',
-      '           05  CONTACTS REDEFINES STATIC-DETAILS.',
-      '               10  PHONE-NUMBER     PIC X(17).',
-      '               10  CONTACT-PERSON   PIC X(28).',
-      '',
-    ].join('\n'),
-  };
-}
-
-/** 167 fields, 1,341 bytes: the shape of Cobrix's "fixed record length" benchmark. */
-function wideFixedShape(): Shape {
-  const lines = ['       01  WIDE-RECORD.'];
-  const kinds = [
-    ['PIC X(12).', 12],
-    ['PIC 9(7).', 7],
-    ['PIC S9(9)V99 COMP-3.', 6],
-    ['PIC S9(9) COMP.', 4],
-    ['PIC X(8).', 8],
-    ['PIC S9(5)V99.', 7],
-    ['PIC 9(4) COMP.', 2],
-  ] as const;
-  let bytes = 0;
-  for (let i = 1; i <= 166; i++) {
-    const [pic, size] = kinds[i % kinds.length]!;
-    lines.push(`           05  FIELD-${String(i).padStart(3, '0')}  ${pic}`);
-    bytes += size;
-  }
-  lines.push(`           05  FIELD-167  PIC X(${1341 - bytes}).`, '');
-  return { name: 'wide-fixed', describe: '1,341-byte fixed records, 167 fields (text, zoned, packed, binary); 60,000 records', format: 'F', records: 60_000, copybook: lines.join('\n') };
-}
-
-/** 16,068 bytes: a 68-byte header and a 250-entry table of 64-byte items (Cobrix's "wide" benchmark size). */
-function occursShape(): Shape {
-  return {
-    name: 'occurs-16k',
-    describe: '16,068-byte fixed records: 68-byte header + OCCURS 250 TIMES of a 64-byte item (6 fields); 5,000 records',
-    format: 'F',
-    records: 5_000,
-    copybook: [
-      '       01  STATEMENT.',
-      '           05  ACCOUNT-ID           PIC X(20).',
-      '           05  STATEMENT-DATE       PIC 9(8).',
-      '           05  OPENING-BALANCE      PIC S9(13)V99 COMP-3.',
-      '           05  CLOSING-BALANCE      PIC S9(13)V99 COMP-3.',
-      '           05  ENTRY-COUNT          PIC 9(4) COMP.',
-      '           05  FILLER               PIC X(22).',
-      '           05  ENTRY OCCURS 250 TIMES.',
-      '               10  ENTRY-DATE       PIC 9(8).',
-      '               10  ENTRY-TEXT       PIC X(30).',
-      '               10  AMOUNT           PIC S9(11)V99 COMP-3.',
-      '               10  ENTRY-TYPE       PIC X(2).',
-      '               10  REFERENCE        PIC S9(9) COMP.',
-      '               10  BRANCH           PIC 9(5)V99.',
-      '               10  FILLER           PIC X(6).',
-      '',
-    ].join('\n'),
-  };
-}
-
-/** A record mapping for the shape: camelCase names, a key, a topic, and the segment cases when it has segments. */
-function writeMapping(dir: string, shape: Shape, copybookFile: string): string {
-  const record = parseCopybook(shape.copybook).records[0]!;
-  const firstText = record.root.kind === 'group' ? record.root.children.find((c) => c.kind === 'alphanumeric' && !c.isFiller) : undefined;
-  const lines = [`copybook: ${copybookFile}`, `topic: bench.${shape.name}.v1`, 'names: camelCase'];
-  if (firstText && !shape.segments) lines.push(`key: ${firstText.name}`);
-  if (shape.segments) {
-    lines.push('key: COMPANY-ID', 'segments:', '  field: SEGMENT-ID', '  cases:');
-    for (const [id, branch] of Object.entries(shape.segments)) lines.push(`    - { ids: [${id}], branch: ${branch} }`);
-  }
-  const file = join(dir, `${shape.name}.mapping.yaml`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-/** Writes the copybook and `shape.records` records of random valid values (encoded by Banyan's encoder). */
-function generate(dir: string, shape: Shape): { copybookFile: string; dataFile: string; recordLength: number; fileBytes: number } {
-  const copybookFile = join(dir, `${shape.name}.cpy`);
-  writeFileSync(copybookFile, shape.copybook, 'latin1');
-  const record = parseCopybook(shape.copybook).records[0]!;
-  const codec = compileRecordCodec(record, { codePage: getCodePage('cp037') });
-  const random = prng(0x5eed + shape.records);
-  const distinct = Array.from({ length: 200 }, (_, i) => {
-    const value = randomValue(record.root, random) as DecodedRecord;
-    if (shape.segments) {
-      // Alternate company and contact segments; a contact fills only its own branch.
-      const isContact = i % 2 === 1;
-      value['SEGMENT-ID'] = isContact ? 'P' : 'C';
-      if (isContact) delete value['STATIC-DETAILS'];
-      else delete value.CONTACTS;
-    }
-    const bytes = codec.encode(value);
-    return shape.segments && i % 2 === 1 ? bytes.subarray(0, 60) : bytes;
-  });
-  const records = Array.from({ length: shape.records }, (_, i) => distinct[i % distinct.length]!);
-  const framing: FramingOptions = shape.format === 'F' ? { format: 'F', recordLength: record.length } : { format: 'V' };
-  const data = writeRecordsSync(records, framing);
-  const dataFile = join(dir, `${shape.name}.dat`);
-  writeFileSync(dataFile, data);
-  return { copybookFile, dataFile, recordLength: record.length, fileBytes: data.length };
-}
-
-function randomValue(field: Field, random: () => number): DecodedValue {
-  const one = (): DecodedValue => {
-    switch (field.kind) {
-      case 'group': {
-        const out: DecodedRecord = {};
-        for (const child of field.children) if (!child.isFiller && !child.redefines) out[child.name] = randomValue(child, random);
-        for (const child of field.children) if (child.redefines && field.children.some((c) => c.name === child.redefines)) out[child.name] = randomValue(child, random);
-        return out;
-      }
-      case 'alphanumeric': {
-        const words = ['ACME', 'Joan Q & Z', 'Sandton', 'Johannesburg', 'Park ave.', '10', 'Pear GMBH', 'Toronto'];
-        let s = '';
-        while (s.length < field.length) s += `${words[Math.floor(random() * words.length)]} `;
-        return s.slice(0, Math.max(1, field.length - 1 - Math.floor(random() * 3))).trim() || 'X';
-      }
-      case 'zoned':
-      case 'packed':
-      case 'binary': {
-        const digits = Math.min(field.digits, field.kind === 'binary' ? 9 : field.digits);
-        let d = '';
-        for (let i = 0; i < digits; i++) d += String(Math.floor(random() * 10));
-        d = d.replace(/^0+(?=\d)/, '');
-        const sign = field.signed && random() < 0.3 ? '-' : '';
-        if (field.scale > 0) {
-          const padded = d.padStart(field.scale + 1, '0');
-          return `${sign}${padded.slice(0, padded.length - field.scale)}.${padded.slice(padded.length - field.scale)}`;
-        }
-        return field.kind === 'binary' || digits <= 15 ? Number(`${sign}${d}`) : `${sign}${d}`;
-      }
-      default:
-        return null;
-    }
-  };
-  if (!field.occurs) return one();
-  return Array.from({ length: field.occurs.max }, one);
-}
-
-/** mulberry32: a small deterministic PRNG so every run decodes the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { openRecordCodec } from '../../../src/codec/index.ts';
-import { codecProvenance, recordDecoder } from '../../../src/codec/record-decisions.ts';
+import { codecProvenance, eventJson, recordDecoder } from '../../../src/codec/record-decisions.ts';
 import type { SourceRecord } from '../../../src/core/bridge-contracts.ts';
 
 const copybook = new URL('../../fixtures/codec/accounts.cpy', import.meta.url).pathname;
@@ -43,4 +43,12 @@ test('provenance names the mapping and, for a mapped codec, the copybook hash', 
   const p = codecProvenance('companies', mapped, 'company-details', '1');
   assert.deepEqual(p.mapping, { name: 'company-details', version: '1' });
   assert.match(p.copybookSha256 ?? '', /^[0-9a-f]{64}$/);
+});
+
+test('event JSON writes a bigint as a decimal string, and keeps doing so for the values after it', () => {
+  const toJson = eventJson();
+  assert.equal(toJson({ id: 'A1', amount: '12.50', count: 3 }), '{"id":"A1","amount":"12.50","count":3}');
+  assert.equal(toJson({ id: 'A2', wide: 123456789012345678901234567890n }), '{"id":"A2","wide":"123456789012345678901234567890"}');
+  assert.equal(toJson({ id: 'A3', rows: [{ wide: -9007199254740993n }, { wide: null }] }), '{"id":"A3","rows":[{"wide":"-9007199254740993"},{"wide":null}]}');
+  assert.equal(toJson({ id: 'A4', count: 4 }), '{"id":"A4","count":4}');
 });

@@ -110,7 +110,7 @@ public final class CobrixDecodeBench {
     return n;
   }
 
-  private static Copybook parse(String text, List<String> segmentRedefines) {
+  static Copybook parse(String text, List<String> segmentRedefines) {
     Seq<String> redefines = JavaConverters.asScalaBuffer(segmentRedefines).toSeq();
     return CopybookParser.parseTree(text, CopybookParser.parseTree$default$2(), CopybookParser.parseTree$default$3(),
         CopybookParser.parseTree$default$4(), redefines, CopybookParser.parseTree$default$6(), CopybookParser.parseTree$default$7(),
@@ -138,7 +138,7 @@ public final class CobrixDecodeBench {
   }
 
   /** Segment ids are short EBCDIC letters/digits: enough of cp037 to read them. */
-  private static String ebcdicDigitsAndLetters(byte[] b, int off, int len) {
+  static String ebcdicDigitsAndLetters(byte[] b, int off, int len) {
     StringBuilder sb = new StringBuilder();
     for (int i = off; i < off + len; i++) {
       int v = b[i] & 0xff;
@@ -152,11 +152,11 @@ public final class CobrixDecodeBench {
   }
 
   /** Node's process.cpuUsage() counterpart: user + system time of every thread (JIT and GC included). */
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static long peakRssKiB() throws Exception {
+  static long peakRssKiB() throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
