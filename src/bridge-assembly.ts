@@ -13,6 +13,7 @@ import { checkConfigText } from './config/load.ts';
 import { bridgeSpec } from './config-catalog.ts';
 import { openRecordCodec, type OpenedRecordCodec } from './codec/index.ts';
 import { kafkaToFileEnds, type KafkaToFileContext } from './bridge-kafka-to-file.ts';
+import { kafkaToMqEnds } from './bridge-kafka-to-mq.ts';
 import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
 import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
 import { defineErrors } from './core/errors.ts';
@@ -35,7 +36,7 @@ export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
   BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq and kafka sources run in this version)' },
-  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file -> kafka or kafka -> file' },
+  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file or ibm_mq -> kafka, or kafka -> file or ibm_mq' },
 });
 
 /** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
@@ -69,7 +70,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
-  if (bridge.source.kafka) return kafkaToFile(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile);
+  if (bridge.source.kafka) return kafkaToLegacy(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile, deps);
   const sinkTopic = bridge.sink.kafka!.topic;
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
@@ -151,20 +152,26 @@ function deliveryOutput(bridge: BridgeConfig, kafka: KafkaClient, topics: TopicA
   };
 }
 
-/** Kafka -> file: the same pipeline, its ends composed in bridge-kafka-to-file.ts. */
-async function kafkaToFile(
+/** Kafka -> file or MQ: the same pipeline, its ends composed in bridge-kafka-to-file.ts / bridge-kafka-to-mq.ts. */
+async function kafkaToLegacy(
   bridge: BridgeConfig,
   source: NonNullable<BridgeConfig['source']['kafka']>,
   c: Omit<KafkaToFileContext, 'publisher'>,
   mappingFile: string,
+  deps: AssemblyDeps,
 ): Promise<AssembledBridge> {
   const publisher = createPublisher({ kafka: c.kafka });
   try {
-    const ends = await kafkaToFileEnds(bridge, source, { ...c, publisher });
+    const ends = bridge.sink.ibm_mq
+      ? await kafkaToMqEnds(bridge, source, { ...c, publisher, ...(deps.ibmMqDriver ? { ibmMqDriver: deps.ibmMqDriver } : {}) })
+      : await kafkaToFileEnds(bridge, source, { ...c, publisher });
     return {
       name: bridge.name,
       options: { provenance: provenanceOf(bridge, c.codec, mappingFile), ...ends, backoff: { initialMs: 200, maxMs: 30_000 } },
-      close: () => publisher.close(),
+      close: async () => {
+        await ends.sink.close();
+        await publisher.close();
+      },
     };
   } catch (err) {
     await publisher.close().catch(() => {});

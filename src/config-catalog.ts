@@ -13,7 +13,7 @@ import type { ConfigIssue } from './config/issues.ts';
 import { checkConfigText, loadConfigText } from './config/load.ts';
 import { amqpSourceSchema } from './connectors/amqp/spec.ts';
 import { db2CdcSourceSchema } from './connectors/db2-cdc/spec.ts';
-import { ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
+import { ibmMqSinkSchema, ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
 import { kafkaSinkSchema, kafkaSourceSchema } from './connectors/kafka/spec.ts';
 import { createBridgeSpec } from './core/bridge-spec.ts';
 import { fileSinkSchema, fileSourceSchema } from './connectors/file/spec.ts';
@@ -23,7 +23,7 @@ import { checkRouteFile } from './router/config/load-routes.ts';
 /** Every source and sink a bridge file may name, each the connector's own spec. */
 export const bridgeSpec = createBridgeSpec({
   sources: { file: fileSourceSchema, kafka: kafkaSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
-  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema },
+  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema, ibm_mq: ibmMqSinkSchema },
 });
 
 export const CONFIG_CATALOG: ConfigCatalog = {

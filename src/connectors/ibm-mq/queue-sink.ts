@@ -98,12 +98,29 @@ function replyDescriptor(r: SinkRecord): Partial<MessageDescriptor> {
   const msgId = r.headers[QUEUE_HEADERS.msgIdBytes];
   const hexId = r.headers[QUEUE_HEADERS.msgId];
   const requestMsgId = msgId !== undefined && typeof msgId !== 'string' ? msgId : typeof hexId === 'string' ? Buffer.from(hexId, 'hex') : undefined;
+  const left = replyExpiryLeft(r.headers, Date.now());
   return {
     msgType: MQMT_REPLY,
     replyToQ: '',
     replyToQMgr: '',
     ...(requestMsgId ? { correlId: requestMsgId } : {}),
+    ...(left !== undefined ? { expiry: Math.max(1, left) } : {}),
   };
+}
+
+/**
+ * Tenths of a second the request behind a reply has left (MQMD Expiry counts down from its put
+ * time), from the request headers the reply echoes; undefined when the request never expires.
+ */
+export function replyExpiryLeft(headers: Readonly<Record<string, string | Uint8Array | undefined>>, now: number): number | undefined {
+  const text = (name: string) => {
+    const v = headers[name];
+    return v === undefined ? undefined : typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
+  };
+  const expiry = Number(text(QUEUE_HEADERS.expiry) ?? '-1');
+  const putAt = Date.parse(text(QUEUE_HEADERS.putTime) ?? '');
+  if (!Number.isFinite(expiry) || expiry < 0 || Number.isNaN(putAt)) return undefined;
+  return Math.floor(expiry - (now - putAt) / 100);
 }
 
 /** The request's ReplyToQ, carried in the reply event's headers. */

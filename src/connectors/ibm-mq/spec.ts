@@ -86,6 +86,31 @@ export const ibmMqSourceSchema = z
     if (v.queue !== undefined && v.queues !== undefined) ctx.addIssue({ code: 'custom', path: ['queues'], message: 'give either `queue` or `queues`, not both' });
   });
 
+/** `sink: { ibm_mq: ... }`: Kafka -> MQ, a batch put and committed in one unit of work (queue-sink.ts). */
+export const ibmMqSinkSchema = z
+  .strictObject({
+    ...connectionFields,
+    /** Where records go (replies go to their request's ReplyToQ instead, in `reply` mode). */
+    queue: mqName(48),
+    /**
+     * `copybook`: the mapping encodes each event into its record (binary, the mapping's code page);
+     * `text`: the event value as text in `text_ccsid` (e.g. 1047), put as MQSTR; `bytes`: as is.
+     */
+    payload: z.enum(['copybook', 'text', 'bytes']).default('copybook'),
+    /** `put`: to `queue`; `reply`: each event is a new service's reply to a legacy request (docs/queue-headers.md). */
+    mode: z.enum(['put', 'reply']).default('put'),
+    /** MQMD defaults for every put; an event's mq-* headers win. */
+    persistent: boolean.default(true),
+    priority: intBetween(0, 9).optional(),
+    /** Tenths of a second; absent: unlimited. */
+    expiry: positiveInt.optional(),
+    /** With `delivery: exactly_once`: the queue keeping the last written Kafka position in each batch's unit of work (DEFSOPT(EXCL)). */
+    state_queue: mqName(48).optional(),
+  })
+  .superRefine(checkConnection);
+
+export type IbmMqSinkConfig = z.output<typeof ibmMqSinkSchema>;
+
 export type IbmMqConnectionConfig = z.output<typeof ibmMqConnectionSchema>;
 export type IbmMqSourceConfig = z.output<typeof ibmMqSourceSchema>;
 
