@@ -187,6 +187,8 @@ export function renderBrokerXml(layout: { readonly dataDir: string; readonly por
     <paging-directory>${dir('paging')}</paging-directory>
     <large-messages-directory>${dir('large-messages')}</large-messages-directory>
     <security-enabled>false</security-enabled>
+    <!-- Artemis's HARDENBO: the delivery count (backoutCount) survives a broker crash. -->
+    <persist-delivery-count-before-delivery>true</persist-delivery-count-before-delivery>
     <!-- A nearly full CI disk must not block producers (Artemis blocks at 90% by default). -->
     <max-disk-usage>100</max-disk-usage>
     <!-- A busy 2-core box stalls the JVM now and then; the analyzer would halt the broker. -->
