@@ -17,6 +17,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/router/rollout/control-errors.ts',
   'src/bridge-assembly.ts',
   'src/connectors/file/errors.ts',
+  'src/connectors/amqp/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

@@ -123,7 +123,7 @@ export function fromAmqpMessage(wire: AmqpWireMessage, queue: string, now: Date)
     msgId: wire.message_id === undefined || wire.message_id === null ? new Uint8Array(0) : utf8(messageIdToJms(wireId(wire.message_id))),
     correlId: wire.correlation_id === undefined || wire.correlation_id === null ? new Uint8Array(0) : utf8(correlationIdToJms(wireId(wire.correlation_id))),
     ...(wire.group_id === undefined ? {} : { groupId: utf8(wire.group_id) }),
-    format: stringProp(app, MQMD_PROPERTIES.format) ?? (body.kind === 'text' ? MQ.FMT_STRING : MQ.FMT_NONE),
+    format: stringProp(app, MQMD_PROPERTIES.format)?.padEnd(8) ?? (body.kind === 'text' ? MQ.FMT_STRING : MQ.FMT_NONE),
     ccsid: intProp(app, MQMD_PROPERTIES.ccsid) ?? MQ.CCSID_UTF8,
     encoding: intProp(app, MQMD_PROPERTIES.encoding) ?? MQ.ENC_NETWORK,
     priority: wire.priority ?? MQ.PRIORITY_DEFAULT,
@@ -197,7 +197,7 @@ export function toAmqpMessage(
   const impliedType = d.replyToQ ? MQ.MT_REQUEST : MQ.MT_DATAGRAM;
   if (d.msgType !== undefined && d.msgType !== impliedType) props[MQMD_PROPERTIES.msgType] = d.msgType;
   const impliedFormat = message.bodyKind === 'text' ? MQ.FMT_STRING : MQ.FMT_NONE;
-  if (d.format !== undefined && d.format.padEnd(8) !== impliedFormat) props[MQMD_PROPERTIES.format] = d.format;
+  if (d.format !== undefined && d.format.padEnd(8) !== impliedFormat) props[MQMD_PROPERTIES.format] = d.format.padEnd(8);
   if (d.ccsid !== undefined && d.ccsid !== MQ.CCSID_UTF8) props[MQMD_PROPERTIES.ccsid] = d.ccsid;
   if (d.encoding !== undefined && d.encoding !== MQ.ENC_NETWORK) props[MQMD_PROPERTIES.encoding] = d.encoding;
   if (d.replyToQMgr?.trim()) props[MQMD_PROPERTIES.replyToQMgr] = d.replyToQMgr.trimEnd();
