@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const needsServices = serial.length > 0;
-  const services = needsServices ? await globalSetup() : { env: {}, teardown: async () => {} };
+  const services = needsServices ? await globalSetup(serial.map((f) => join(root, f))) : { env: {}, teardown: async () => {} };
   const stop = async () => {
     await services.teardown().catch((err: unknown) => console.error('teardown failed:', err));
   };

@@ -16,8 +16,10 @@ export const ERROR_MODULES: readonly string[] = [
   'src/router/errors.ts',
   'src/router/rollout/control-errors.ts',
   'src/bridge-assembly.ts',
+  'src/bridge-kafka-to-mq.ts',
   'src/connectors/file/errors.ts',
   'src/connectors/ibm-mq/errors.ts',
+  'src/connectors/amqp/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

@@ -14,11 +14,11 @@
 
 /** MQMD fields, as a bridge carries them to Kafka headers and back (IBM MQ docs, "MQMD - Message descriptor"). */
 export interface MessageDescriptor {
-  /** 24 bytes (MQ) or the transport's id as UTF-8 (AMQP message-id, padded to nothing). */
+  /** 24 bytes (MQ), or on AMQP the message-id as JMS knows it (JMSMessageID text, e.g. `ID:AMQP_UUID:...`) in UTF-8: src/connectors/amqp/jms-message-id.ts. */
   readonly msgId: Uint8Array;
   readonly correlId: Uint8Array;
   readonly groupId?: Uint8Array;
-  /** MQFMT_* (8 characters, e.g. `MQSTR   `); AMQP: `MQSTR` for a string body, blank otherwise. */
+  /** MQFMT_* (8 characters, e.g. `MQSTR   `); AMQP: `MQSTR   ` for a string body, 8 blanks otherwise. */
   readonly format: string;
   readonly ccsid: number;
   readonly encoding: number;

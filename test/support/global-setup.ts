@@ -9,7 +9,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DEFAULT_KAFKA_VERSION, startLocalKafka } from '../../src/connectors/kafka/local/index.ts';
+import { artemisService, needsArtemis } from './artemis.ts';
 
 export interface TestServices {
   readonly env: Record<string, string>;
@@ -18,6 +20,8 @@ export interface TestServices {
 
 export interface TestService {
   readonly name: string;
+  /** Whether the selected integration test files need it (default: always). */
+  needed?(testFiles: readonly string[]): boolean;
   start(): Promise<TestServices>;
 }
 
@@ -52,10 +56,16 @@ export const kafkaService: TestService = {
   },
 };
 
-const SERVICES: TestService[] = [kafkaService];
+// Artemis (AMQP 1.0) starts only for runs that include a test asking for it.
+const SERVICES: TestService[] = [
+  kafkaService,
+  { ...artemisService, needed: (files) => files.some((f) => needsArtemis(readFileSync(f, 'utf8'))) },
+];
 
-export async function globalSetup(): Promise<TestServices> {
-  const results = await Promise.allSettled(SERVICES.map((s) => s.start()));
+/** Starts the services the given integration test files need (all of them when none are given). */
+export async function globalSetup(testFiles?: readonly string[]): Promise<TestServices> {
+  const wanted = SERVICES.filter((s) => testFiles === undefined || s.needed === undefined || s.needed(testFiles));
+  const results = await Promise.allSettled(wanted.map((s) => s.start()));
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const teardown = async () => {
     await Promise.all(started.map((s) => s.teardown().catch((err: unknown) => console.error('teardown failed:', err))));
@@ -64,7 +74,7 @@ export async function globalSetup(): Promise<TestServices> {
   if (failed >= 0) {
     await teardown();
     const reason = (results[failed] as PromiseRejectedResult).reason;
-    throw new Error(`global-setup: starting ${SERVICES[failed].name} failed`, { cause: reason });
+    throw new Error(`global-setup: starting ${wanted[failed].name} failed`, { cause: reason });
   }
   return { env: Object.assign({}, ...started.map((s) => s.env)), teardown };
 }

@@ -1,9 +1,10 @@
 /**
  * Config spec of an AMQP 1.0 source (`source: { amqp: ... }` in bridges/*.yaml; any AMQP 1.0 broker,
- * tested against ActiveMQ Artemis). The source itself comes with the AMQP bridge issue.
+ * tested against ActiveMQ Artemis). The connection keys feed the transport (amqp-transport.ts,
+ * `amqpTransportOptions`); README.md documents every key.
  */
 import { z } from 'zod';
-import { boolean, nonEmpty, port, positiveInt } from '../../config/schema-helpers.ts';
+import { boolean, nonEmpty, nonNegativeInt, port, positiveInt } from '../../config/schema-helpers.ts';
 import { secret } from '../../config/secrets.ts';
 
 export const amqpSourceSchema = z.strictObject({
@@ -16,6 +17,15 @@ export const amqpSourceSchema = z.strictObject({
   tls: boolean.default(false),
   container_id: nonEmpty.optional(),
   credit: positiveInt.optional(),
+  /**
+   * AMQP has no BOTHRESH/BOQNAME queue attributes: they are configured here, so the bridge's
+   * poison-message logic is the same on both transports. 0: no threshold.
+   */
+  backout_threshold: nonNegativeInt.default(0),
+  /** Where messages over the threshold go; blank: the bridge's dead-letter handling. */
+  backout_queue: z.string().default(''),
+  /** How long the transport waits for the broker to answer (open, attach, a put's outcome). */
+  operation_timeout_ms: positiveInt.default(30_000),
 });
 
 export type AmqpSourceConfig = z.output<typeof amqpSourceSchema>;
