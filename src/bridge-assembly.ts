@@ -27,15 +27,18 @@ import { createTransactionalBridgeOutput } from './connectors/kafka/transactiona
 import { createMqTransport } from './connectors/ibm-mq/mq-transport.ts';
 import type { MqiApi } from './connectors/ibm-mq/mqi-api.ts';
 import { queueRecordDecoder } from './connectors/ibm-mq/queue-decisions.ts';
+import type { QueueKey } from './connectors/ibm-mq/queue-options.ts';
 import { createQueueSource } from './connectors/ibm-mq/queue-source.ts';
 import { sourceQueues } from './connectors/ibm-mq/spec.ts';
+import { amqpTransportOptions, createAmqpTransport } from './connectors/amqp/amqp-transport.ts';
+import type { QueueTransport } from './core/queue-port.ts';
 import type { BatchLimits, Source } from './core/bridge-contracts.ts';
 import type { RecordDecoder } from './core/bridge-pipeline.ts';
 
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
-  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq, amqp and kafka sources run in this version)' },
   BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file or ibm_mq -> kafka, or kafka -> file or ibm_mq' },
 });
 
@@ -66,7 +69,7 @@ export interface AssemblyDeps {
 /** Builds the pipeline of a checked bridge and creates the topics it writes to. */
 export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps = {}): Promise<AssembledBridge> {
   const sourceKind = kindOf(bridge.source);
-  if (!['file', 'kafka', 'ibm_mq'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
+  if (!['file', 'kafka', 'ibm_mq', 'amqp'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
@@ -102,24 +105,16 @@ function legacySource(
   deps: AssemblyDeps,
 ): { source: Source; decode: RecordDecoder; limits: BatchLimits; idlePollMs: number } {
   const limits = { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms };
+  const amqp = bridge.source.amqp;
+  if (amqp) {
+    return queueSide(createAmqpTransport(amqpTransportOptions(amqp)), [amqp.address], amqp, codec, sinkTopic, limits);
+  }
   const mq = bridge.source.ibm_mq;
   if (mq) {
     const queues = sourceQueues(mq);
     const convert = new Map(queues.map((q) => [q.name, q.convertText]));
     const transport = createMqTransport(mq, { ...(deps.ibmMqDriver ? { load: deps.ibmMqDriver } : {}), convertText: (q) => convert.get(q) ?? mq.convert_text });
-    return {
-      source: createQueueSource({
-        transport,
-        queues: queues.map((q) => q.name),
-        queueManager: mq.queue_manager,
-        ...(mq.dead_letter_queue !== undefined ? { deadLetterQueue: mq.dead_letter_queue } : {}),
-        ...(mq.wait_interval_ms !== undefined ? { pollWaitMs: mq.wait_interval_ms } : {}),
-      }),
-      decode: queueRecordDecoder({ payload: mq.payload, key: mq.key, decodeRecord: recordDecoder(codec, sinkTopic), topic: sinkTopic }),
-      limits: mq.batch_size !== undefined ? { ...limits, maxRecords: mq.batch_size } : limits,
-      // The source's gets wait for messages themselves; an empty poll is asked again at once.
-      idlePollMs: 10,
-    };
+    return queueSide(transport, queues.map((q) => q.name), { ...mq, queueManager: mq.queue_manager }, codec, sinkTopic, limits);
   }
   const fileSource = bridge.source.file!;
   return {
@@ -177,6 +172,37 @@ async function kafkaToLegacy(
     await publisher.close().catch(() => {});
     throw err;
   }
+}
+
+/** A queue source on either transport, with the options both share (queue-options.ts). */
+function queueSide(
+  transport: QueueTransport,
+  queues: readonly string[],
+  o: {
+    payload: 'copybook' | 'text' | 'bytes';
+    key: QueueKey;
+    dead_letter_queue?: string | undefined;
+    wait_interval_ms?: number | undefined;
+    batch_size?: number | undefined;
+    queueManager?: string;
+  },
+  codec: OpenedRecordCodec,
+  sinkTopic: string,
+  limits: BatchLimits,
+): { source: Source; decode: RecordDecoder; limits: BatchLimits; idlePollMs: number } {
+  return {
+    source: createQueueSource({
+      transport,
+      queues,
+      ...(o.queueManager !== undefined ? { queueManager: o.queueManager } : {}),
+      ...(o.dead_letter_queue !== undefined ? { deadLetterQueue: o.dead_letter_queue } : {}),
+      ...(o.wait_interval_ms !== undefined ? { pollWaitMs: o.wait_interval_ms } : {}),
+    }),
+    decode: queueRecordDecoder({ payload: o.payload, key: o.key, decodeRecord: recordDecoder(codec, sinkTopic), topic: sinkTopic }),
+    limits: o.batch_size !== undefined ? { ...limits, maxRecords: o.batch_size } : limits,
+    // The source's gets wait for messages themselves; an empty poll is asked again at once.
+    idlePollMs: 10,
+  };
 }
 
 function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {

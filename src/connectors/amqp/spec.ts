@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { boolean, nonEmpty, nonNegativeInt, port, positiveInt } from '../../config/schema-helpers.ts';
 import { secret } from '../../config/secrets.ts';
+import { queueSourceOptionsShape } from '../ibm-mq/queue-options.ts';
 
 export const amqpSourceSchema = z.strictObject({
   host: nonEmpty,
@@ -26,6 +27,11 @@ export const amqpSourceSchema = z.strictObject({
   backout_queue: z.string().default(''),
   /** How long the transport waits for the broker to answer (open, attach, a put's outcome). */
   operation_timeout_ms: positiveInt.default(30_000),
+  /** At most this many messages per batch (one unit of work); default the bridge's `batch.max_records`. */
+  batch_size: positiveInt.optional(),
+  /** How long a get waits for a first message before the bridge polls again. */
+  wait_interval_ms: positiveInt.optional(),
+  ...queueSourceOptionsShape,
 });
 
 export type AmqpSourceConfig = z.output<typeof amqpSourceSchema>;
