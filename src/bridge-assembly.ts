@@ -39,7 +39,7 @@ export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
   BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq, amqp and kafka sources run in this version)' },
-  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file or ibm_mq -> kafka, or kafka -> file or ibm_mq' },
+  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file, ibm_mq or amqp -> kafka, or kafka -> file, ibm_mq or amqp' },
 });
 
 /** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
@@ -157,7 +157,7 @@ async function kafkaToLegacy(
 ): Promise<AssembledBridge> {
   const publisher = createPublisher({ kafka: c.kafka });
   try {
-    const ends = bridge.sink.ibm_mq
+    const ends = bridge.sink.ibm_mq || bridge.sink.amqp
       ? await kafkaToMqEnds(bridge, source, { ...c, publisher, ...(deps.ibmMqDriver ? { ibmMqDriver: deps.ibmMqDriver } : {}) })
       : await kafkaToFileEnds(bridge, source, { ...c, publisher });
     return {

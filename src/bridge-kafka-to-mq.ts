@@ -19,6 +19,8 @@ import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createMqTransport } from './connectors/ibm-mq/mq-transport.ts';
 import type { MqiApi } from './connectors/ibm-mq/mqi-api.ts';
 import { createQueueSink, replyExpiryLeft } from './connectors/ibm-mq/queue-sink.ts';
+import { amqpTransportOptions, createAmqpTransport } from './connectors/amqp/amqp-transport.ts';
+import type { QueueTransport } from './core/queue-port.ts';
 
 export const KafkaToMqErrors = defineErrors({
   BANYAN_ERR_BRIDGE_STATE_QUEUE_MISSING: { message: 'bridge %s: delivery exactly_once to IBM MQ needs sink.ibm_mq.state_queue (a queue keeping the last written Kafka position)' },
@@ -36,12 +38,14 @@ export interface KafkaToMqContext {
 export type KafkaToMqEnds = Pick<BridgePipelineOptions, 'source' | 'decode' | 'sink' | 'deadLetters' | 'checkpoints' | 'deadLetterTopic' | 'limits' | 'idlePollMs'>;
 
 export async function kafkaToMqEnds(bridge: BridgeConfig, source: NonNullable<BridgeConfig['source']['kafka']>, c: KafkaToMqContext): Promise<KafkaToMqEnds> {
-  const mq = bridge.sink.ibm_mq!;
-  if (bridge.delivery === 'exactly_once' && mq.state_queue === undefined) throw new KafkaToMqErrors.BANYAN_ERR_BRIDGE_STATE_QUEUE_MISSING(bridge.name);
+  const target = queueTargetOf(bridge, c);
+  const mq = target.settings;
+  const stateQueue = 'state_queue' in mq ? mq.state_queue : undefined;
+  if (bridge.delivery === 'exactly_once' && stateQueue === undefined) throw new KafkaToMqErrors.BANYAN_ERR_BRIDGE_STATE_QUEUE_MISSING(bridge.name);
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${bridge.name}.dlq`;
   await c.topics.ensureTopics([...new Set([...source.topics, deadLetterTopic])].map((topic) => ({ topic })));
 
-  const transport = createMqTransport({ ...mq, convert_text: false, poll_interval_ms: 200 }, c.ibmMqDriver ? { load: c.ibmMqDriver } : {});
+  const transport = target.transport;
   const recordCcsid = ccsidOf(c.codec.mapping?.config.codepage ?? 'cp037');
   const sink = createQueueSink({
     transport,
@@ -54,7 +58,7 @@ export async function kafkaToMqEnds(bridge: BridgeConfig, source: NonNullable<Br
       ...(mq.expiry !== undefined ? { expiry: mq.expiry } : {}),
       ...(mq.payload === 'text' ? { format: 'MQSTR   ', ccsid: mq.text_ccsid } : { format: '        ', ccsid: mq.payload === 'copybook' ? recordCcsid : mq.text_ccsid }),
     },
-    ...(bridge.delivery === 'exactly_once' && mq.state_queue ? { stateQueue: mq.state_queue } : {}),
+    ...(bridge.delivery === 'exactly_once' && stateQueue ? { stateQueue } : {}),
   });
   const encode = mq.payload === 'copybook' ? recordEncoder(c.codec, mq.queue) : mq.payload === 'text' ? textEncoder(mq.text_ccsid, mq.queue) : passThrough(mq.queue);
   return {
@@ -67,6 +71,18 @@ export async function kafkaToMqEnds(bridge: BridgeConfig, source: NonNullable<Br
     limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
     idlePollMs: 50,
   };
+}
+
+/** Where a Kafka -> queue bridge puts: IBM MQ or an AMQP 1.0 address, the sink settings both share. */
+function queueTargetOf(bridge: BridgeConfig, c: KafkaToMqContext) {
+  const mq = bridge.sink.ibm_mq;
+  if (mq) {
+    const transport: QueueTransport = createMqTransport({ ...mq, convert_text: false, poll_interval_ms: 200 }, c.ibmMqDriver ? { load: c.ibmMqDriver } : {});
+    return { transport, settings: { ...mq } };
+  }
+  const amqp = bridge.sink.amqp!;
+  // AMQP text is a string body (UTF-8 on the wire): the CCSID is MQ's business.
+  return { transport: createAmqpTransport(amqpTransportOptions(amqp)), settings: { ...amqp, queue: amqp.address, text_ccsid: 1208 } };
 }
 
 /** The CCSID a code page name stands for (`cp037` -> 37, `utf8` -> 1208, `latin1` -> 819). */

@@ -11,7 +11,7 @@ import { check as checkRecordMapping } from './codec/mapping/check.ts';
 import type { ConfigCatalog } from './config/config-kind.ts';
 import type { ConfigIssue } from './config/issues.ts';
 import { checkConfigText, loadConfigText } from './config/load.ts';
-import { amqpSourceSchema } from './connectors/amqp/spec.ts';
+import { amqpSinkSchema, amqpSourceSchema } from './connectors/amqp/spec.ts';
 import { db2CdcSourceSchema } from './connectors/db2-cdc/spec.ts';
 import { ibmMqSinkSchema, ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
 import { kafkaSinkSchema, kafkaSourceSchema } from './connectors/kafka/spec.ts';
@@ -23,7 +23,7 @@ import { checkRouteFile } from './router/config/load-routes.ts';
 /** Every source and sink a bridge file may name, each the connector's own spec. */
 export const bridgeSpec = createBridgeSpec({
   sources: { file: fileSourceSchema, kafka: kafkaSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
-  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema, ibm_mq: ibmMqSinkSchema },
+  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema, ibm_mq: ibmMqSinkSchema, amqp: amqpSinkSchema },
 });
 
 export const CONFIG_CATALOG: ConfigCatalog = {

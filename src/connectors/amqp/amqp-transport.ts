@@ -34,7 +34,7 @@ import type { OutgoingMessage, QueueAttributes, QueueMessage, QueueSession, Queu
 import { errorOfCondition } from './amqp-conditions.ts';
 import { AmqpErrors } from './errors.ts';
 import { fromAmqpMessage, toAmqpMessage, type AmqpWireMessage } from './message-mapping.ts';
-import type { AmqpSourceConfig } from './spec.ts';
+import type { AmqpSinkConfig, AmqpSourceConfig } from './spec.ts';
 
 export interface AmqpTransportOptions {
   readonly host: string;
@@ -53,8 +53,8 @@ export interface AmqpTransportOptions {
 }
 
 /** The transport's options from a bridge file's `amqp:` block. */
-export function amqpTransportOptions(config: AmqpSourceConfig): AmqpTransportOptions {
-  const attributes: QueueAttributes = { backoutThreshold: config.backout_threshold, backoutQueue: config.backout_queue };
+export function amqpTransportOptions(config: AmqpSourceConfig | AmqpSinkConfig): AmqpTransportOptions {
+  const attributes: QueueAttributes = 'backout_threshold' in config ? { backoutThreshold: config.backout_threshold, backoutQueue: config.backout_queue } : { backoutThreshold: 0, backoutQueue: '' };
   return {
     host: config.host,
     port: config.port,

@@ -4,7 +4,7 @@
  * `amqpTransportOptions`); README.md documents every key.
  */
 import { z } from 'zod';
-import { boolean, nonEmpty, nonNegativeInt, port, positiveInt } from '../../config/schema-helpers.ts';
+import { boolean, intBetween, nonEmpty, nonNegativeInt, port, positiveInt } from '../../config/schema-helpers.ts';
 import { secret } from '../../config/secrets.ts';
 import { queueSourceOptionsShape } from '../ibm-mq/queue-options.ts';
 
@@ -35,3 +35,25 @@ export const amqpSourceSchema = z.strictObject({
 });
 
 export type AmqpSourceConfig = z.output<typeof amqpSourceSchema>;
+
+/** `sink: { amqp: ... }`: Kafka -> an AMQP 1.0 address (JMS applications on Artemis), the same sink as IBM MQ's (queue-sink.ts). */
+export const amqpSinkSchema = z.strictObject({
+  host: nonEmpty,
+  port: port.default(5672),
+  /** Where records go (replies go to their request's reply-to instead, in `reply` mode). */
+  address: nonEmpty,
+  username: nonEmpty.optional(),
+  password: secret(z.string()).optional(),
+  tls: boolean.default(false),
+  container_id: nonEmpty.optional(),
+  operation_timeout_ms: positiveInt.default(30_000),
+  /** `copybook`: encoded by the mapping (a JMS BytesMessage); `text`: a JMS TextMessage; `bytes`: as is. */
+  payload: z.enum(['copybook', 'text', 'bytes']).default('copybook'),
+  mode: z.enum(['put', 'reply']).default('put'),
+  persistent: boolean.default(true),
+  priority: intBetween(0, 9).optional(),
+  /** Tenths of a second; absent: unlimited. */
+  expiry: positiveInt.optional(),
+});
+
+export type AmqpSinkConfig = z.output<typeof amqpSinkSchema>;
