@@ -73,6 +73,8 @@ test('bridge and record-mapping specs mark their credentials', () => {
     'bridge.source.ibm_mq.password',
     'bridge.source.amqp.password',
     'bridge.source.db2_cdc.password',
+    'bridge.sink.ibm_mq.password',
+    'bridge.sink.amqp.password',
   ]);
   assert.deepEqual(secretRedactPaths(recordMappingSchema, 'mapping'), ['mapping.mask_hash_key']);
 });
