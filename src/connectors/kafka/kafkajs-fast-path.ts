@@ -11,6 +11,12 @@
  *   only `encode`: uncompressed requests are written by produce-request-encoder.ts in one exact-size
  *   buffer with a native CRC-32C; everything else (compression, message shapes it does not know)
  *   falls back to kafkajs' own encode. v4..v7 are, as in kafkajs, v3 with their apiVersion.
+ * - the key hash of the producer's partitioner (`defaultPartitioner()`, passed as kafkajs'
+ *   public `createPartitioner` option by publisher.ts): kafkajs' own DefaultPartitioner factory
+ *   (src/producer/partitioners/legacy/partitioner.js, which takes the hash as its argument) with
+ *   murmur2 in 32-bit integer arithmetic (Math.imul) instead of kafkajs' BigInt-backed Long. Java's
+ *   Utils.murmur2 is int32 arithmetic and kafkajs' Long version keeps only the low 32 bits, so the
+ *   partitions are the same (property-tested against kafkajs' murmur2).
  * - the CRC-32C of those batches: @node-rs/crc32's crc32c (SSE4.2/NEON, prebuilt per platform as
  *   npm optional packages), checked against the RFC 3720 check value at install; if it does not
  *   load, kafkajs' own JS crc32C is used and only the encoder is replaced.
@@ -38,6 +44,55 @@ export function installKafkajsFastPath(warn: (message: string) => void = default
   status = install();
   if (!status.installed && status.reason !== DISABLED) warn(`kafkajs produce fast path not installed: ${status.reason}`);
   return status;
+}
+
+/**
+ * The producer's partitioner factory: kafkajs' DefaultPartitioner with the fast murmur2 when the
+ * fast path is installed, kafkajs' own otherwise. Same partition for every message either way.
+ */
+export function defaultPartitioner(): () => KafkajsPartitioner {
+  if (!installKafkajsFastPath().installed) return (require('kafkajs') as { Partitioners: { DefaultPartitioner: () => KafkajsPartitioner } }).Partitioners.DefaultPartitioner;
+  const createDefaultPartitioner = require('kafkajs/src/producer/partitioners/legacy/partitioner') as (hash: (key: unknown) => number) => () => KafkajsPartitioner;
+  return createDefaultPartitioner(murmur2);
+}
+
+/** A kafkajs partitioner (its ICustomPartitioner's product). */
+export type KafkajsPartitioner = (args: { topic: string; partitionMetadata: ReadonlyArray<{ partitionId: number; leader: number }>; message: { key?: unknown; partition?: number | null } }) => number;
+
+/**
+ * Kafka's Utils.murmur2 (clients/src/main/java/org/apache/kafka/common/utils/Utils.java) on the
+ * key's bytes, a string key as UTF-8 as kafkajs' murmur2 takes it (`Buffer.from(String(key))`).
+ */
+export function murmur2(key: unknown): number {
+  const data = Buffer.isBuffer(key) ? key : Buffer.from(String(key));
+  const length = data.length;
+  const m = 0x5bd1e995;
+  let h = 0x9747b28c ^ length;
+  const length4 = length >>> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const tail = length & ~3;
+  switch (length % 4) {
+    case 3:
+      h ^= data[tail + 2]! << 16;
+    // falls through
+    case 2:
+      h ^= data[tail + 1]! << 8;
+    // falls through
+    case 1:
+      h ^= data[tail]!;
+      h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
 }
 
 /** kafkajs' Produce request encoder as shipped and the fast one, for the byte-identity tests and benchmarks. */
