@@ -153,8 +153,8 @@ function planPartition(messages: readonly ProduceMessage[], now: () => number): 
       1 + sizeOfVarLong(delta) + sizeOfVarInt(i) + sizeOfVarInt(keyLength) + Math.max(keyLength, 0) +
       sizeOfVarInt(valueLength) + Math.max(valueLength, 0) + sizeOfVarInt(flat.length / 2);
     for (let h = 0; h < flat.length; h += 2) {
-      const hk = Buffer.byteLength(flat[h] as string, 'utf8');
-      const hv = Buffer.byteLength(flat[h + 1]!);
+      const hk = utf8Length(flat[h] as string);
+      const hv = bytesLength(flat[h + 1]) as number;
       lengths.push(hk, hv);
       bodySize += sizeOfVarInt(hk) + hk + sizeOfVarInt(hv) + hv;
     }
@@ -251,9 +251,29 @@ function isBytesValue(value: unknown): value is string | Buffer {
 /** Byte length of a VARINT-bytes field (-1 = null), undefined for what kafkajs would stringify. */
 function bytesLength(value: unknown): number | undefined {
   if (value == null) return -1;
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'string') return utf8Length(value);
   if (Buffer.isBuffer(value)) return value.length;
   return undefined;
+}
+
+// Event headers are short ASCII strings; for those a JS loop beats the native byteLength/write
+// calls (each a C++ crossing), 4 of them per header. Longer or non-ASCII strings go native.
+const SHORT_STRING = 64;
+
+function utf8Length(value: string): number {
+  const n = value.length;
+  if (n > SHORT_STRING) return Buffer.byteLength(value, 'utf8');
+  for (let i = 0; i < n; i++) if (value.charCodeAt(i) > 0x7f) return Buffer.byteLength(value, 'utf8');
+  return n;
+}
+
+function writeUtf8(buf: Buffer, o: number, value: string, length: number): number {
+  if (length === value.length && length <= SHORT_STRING) {
+    // byte length == UTF-16 length only when every unit is ASCII.
+    for (let i = 0; i < length; i++) buf[o + i] = value.charCodeAt(i);
+    return o + length;
+  }
+  return o + buf.write(value, o, length, 'utf8');
 }
 
 function stringBytes(value: string | null): number {
@@ -270,7 +290,11 @@ function writeString(buf: Buffer, o: number, value: string | null): number {
 function writeBytes(buf: Buffer, o: number, value: string | Buffer | null | undefined, length: number): number {
   o = writeVarInt(buf, o, length);
   if (value == null) return o;
-  if (typeof value === 'string') return o + buf.write(value, o, length, 'utf8');
+  if (typeof value === 'string') return writeUtf8(buf, o, value, length);
+  if (length <= SHORT_STRING) {
+    for (let i = 0; i < length; i++) buf[o + i] = value[i]!;
+    return o + length;
+  }
   value.copy(buf, o);
   return o + length;
 }
