@@ -5,6 +5,8 @@
  * - `banyan`: the real bridge path. The bridge files are loaded and assembled exactly as
  *   `banyan run` does (loadBridgeFile + assembleBridge: file source -> codec -> Kafka sink, idempotent
  *   publisher with acks=all, checkpoint topic) and run with runBridgePipeline until idle.
+ * - `banyan-stock-kafkajs`: the same bridge with kafkajs as shipped (BANYAN_KAFKAJS_FAST_PATH=off:
+ *   src/connectors/kafka/kafkajs-fast-path.ts not installed), to measure that patch side by side.
  * - `banyan-id-only`: the same, each event's headers cut to its event id before the sink (a what-if
  *   measuring the header contract's cost in kafkajs; not what a bridge sends).
  * - `raw`: the same assembled bridge with the decoder swapped for a pass-through that publishes each
@@ -37,7 +39,7 @@ import { createTopicAdmin } from '../src/connectors/kafka/topic-admin.ts';
 import type { Field } from '../src/codec/layout.ts';
 
 export interface BridgeJob {
-  readonly contender: 'banyan' | 'banyan-id-only' | 'raw';
+  readonly contender: 'banyan' | 'banyan-stock-kafkajs' | 'banyan-id-only' | 'raw';
   readonly brokers: readonly string[];
   readonly rootDir: string;
   readonly warmBridge: string;
@@ -89,6 +91,8 @@ export interface StageResult {
 }
 
 const job = JSON.parse(process.argv[2]!) as BridgeJob | StagesJob;
+// Read once, when createKafkaClient first runs (below).
+if (job.contender === 'banyan-stock-kafkajs') process.env.BANYAN_KAFKAJS_FAST_PATH = 'off';
 const result = job.contender === 'stages' ? await measureStages(job) : await runBridgeJob(job);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { dropKafkajsNegativeTimeoutWarning } from './negative-timeout-warning.ts';
+import { installKafkajsFastPath } from './kafkajs-fast-path.ts';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import { KafkaErrors } from './errors.ts';
@@ -31,6 +32,7 @@ export type KafkaClient = KafkaClientHandle;
 
 export function createKafkaClient(input: KafkaConnectionInput, deps: KafkaClientDeps = {}): KafkaClient {
   dropKafkajsNegativeTimeoutWarning();
+  installKafkajsFastPath(deps.logger ? (message) => deps.logger!.warn(message) : undefined);
   return new KafkaClientHandle(new Kafka(kafkajsConfigOf(input, deps)));
 }
 

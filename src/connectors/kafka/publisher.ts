@@ -11,11 +11,12 @@
  * wrote, so kafkajs' retries inside one publish() and a caller's retry of the same batch after a
  * connection failure do not duplicate records, as long as the producer instance survives.
  */
-import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type ICustomPartitioner, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import type { BanyanError } from '../../core/errors.ts';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { connectOnce } from './connect-once.ts';
+import { defaultPartitioner } from './kafkajs-fast-path.ts';
 import { KafkaErrors } from './errors.ts';
 import { toPublishError } from './kafkajs-errors.ts';
 
@@ -86,7 +87,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // kafkajs' DefaultPartitioner (Java-compatible murmur2), its hash in int32 arithmetic (kafkajs-fast-path.ts).
+      createPartitioner: defaultPartitioner() as unknown as ICustomPartitioner,
       allowAutoTopicCreation: false,
       retry: {
         retries: options.retry?.retries ?? 5,
