@@ -8,6 +8,14 @@ ENV NODE_ENV=production
 
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# IBM_MQ_CLIENT=true (docker-compose.yml sets it): build the ibmmq driver's native part, whose
+# install also downloads IBM's redistributable MQ C client into node_modules/ibmmq/redist.
+ARG IBM_MQ_CLIENT=false
+RUN if [ "$IBM_MQ_CLIENT" = "true" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends python3 make g++ curl ca-certificates && \
+      npm rebuild ibmmq && \
+      apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*; \
+    fi
 
 COPY tsconfig.json banyan.yaml ./
 COPY bin ./bin

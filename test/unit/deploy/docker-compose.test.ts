@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../../src/gateway-config.ts';
 import { ConfigError, formatIssue } from '../../../src/config/issues.ts';
 import { renderServerProperties } from '../../../src/connectors/kafka/local/broker-config.ts';
 import { DEFAULT_KAFKA_VERSION, kafkaMajorVersion } from '../../../src/connectors/kafka/local/jars.ts';
+import { loadBridgeFiles } from '../../../src/bridges/bridge-files.ts';
 
 const root = new URL('../../../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
@@ -71,9 +72,15 @@ test('Banyan starts after Kafka', () => {
   assert.ok((Array.isArray(deps) ? deps : Object.keys(deps)).includes('kafka'));
 });
 
-test('every environment variable the Banyan service sets is read by banyan.yaml, and the result validates', () => {
+/** The bridge files of the directory the compose Banyan runs (BANYAN_BRIDGES_DIR, relative to /app = the repository). */
+function composeBridgeFiles(): string[] {
+  const dir = new URL(`${environmentOf('banyan').BANYAN_BRIDGES_DIR}/`, root);
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => new URL(f, dir).pathname);
+}
+
+test('every environment variable the Banyan service sets is read by banyan.yaml or a compose bridge, and the result validates', () => {
   const env = environmentOf('banyan');
-  const used = referencedVariables(banyanYamlPath);
+  const used = new Set([...referencedVariables(banyanYamlPath), ...composeBridgeFiles().flatMap((f) => [...referencedVariables(f)])]);
   for (const name of Object.keys(env)) assert.ok(used.has(name), `${name} is set by docker-compose.yml but banyan.yaml never reads it`);
   let config;
   try {
@@ -103,5 +110,30 @@ test('without the compose variables the shipped banyan.yaml runs the embedded Ka
 test('every service publishes its ports on the host loopback only', () => {
   for (const [name, service] of Object.entries(compose.services)) {
     for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port} beyond loopback`);
+  }
+});
+
+test('the compose bridges validate, and every MQ queue they read is defined by the MQSC file the MQ container runs', () => {
+  const mqsc = readFileSync(new URL('deploy/mq/banyan.mqsc', root), 'utf8');
+  const defined = new Set([...mqsc.matchAll(/^DEFINE QLOCAL\(([^)]+)\)/gm)].map((m) => m[1]!));
+  assert.ok(compose.services.mq?.volumes?.some((v) => v.startsWith('./deploy/mq/banyan.mqsc:/etc/mqm/')), 'the MQ container runs the MQSC file at start');
+  let bridges;
+  try {
+    bridges = loadBridgeFiles(composeBridgeFiles(), new URL('.', root).pathname, environmentOf('banyan'));
+  } catch (err) {
+    if (err instanceof ConfigError) assert.fail(err.issues.map(formatIssue).join('\n'));
+    throw err;
+  }
+  const mqBridges = bridges.filter((b) => b.source.ibm_mq);
+  assert.ok(mqBridges.length > 0, 'compose runs at least one MQ bridge');
+  for (const b of mqBridges) {
+    const queues = b.source.ibm_mq!.queues ?? [b.source.ibm_mq!.queue!];
+    for (const q of queues) {
+      const name = typeof q === 'string' ? q : q.name;
+      assert.ok(defined.has(name), `${b.name} reads ${name}, which deploy/mq/banyan.mqsc does not define`);
+      const line = mqsc.split('\n').find((l) => l.startsWith(`DEFINE QLOCAL(${name})`)) ?? '';
+      assert.match(line, /BOTHRESH\(\d+\) BOQNAME\(([^)]+)\)/, `${name} has a backout threshold and queue, so poison messages leave it`);
+      assert.ok(defined.has(/BOQNAME\(([^)]+)\)/.exec(line)![1]!), 'its backout queue is defined too');
+    }
   }
 });
