@@ -184,6 +184,7 @@ function queueSide(
     dead_letter_queue?: string | undefined;
     wait_interval_ms?: number | undefined;
     batch_size?: number | undefined;
+    restore_correlation_id: boolean;
     queueManager?: string;
   },
   codec: OpenedRecordCodec,
@@ -195,6 +196,7 @@ function queueSide(
       transport,
       queues,
       ...(o.queueManager !== undefined ? { queueManager: o.queueManager } : {}),
+      restoreCorrelationId: o.restore_correlation_id,
       ...(o.dead_letter_queue !== undefined ? { deadLetterQueue: o.dead_letter_queue } : {}),
       ...(o.wait_interval_ms !== undefined ? { pollWaitMs: o.wait_interval_ms } : {}),
     }),

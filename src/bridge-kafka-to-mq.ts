@@ -19,6 +19,7 @@ import type { TopicAdmin } from './connectors/kafka/topic-admin.ts';
 import { createMqTransport } from './connectors/ibm-mq/mq-transport.ts';
 import type { MqiApi } from './connectors/ibm-mq/mqi-api.ts';
 import { createQueueSink, replyExpiryLeft } from './connectors/ibm-mq/queue-sink.ts';
+import { correlationToMsgId, QUEUE_HEADERS } from './core/queue-headers.ts';
 import { amqpTransportOptions, createAmqpTransport } from './connectors/amqp/amqp-transport.ts';
 import type { QueueTransport } from './core/queue-port.ts';
 
@@ -52,6 +53,9 @@ export async function kafkaToMqEnds(bridge: BridgeConfig, source: NonNullable<Br
     queue: mq.queue,
     bodyKind: mq.payload === 'text' ? 'text' : 'bytes',
     mode: mq.mode,
+    ...('reply_to_queue' in mq && mq.reply_to_queue !== undefined
+      ? { replyTo: { queue: mq.reply_to_queue, ...(mq.reply_to_queue_manager !== undefined ? { queueManager: mq.reply_to_queue_manager } : {}) } }
+      : {}),
     defaults: {
       persistence: mq.persistent ? 1 : 0,
       ...(mq.priority !== undefined ? { priority: mq.priority } : {}),
@@ -63,7 +67,7 @@ export async function kafkaToMqEnds(bridge: BridgeConfig, source: NonNullable<Br
   const encode = mq.payload === 'copybook' ? recordEncoder(c.codec, mq.queue) : mq.payload === 'text' ? textEncoder(mq.text_ccsid, mq.queue) : passThrough(mq.queue);
   return {
     source: createKafkaSource({ kafka: c.kafka, topics: source.topics, groupId: source.group ?? `banyan-bridge-${bridge.name}`, start: source.start }),
-    decode: mq.mode === 'reply' ? expiredRepliesRejected(encode) : encode,
+    decode: mq.mode === 'reply' ? expiredRepliesRejected(encode) : mq.mode === 'request' ? uncorrelatableRequestsRejected(encode) : encode,
     sink,
     deadLetters: createKafkaSink(c.publisher),
     checkpoints: sink.checkpoints,
@@ -124,6 +128,25 @@ function expiredRepliesRejected(encode: RecordDecoder): RecordDecoder {
       return {
         kind: 'rejected',
         rejection: { code: 'BANYAN_ERR_MQ_REPLY_EXPIRED', reason: `reply ${record.positionId}: its request expired before the reply came`, rule: 'a reply is put only while its request has expiry left (MQMD Expiry)' },
+      };
+    }
+    return encode(record);
+  };
+}
+
+/** A request whose correlation id cannot become a MsgId could never be matched with its reply: a dead letter. */
+function uncorrelatableRequestsRejected(encode: RecordDecoder): RecordDecoder {
+  return (record) => {
+    const v = record.metadata[QUEUE_HEADERS.correlation];
+    const id = v === undefined ? undefined : typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
+    if (id === undefined || correlationToMsgId(id) === undefined) {
+      return {
+        kind: 'rejected',
+        rejection: {
+          code: 'BANYAN_ERR_MQ_CORRELATION_ID',
+          reason: `request ${record.positionId}: ${id === undefined ? 'no banyan-correlation-id header' : `banyan-correlation-id "${id}" fits no MQ MsgId`}`,
+          rule: 'a request to a legacy server needs a banyan-correlation-id that is a UUID or at most 24 UTF-8 bytes',
+        },
       };
     }
     return encode(record);

@@ -36,7 +36,41 @@ export const QUEUE_HEADERS = {
   bodyKind: 'mq-body',
   propertyPrefix: 'mq-property.',
   propertyTypes: 'mq-property-types',
+  /** A new service's request id, carried through a legacy server's MQ request/reply (correlationToMsgId). */
+  correlation: 'banyan-correlation-id',
 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Marks a MsgId that holds a UUID's 16 bytes (the other 8 bytes of the 24). */
+const UUID_MARK = Buffer.from('BANYANU1', 'latin1');
+
+/**
+ * The MsgId of the MQ request Banyan puts for a new service's request, chosen so the legacy
+ * server's reply (CorrelId = request MsgId, MQRO_COPY_MSG_ID_TO_CORREL_ID) gives the service's id
+ * back: a UUID as its 16 bytes plus a marker, other ids of at most 24 UTF-8 bytes as themselves,
+ * padded with X'00'. Longer ids do not fit a MsgId: undefined.
+ */
+export function correlationToMsgId(id: string): Uint8Array | undefined {
+  if (UUID.test(id)) return Buffer.concat([Buffer.from(id.replaceAll('-', ''), 'hex'), UUID_MARK]);
+  const bytes = Buffer.from(id, 'utf8');
+  if (bytes.length === 0 || bytes.length > 24 || bytes.includes(0)) return undefined;
+  return Buffer.concat([bytes, Buffer.alloc(24 - bytes.length)]);
+}
+
+/** The reverse of correlationToMsgId, for a reply's CorrelId; undefined when it was not made by it. */
+export function msgIdToCorrelation(id: Uint8Array): string | undefined {
+  const b = Buffer.from(id.buffer, id.byteOffset, id.byteLength);
+  if (b.length !== 24) return undefined;
+  if (b.subarray(16).equals(UUID_MARK)) {
+    const h = b.subarray(0, 16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  const end = b.indexOf(0);
+  const text = b.subarray(0, end === -1 ? 24 : end);
+  if (text.length === 0 || b.subarray(text.length).some((x) => x !== 0)) return undefined;
+  const s = text.toString('utf8');
+  return Buffer.from(s, 'utf8').equals(text) && !s.includes('\uFFFD') ? s : undefined;
+}
 
 /** JMS property types (Jakarta Messaging 3.5.4), as `mq-property-types` names them. */
 export type PropertyType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'bytes' | 'null';

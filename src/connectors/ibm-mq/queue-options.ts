@@ -23,6 +23,11 @@ export const queueSourceOptionsShape = {
   ordered: boolean.default(true),
   /** The queue manager's dead-letter queue, for poison messages of a queue without BOQNAME. */
   dead_letter_queue: nonEmpty.optional(),
+  /**
+   * The queue holds a legacy server's replies to requests Banyan put for new services: each reply's
+   * CorrelId gives back the service's `banyan-correlation-id` header (docs/queue-headers.md).
+   */
+  restore_correlation_id: boolean.default(false),
 };
 
 export type QueueKey = z.output<typeof queueKeySchema>;

@@ -15,9 +15,10 @@
  */
 import type { Sink, SinkRecord, SourcePosition } from '../../core/bridge-contracts.ts';
 import type { CheckpointStore } from '../../core/bridge-pipeline.ts';
-import { outgoingFromHeaders, QUEUE_HEADERS } from '../../core/queue-headers.ts';
+import { correlationToMsgId, outgoingFromHeaders, QUEUE_HEADERS } from '../../core/queue-headers.ts';
 import type { MessageDescriptor, QueueSession, QueueTransport } from '../../core/queue-port.ts';
 
+export const MQMT_REQUEST = 1;
 export const MQMT_REPLY = 2;
 
 export interface QueueSinkOptions {
@@ -29,9 +30,13 @@ export interface QueueSinkOptions {
   readonly defaults?: Partial<MessageDescriptor>;
   /**
    * `put` (default): every record to its queue, MQMD fields from its headers. `reply`: the events
-   * are new services' replies to legacy requests, each put to its request's ReplyToQ.
+   * are new services' replies to legacy requests, each put to its request's ReplyToQ. `request`:
+   * the events are new services' requests to a legacy server: MQMT_REQUEST with `replyTo` as
+   * ReplyToQ and the MsgId made from the event's banyan-correlation-id, so the server's reply
+   * (CorrelId = MsgId) can be given back to the service with its own id.
    */
-  readonly mode?: 'put' | 'reply';
+  readonly mode?: 'put' | 'reply' | 'request';
+  readonly replyTo?: { readonly queue: string; readonly queueManager?: string };
   /** Exactly-once: the queue holding the last written Kafka position, in the batch's unit of work. */
   readonly stateQueue?: string;
 }
@@ -55,6 +60,7 @@ export function createQueueSink(o: QueueSinkOptions): Sink & { readonly checkpoi
           const fromHeaders = outgoingFromHeaders(r.headers);
           const descriptor: Partial<MessageDescriptor> = { persistence: 1, ...o.defaults, ...fromHeaders.descriptor };
           if (replyTo) Object.assign(descriptor, replyDescriptor(r));
+          if (o.mode === 'request') Object.assign(descriptor, requestDescriptor(r, o.replyTo));
           const body = r.value === null ? new Uint8Array(0) : typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
           await s.put(replyTo ?? (r.topic || o.queue), { body, bodyKind: o.bodyKind, descriptor, properties: fromHeaders.properties ?? {} });
         }
@@ -121,6 +127,18 @@ export function replyExpiryLeft(headers: Readonly<Record<string, string | Uint8A
   const putAt = Date.parse(text(QUEUE_HEADERS.putTime) ?? '');
   if (!Number.isFinite(expiry) || expiry < 0 || Number.isNaN(putAt)) return undefined;
   return Math.floor(expiry - (now - putAt) / 100);
+}
+
+/** A request to a legacy server: the decoder made sure the correlation id fits a MsgId. */
+function requestDescriptor(r: SinkRecord, replyTo: QueueSinkOptions['replyTo']): Partial<MessageDescriptor> {
+  const v = r.headers[QUEUE_HEADERS.correlation];
+  const id = v === undefined ? undefined : correlationToMsgId(typeof v === 'string' ? v : Buffer.from(v).toString('utf8'));
+  return {
+    msgType: MQMT_REQUEST,
+    replyToQ: replyTo?.queue ?? '',
+    replyToQMgr: replyTo?.queueManager ?? '',
+    ...(id ? { msgId: id } : {}),
+  };
 }
 
 /** The request's ReplyToQ, carried in the reply event's headers. */

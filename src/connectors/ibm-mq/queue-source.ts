@@ -15,7 +15,7 @@
  * committed with its batch, and the queue keeps flowing. Nothing is dropped.
  */
 import type { BatchLimits, Source, SourceBatch, SourceIdle, SourcePosition, SourceRecord } from '../../core/bridge-contracts.ts';
-import { hex, queueMessageHeaders } from '../../core/queue-headers.ts';
+import { hex, msgIdToCorrelation, QUEUE_HEADERS, queueMessageHeaders } from '../../core/queue-headers.ts';
 import type { QueueAttributes, QueueMessage, QueueSession, QueueTransport } from '../../core/queue-port.ts';
 import { encodeMqdlh, MQENC_NATIVE, MQFMT_DEAD_LETTER_HEADER, MQRC_BACKOUT_THRESHOLD_REACHED } from './mqdlh.ts';
 
@@ -30,6 +30,8 @@ export interface QueueSourceOptions {
   readonly deadLetterQueue?: string;
   /** Queue manager name for the MQDLH's DestQMgrName. */
   readonly queueManager?: string;
+  /** Replies to Banyan's requests: the CorrelId gives back the service's correlation id. */
+  readonly restoreCorrelationId?: boolean;
   /** How long one get waits for a first message before the read says "waiting". */
   readonly pollWaitMs?: number;
   readonly events?: QueueSourceEvents;
@@ -93,7 +95,7 @@ export function createQueueSource(o: QueueSourceOptions): Source {
           for (const m of got) {
             if (records.length === 0) deadline = Date.now() + limits.maxWaitMs;
             const poison = await handlePoison(o, session, attributes.get(queue), m);
-            records.push(toRecord(m, batchNumber + 1, records.length + 1, poison));
+            records.push(toRecord(m, batchNumber + 1, records.length + 1, poison, o.restoreCorrelationId === true));
             bytes += m.body.length;
           }
           if (emptyGets >= o.queues.length) break; // every queue came back empty in a row: idle, or ship what there is
@@ -133,9 +135,11 @@ export function createQueueSource(o: QueueSourceOptions): Source {
   };
 }
 
-function toRecord(m: QueueMessage, batch: number, n: number, poison: string | undefined): SourceRecord {
+function toRecord(m: QueueMessage, batch: number, n: number, poison: string | undefined, restoreCorrelation: boolean): SourceRecord {
   const metadata: Record<string, string | Uint8Array> = queueMessageHeaders(m);
   if (poison) metadata[POISON_METADATA] = poison;
+  const correlation = restoreCorrelation ? msgIdToCorrelation(m.descriptor.correlId) : undefined;
+  if (correlation !== undefined) metadata[QUEUE_HEADERS.correlation] = correlation;
   // The MsgId is the stable event id: the same message redelivered after a crash keeps it.
   return { bytes: m.body, recordNumber: n, positionId: hex(m.descriptor.msgId), metadata: { ...metadata, 'banyan-mq-batch': String(batch) } };
 }

@@ -97,8 +97,15 @@ export const ibmMqSinkSchema = z
      * `text`: the event value as text in `text_ccsid` (e.g. 1047), put as MQSTR; `bytes`: as is.
      */
     payload: z.enum(['copybook', 'text', 'bytes']).default('copybook'),
-    /** `put`: to `queue`; `reply`: each event is a new service's reply to a legacy request (docs/queue-headers.md). */
-    mode: z.enum(['put', 'reply']).default('put'),
+    /**
+     * `put`: to `queue`; `reply`: each event is a new service's reply to a legacy request; `request`:
+     * each event is a new service's request to the legacy server reading `queue`, its reply expected
+     * on `reply_to_queue` (docs/queue-headers.md, "Request/reply").
+     */
+    mode: z.enum(['put', 'reply', 'request']).default('put'),
+    /** `request` mode: where the legacy server puts its replies (read by a bridge with `restore_correlation_id`). */
+    reply_to_queue: mqName(48).optional(),
+    reply_to_queue_manager: mqName(48).optional(),
     /** MQMD defaults for every put; an event's mq-* headers win. */
     persistent: boolean.default(true),
     priority: intBetween(0, 9).optional(),
@@ -107,7 +114,10 @@ export const ibmMqSinkSchema = z
     /** With `delivery: exactly_once`: the queue keeping the last written Kafka position in each batch's unit of work (DEFSOPT(EXCL)). */
     state_queue: mqName(48).optional(),
   })
-  .superRefine(checkConnection);
+  .superRefine((v, ctx) => {
+    checkConnection(v, ctx);
+    if (v.mode === 'request' && v.reply_to_queue === undefined) ctx.addIssue({ code: 'custom', path: ['reply_to_queue'], message: 'request mode needs `reply_to_queue`: where the legacy server puts its replies' });
+  });
 
 export type IbmMqSinkConfig = z.output<typeof ibmMqSinkSchema>;
 

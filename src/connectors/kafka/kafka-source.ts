@@ -212,9 +212,9 @@ class KafkaSource implements Source {
       const upstream = m.headers?.[UPSTREAM_EVENT_ID];
       if (upstream !== undefined) metadata['banyan-upstream-event-id'] = String(upstream);
       // Queue headers (src/core/queue-headers.ts) travel on, so a Kafka -> MQ bridge can set the
-      // MQMD from them (a reply's CorrelId and ReplyToQ, a priority).
+      // MQMD from them (a reply's CorrelId and ReplyToQ, a priority), and a request's correlation id.
       for (const [name, value] of Object.entries(m.headers ?? {})) {
-        if (name.startsWith('mq-') && value !== undefined) metadata[name] = Array.isArray(value) ? String(value[0]) : value;
+        if ((name.startsWith('mq-') || name === 'banyan-correlation-id') && value !== undefined) metadata[name] = Array.isArray(value) ? String(value[0]) : value;
       }
       const bytes = m.value ?? new Uint8Array(0);
       this.#buffer.push({ tp, offset, record: { bytes, recordNumber: Number(offset) + 1, positionId: `${tp}/${m.offset}`, metadata } });

@@ -16,6 +16,7 @@ import { getCodePage } from '../../../src/codec/index.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
 import { runBridgePipeline } from '../../../src/core/bridge-pipeline.ts';
 import { FakeQueueManager } from '../../support/fake-ibmmq.ts';
+import { correlationToMsgId } from '../../../src/core/queue-headers.ts';
 import { consumeAll, oracleKafkajs, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
 
 const fixtures = new URL('../../fixtures/bridges/', import.meta.url).pathname;
@@ -136,4 +137,59 @@ test('replies from a new service reach the legacy requester\'s ReplyToQ as MQMT_
   const [late] = await consumeAll(`${bridge.name}.dlq`, 1, 30_000);
   assert.equal(late!.headers['banyan-error-code']!.toString(), 'BANYAN_ERR_MQ_REPLY_EXPIRED');
   assert.equal(late!.value!.toString(), 'TOO LATE');
+});
+
+test('requests from a new service to a legacy server: MQMT_REQUEST with our reply queue, and the server\'s reply back on Kafka with the service\'s correlation id', async () => {
+  const requests = uniqueTopic('mq-requests');
+  const replies = uniqueTopic('mq-server-replies');
+  await writeFile(join(dir, 'mappings', 'accounts-requests.yaml'), (await readFile(join(fixtures, 'accounts.mapping.yaml'), 'utf8')).replace('topic: legacy.accounts.v1', `topic: ${replies}`));
+  const qm = new FakeQueueManager({ ccsid: 37 }).defineQueue({ name: 'SERVER.IN' }).defineQueue({ name: 'BANYAN.REPLY' });
+  const admin = oracleKafkajs().admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: requests, numPartitions: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  const file = await readFile(join(fixtures, 'accounts.canonical.f.bin'));
+  const producer = oracleKafkajs().producer();
+  await producer.connect();
+  const uuid = '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+  // The service asks in JSON (the mapping's names); the bridge encodes the copybook record.
+  const { openRecordCodec } = await import('../../../src/codec/index.ts');
+  const codec = openRecordCodec({ mapping: join(dir, 'mappings', 'accounts-requests.yaml') });
+  const first = codec.decode(file.subarray(0, 20), 1);
+  assert.equal(first?.kind, 'event');
+  await producer.send({
+    topic: requests,
+    messages: [
+      { key: 'q1', value: JSON.stringify(first!.kind === 'event' ? first.value : null), headers: { 'banyan-correlation-id': uuid } },
+      { key: 'q2', value: JSON.stringify(first!.kind === 'event' ? first.value : null) },
+    ],
+  });
+  await producer.disconnect();
+
+  const out = await bridgeFrom(uniqueTopic('requests-out').toLowerCase(), [
+    `source: { kafka: { topics: [${requests}] } }`,
+    'mapping: mappings/accounts-requests.yaml',
+    `sink: { ibm_mq: ${MQ}, queue: SERVER.IN, mode: request, reply_to_queue: BANYAN.REPLY, expiry: 300 } }`,
+  ]);
+  assert.deepEqual(await runUntilIdle(out, qm), { records: 2, published: 1, deadLettered: 1, skipped: 0 });
+  const [request] = qm.visible('SERVER.IN');
+  assert.ok(request);
+  assert.equal(request.md.MsgType, 1, 'MQMT_REQUEST');
+  assert.equal(request.md.ReplyToQ?.trim(), 'BANYAN.REPLY');
+  assert.deepEqual(request.md.MsgId, Buffer.from(correlationToMsgId(uuid)!));
+  assert.deepEqual(request.body, file.subarray(0, 20), 'the copybook record the service asked about');
+  const [noId] = await consumeAll(`${out.name}.dlq`, 1, 30_000);
+  assert.equal(noId!.headers['banyan-error-code']!.toString(), 'BANYAN_ERR_MQ_CORRELATION_ID');
+
+  // The legacy server answers as MQ servers do: CorrelId = the request's MsgId, on its ReplyToQ.
+  qm.putMessage('BANYAN.REPLY', { body: file.subarray(20, 40), ccsid: 37, msgType: 2, correlId: request.md.MsgId });
+  const back = await bridgeFrom(uniqueTopic('replies-in').toLowerCase(), [
+    `source: { ibm_mq: ${MQ}, queue: BANYAN.REPLY, restore_correlation_id: true, wait_interval_ms: 50, poll_interval_ms: 10 } }`,
+    'mapping: mappings/accounts-requests.yaml',
+    `sink: { kafka: { topic: ${replies} } }`,
+  ]);
+  assert.deepEqual(await runUntilIdle(back, qm), { records: 1, published: 1, deadLettered: 0, skipped: 0 });
+  const [reply] = await consumeAll(replies, 1, 30_000);
+  assert.equal(reply!.headers['banyan-correlation-id']!.toString(), uuid, 'the service gets its own correlation id back');
+  assert.equal(reply!.headers['mq-msg-type']!.toString(), '2');
 });

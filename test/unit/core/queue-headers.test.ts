@@ -1,7 +1,7 @@
 /** The queue header scheme: every MQMD field and typed property out to Kafka, and back for the sink. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { outgoingFromHeaders, QUEUE_HEADERS, queueMessageHeaders } from '../../../src/core/queue-headers.ts';
+import { correlationToMsgId, msgIdToCorrelation, outgoingFromHeaders, QUEUE_HEADERS, queueMessageHeaders } from '../../../src/core/queue-headers.ts';
 import type { QueueMessage } from '../../../src/core/queue-port.ts';
 
 const message: QueueMessage = {
@@ -51,4 +51,16 @@ test('the way back: the headers give the descriptor fields the sink may take and
   assert.deepEqual(out.properties, { region: 'EU', count: 7, ratio: 0.5, big: 2n ** 40n, urgent: true, blob: Buffer.from([1, 2]), gone: null });
   // Only the hex form given (a service writing headers by hand): the bytes come from it.
   assert.deepEqual(outgoingFromHeaders({ [QUEUE_HEADERS.correlId]: '0A'.repeat(24) }).descriptor, { correlId: Buffer.alloc(24, 0x0a) });
+});
+
+test('a service\'s correlation id survives as an MQ MsgId and back: UUIDs in 16 bytes, short ids padded; others do not fit', () => {
+  for (const id of ['5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'order-42', 'x'.repeat(24), 'ü-7']) {
+    const msgId = correlationToMsgId(id);
+    assert.equal(msgId?.length, 24, id);
+    assert.equal(msgIdToCorrelation(msgId!), id);
+  }
+  assert.equal(correlationToMsgId('x'.repeat(25)), undefined);
+  assert.equal(correlationToMsgId(''), undefined);
+  assert.equal(msgIdToCorrelation(Buffer.alloc(24)), undefined, 'an all-zero CorrelId names no request');
+  assert.equal(msgIdToCorrelation(Buffer.from('414D5120514D31202020202020202020A1B2C3D4E5F60718', 'hex')), undefined, 'a queue manager\'s own MsgId is no correlation id');
 });
