@@ -110,7 +110,7 @@ class AmqpQueueSession implements QueueSession {
   readonly #settings: Settings;
   readonly #connection: Connection;
   readonly #receivers = new Map<string, Promise<QueueReceiver>>();
-  readonly #senders = new Map<string, Promise<Sender>>();
+  readonly #senders = new Map<string, Promise<QueueSender>>();
   readonly #onBroken = new Set<(err: BanyanError) => void>();
   #broken: BanyanError | undefined;
   #closed = false;
@@ -187,16 +187,21 @@ class AmqpQueueSession implements QueueSession {
     const outcomes: Array<Promise<void>> = [];
     for (const put of puts) {
       const sender = await this.#sender(put.queue);
-      if (!sender.sendable()) {
+      if (!sender.link.sendable()) {
         await this.#answer(`credit to put to ${put.queue}`, (done) => {
           const onSendable = () => done();
-          sender.once('sendable', onSendable);
-          return () => sender.removeListener('sendable', onSendable);
+          sender.link.once('sendable', onSendable);
+          return () => sender.link.removeListener('sendable', onSendable);
         });
       }
-      outcomes.push(this.#outcome(put.queue, sender, sender.send(put.wire as never)));
+      outcomes.push(outcomeOf(put.queue, sender, sender.link.send(put.wire as never)));
     }
-    await Promise.all(outcomes);
+    // One wait (and one timeout) for every outcome of the unit, not a timer and listeners per put.
+    if (outcomes.length > 0) {
+      await this.#answer(`the outcomes of ${outcomes.length} put(s)`, (done, fail) => {
+        Promise.all(outcomes).then(() => done(), fail);
+      });
+    }
     this.#puts = [];
     const got = this.#got;
     this.#got = [];
@@ -358,11 +363,22 @@ class AmqpQueueSession implements QueueSession {
     return r;
   }
 
-  #sender(queue: string): Promise<Sender> {
+  #sender(queue: string): Promise<QueueSender> {
     let p = this.#senders.get(queue);
     if (!p) {
       const link = this.#connection.open_sender({ target: { address: queue, capabilities: ['queue'] }, autosettle: true });
-      p = this.#attached(link, 'sender', queue).then(() => link);
+      const sender: QueueSender = { link, waiting: new Map() };
+      // One listener per outcome for the link, dispatching to the delivery's waiter: listeners per
+      // put made every outcome walk (and every removal search) all of a batch's (O(n^2) per commit).
+      for (const outcome of OUTCOMES) {
+        link.on(outcome, (ctx: EventContext) => {
+          const waiter = sender.waiting.get(ctx.delivery as Delivery);
+          if (!waiter) return;
+          sender.waiting.delete(ctx.delivery as Delivery);
+          waiter(outcome, ctx.delivery as Delivery);
+        });
+      }
+      p = this.#attached(link, 'sender', queue).then(() => sender);
       this.#senders.set(queue, p);
       p.catch(() => this.#senders.delete(queue));
     }
@@ -387,27 +403,33 @@ class AmqpQueueSession implements QueueSession {
     });
   }
 
-  /** Resolves when the broker accepted the delivery; rejected -> PUT_REJECTED, released/modified -> PUT_NOT_ACCEPTED. */
-  #outcome(queue: string, sender: Sender, delivery: Delivery): Promise<void> {
-    return this.#answer(`the outcome of a put to ${queue}`, (done, fail) => {
+}
+
+const OUTCOMES = ['accepted', 'rejected', 'released', 'modified'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+interface QueueSender {
+  readonly link: Sender;
+  /** Sent deliveries waiting for their outcome. */
+  readonly waiting: Map<Delivery, (outcome: Outcome, delivery: Delivery) => void>;
+}
+
+/**
+ * Resolves when the broker accepted the delivery; rejected -> PUT_REJECTED, released/modified ->
+ * PUT_NOT_ACCEPTED (not a broken session: the connection is fine, only this message was refused).
+ * The caller bounds the wait (commit's operation timeout).
+ */
+function outcomeOf(queue: string, sender: QueueSender, delivery: Delivery): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    sender.waiting.set(delivery, (outcome, d) => {
       // rhea names the outcome by its event; the state it keeps is not always decoded (accepted arrives as []).
-      const on = (outcome: 'accepted' | 'rejected' | 'released' | 'modified') => (ctx: EventContext) => {
-        if (ctx.delivery !== delivery) return;
-        // Not a broken session: the connection is fine, only this message was refused.
-        if (outcome === 'accepted') done();
-        else if (outcome === 'rejected') {
-          const state = (delivery as Delivery & { remote_state?: { error?: unknown } }).remote_state;
-          fail(new AmqpErrors.BANYAN_ERR_AMQP_PUT_REJECTED(queue, describe(state?.error) ?? 'no reason given'));
-        } else fail(new AmqpErrors.BANYAN_ERR_AMQP_PUT_NOT_ACCEPTED(queue, outcome));
-      };
-      const events = ['accepted', 'rejected', 'released', 'modified'] as const;
-      const handlers = events.map((e) => [e, on(e)] as const);
-      for (const [e, h] of handlers) sender.on(e, h);
-      return () => {
-        for (const [e, h] of handlers) sender.removeListener(e, h);
-      };
+      if (outcome === 'accepted') resolve();
+      else if (outcome === 'rejected') {
+        const state = (d as Delivery & { remote_state?: { error?: unknown } }).remote_state;
+        reject(new AmqpErrors.BANYAN_ERR_AMQP_PUT_REJECTED(queue, describe(state?.error) ?? 'no reason given'));
+      } else reject(new AmqpErrors.BANYAN_ERR_AMQP_PUT_NOT_ACCEPTED(queue, outcome));
     });
-  }
+  });
 }
 
 /** Credit the receiver still grants (rhea counts it down per transfer; its typings do not show it). */
