@@ -6,6 +6,8 @@
  * batch committed (the idle check after it, a get or fetch that waits for nothing, is left out),
  * and the process's peak RSS.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { assembleBridge, loadBridgeFile } from '../src/bridge-assembly.ts';
 import type { Source } from '../src/core/bridge-contracts.ts';
 import { runBridgePipeline } from '../src/core/bridge-pipeline.ts';
@@ -20,6 +22,8 @@ export interface MqBenchJob {
   readonly partitions: number;
   readonly warmBridge: string;
   readonly bridge: string;
+  /** Write a V8 CPU profile of the timed run (not the warm-up) to this file. */
+  readonly profileFile?: string;
 }
 
 export interface MqWorkerResult {
@@ -76,8 +80,19 @@ async function run(j: MqBenchJob): Promise<MqWorkerResult> {
   bytes = 0;
   firstRead = undefined;
   lastCommit = undefined;
+  const profiler = j.profileFile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const t0 = performance.now();
   const summary = await runOne(j.bridge);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(j.profileFile!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   await topics.close();
   const started = firstRead!;
   const end = lastCommit ?? { at: performance.now(), cpu: process.cpuUsage() };

@@ -54,6 +54,7 @@ const PROFILE = process.env.MQ_BENCH_PROFILE !== '0';
 const kafkaVersion = process.env.BANYAN_TEST_KAFKA_VERSION || DEFAULT_KAFKA_VERSION;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const workerScript = join(here, 'mq-bench-worker.ts');
+const repoUrl = new URL('..', import.meta.url).href;
 
 type Direction = MqBenchJob['direction'];
 type Contender = MqBenchJob['contender'];
@@ -74,6 +75,8 @@ interface Profile {
   /** Share of the sampled CPU time (idle left out) per module group, percent. */
   readonly shares: Readonly<Record<string, number>>;
   readonly sampledMs: number;
+  /** The functions with the most self time. */
+  readonly top: ReadonlyArray<{ readonly function: string; readonly percent: number }>;
 }
 
 const work = await mkdtemp(join(tmpdir(), 'banyan-mq-bench-'));
@@ -169,7 +172,7 @@ try {
 
   /** Runs one job pinned; its last stdout line is its JSON result. */
   function runJob(job: MqBenchJob, profileDir?: string): MqWorkerResult {
-    const args = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), workerScript, JSON.stringify(job)];
+    const args = ['--expose-gc', workerScript, JSON.stringify(profileDir ? { ...job, profileFile: join(profileDir, 'timed.cpuprofile') } : job)];
     const cmd = existsSync('/usr/bin/taskset') ? ['taskset', '-c', CPU, node.execPath, ...args] : [node.execPath, ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`${job.direction} ${job.contender} failed (exit ${r.status}): ${r.stderr}`);
@@ -196,7 +199,7 @@ async function recordsOn(topic: string): Promise<number> {
 }
 
 /** Self time of a V8 CPU profile grouped by where the code lives. */
-function summarizeProfile(dir: string): { shares: Record<string, number>; sampledMs: number } {
+function summarizeProfile(dir: string): Omit<Profile, 'direction' | 'contender'> {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no CPU profile in ${dir}`);
   const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
@@ -204,17 +207,24 @@ function summarizeProfile(dir: string): { shares: Record<string, number>; sample
     samples: number[];
     timeDeltas: number[];
   };
-  const group = new Map<number, string>();
-  for (const n of p.nodes) group.set(n.id, groupOf(n.callFrame.functionName, n.callFrame.url));
+  const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
   const us = new Map<string, number>();
+  const perFunction = new Map<string, number>();
   for (let i = 0; i < p.samples.length; i++) {
-    const g = group.get(p.samples[i]!)!;
+    const frame = byId.get(p.samples[i]!)!;
+    const g = groupOf(frame.functionName, frame.url);
     if (g === 'idle') continue;
-    us.set(g, (us.get(g) ?? 0) + (p.timeDeltas[i] ?? 0));
+    const t = p.timeDeltas[i] ?? 0;
+    us.set(g, (us.get(g) ?? 0) + t);
+    const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(repoUrl, '')}`;
+    perFunction.set(fn, (perFunction.get(fn) ?? 0) + t);
   }
   const total = [...us.values()].reduce((a, b) => a + b, 0);
-  const shares = Object.fromEntries([...us.entries()].sort((a, b) => b[1] - a[1]).map(([g, t]) => [g, Number(((100 * t) / total).toFixed(1))]));
-  return { shares, sampledMs: Math.round(total / 1000) };
+  const pct = (t: number) => Number(((100 * t) / total).toFixed(1));
+  const shares = Object.fromEntries([...us.entries()].sort((a, b) => b[1] - a[1]).map(([g, t]) => [g, pct(t)]));
+  const top = [...perFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([f, t]) => ({ function: f, percent: pct(t) }));
+  console.log(`profile ${dir}:\n${top.map((x) => `  ${x.percent.toFixed(1)}% ${x.function}`).join('\n')}`);
+  return { shares, sampledMs: Math.round(total / 1000), top };
 }
 
 function groupOf(fn: string, url: string): string {
@@ -348,11 +358,15 @@ function report(runs: readonly Run[], profiles: readonly Profile[], versions: { 
       ? [
           '## Where the bridge process\'s CPU goes',
           '',
-          'One more run per job with V8\'s CPU profiler on (warm-up and timed run both, so assembly is in it; the profiler costs a little): self time by where the code lives, percent of the sampled CPU time (idle left out).',
+          'One more run per job with V8\'s CPU profiler on during the timed run (started through node:inspector after the warm-up; the bridge\'s assembly is in it; the profiler costs a little): self time by where the code lives, percent of the sampled CPU time (idle left out).',
           '',
           line(['job', 'sampled ms', ...groups]),
           line(['---', '---:', ...groups.map(() => '---:')]),
           ...profiles.map((p) => line([`${label[p.direction]}, ${p.contender}`, n(p.sampledMs), ...groups.map((g) => (p.shares[g] === undefined ? '–' : `${p.shares[g]!.toFixed(1)}%`))])),
+          '',
+          'Top functions by self time:',
+          '',
+          ...profiles.map((p) => `- ${label[p.direction]}, ${p.contender}: ${p.top.slice(0, 8).map((t) => `${t.function.trim()} ${t.percent.toFixed(1)}%`).join('; ')}`),
           '',
         ]
       : []),
