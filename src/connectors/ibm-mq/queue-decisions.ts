@@ -8,7 +8,7 @@
 import type { RecordDecision, RecordDecoder } from '../../core/bridge-pipeline.ts';
 import { QUEUE_HEADERS } from '../../core/queue-headers.ts';
 import type { SourceRecord } from '../../core/bridge-contracts.ts';
-import { POISON_METADATA } from './queue-source.ts';
+import { DELIVERED_METADATA, POISON_METADATA } from './queue-source.ts';
 import type { QueueKey } from './queue-options.ts';
 
 export const POISON_CODE = 'BANYAN_ERR_MQ_POISON_MESSAGE';
@@ -24,6 +24,8 @@ export interface QueueDecoderOptions {
 
 export function queueRecordDecoder(o: QueueDecoderOptions): RecordDecoder {
   return (record): RecordDecision => {
+    // Already in Kafka (a crash came between the Kafka commit and MQCMIT): committed, not published again.
+    if (record.metadata[DELIVERED_METADATA] !== undefined) return { kind: 'skipped' };
     const poison = record.metadata[POISON_METADATA];
     if (poison !== undefined) {
       return { kind: 'rejected', rejection: { code: POISON_CODE, reason: String(poison), rule: 'a message backed out BOTHRESH times is moved off its queue' } };

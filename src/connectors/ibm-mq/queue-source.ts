@@ -21,6 +21,8 @@ import { encodeMqdlh, MQENC_NATIVE, MQFMT_DEAD_LETTER_HEADER, MQRC_BACKOUT_THRES
 
 /** Metadata key a poison message carries to the decoder, which makes it a dead letter (queue-decisions.ts). */
 export const POISON_METADATA = 'banyan-mq-poison';
+/** Metadata key of a message already in Kafka (its batch's checkpoint names it): the decoder skips it. */
+export const DELIVERED_METADATA = 'banyan-mq-delivered';
 
 export interface QueueSourceOptions {
   readonly transport: QueueTransport;
@@ -41,11 +43,18 @@ export interface QueueSourceEvents {
   poisonMoved?(e: { readonly queue: string; readonly msgId: string; readonly to: string; readonly backoutCount: number }): void;
 }
 
-/** A batch's position: which session holds its unit of work, and how far the bridge got. */
+/**
+ * A batch's position: which session holds its unit of work, and the MsgIds of its messages. The
+ * checkpoint (in exactly_once mode written in the same Kafka transaction as the events) keeps the
+ * MsgIds of the last batch Kafka has. A crash after that but before MQCMIT puts those messages back
+ * on the queue; reopened from the checkpoint, the source knows them and hands them on marked as
+ * delivered, to be skipped and committed: the reconciliation IBM's connector does with its state
+ * queue, here without a second connection.
+ */
 interface QueuePosition extends SourcePosition {
   readonly session: number;
   readonly batch: number;
-  readonly lastMsgId: string;
+  readonly msgIds: readonly string[];
 }
 
 const POOL_SIZE = 2; // one batch being written, one read ahead (bridge-pipeline.ts)
@@ -56,6 +65,13 @@ export function createQueueSource(o: QueueSourceOptions): Source {
   const attributes = new Map<string, QueueAttributes>();
   let batchNumber = 0;
   let nextQueue = 0;
+  /**
+   * MsgIds of the last batch the checkpoint says Kafka has; met again, they are skipped. Backed-out
+   * messages return to their places at the front of the queue, so the set is dropped after the
+   * first two batches: an application that reuses MsgIds later must not have its messages skipped.
+   */
+  let delivered = new Set<string>();
+  let reconcileBatches = 0;
 
   const sessionFor = async (): Promise<number> => {
     for (let i = 0; i < POOL_SIZE; i++) {
@@ -69,8 +85,12 @@ export function createQueueSource(o: QueueSourceOptions): Source {
   };
 
   return {
-    async open() {
-      // MQ has no position to resume from: what was not committed is back on the queue.
+    async open(from) {
+      // MQ has no position to resume from: what was not committed is back on the queue, and the
+      // checkpoint names the messages of it that Kafka already has.
+      const ids = (from as Partial<QueuePosition> | undefined)?.msgIds;
+      delivered = new Set(Array.isArray(ids) ? ids : []);
+      reconcileBatches = 2;
       const first = sessions[0] ?? (sessions[0] = await o.transport.connect());
       for (const q of o.queues) attributes.set(q, await first.attributes(q));
     },
@@ -95,7 +115,9 @@ export function createQueueSource(o: QueueSourceOptions): Source {
           for (const m of got) {
             if (records.length === 0) deadline = Date.now() + limits.maxWaitMs;
             const poison = await handlePoison(o, session, attributes.get(queue), m);
-            records.push(toRecord(m, batchNumber + 1, records.length + 1, poison, o.restoreCorrelationId === true));
+            const record = toRecord(m, batchNumber + 1, records.length + 1, poison, o.restoreCorrelationId === true);
+            if (hasMsgId(m) && delivered.delete(record.positionId)) records.push({ ...record, metadata: { ...record.metadata, [DELIVERED_METADATA]: '1' } });
+            else records.push(record);
             bytes += m.body.length;
           }
           if (emptyGets >= o.queues.length) break; // every queue came back empty in a row: idle, or ship what there is
@@ -111,7 +133,10 @@ export function createQueueSource(o: QueueSourceOptions): Source {
         return { idle: signal.aborted ? 'waiting' : 'drained' };
       }
       batchNumber++;
-      const position: QueuePosition = { session: index, batch: batchNumber, lastMsgId: records.at(-1)?.positionId ?? '' };
+      if (reconcileBatches > 0 && --reconcileBatches === 0) delivered.clear();
+      // Only real MsgIds can recognise a message again (an AMQP message may carry no message-id).
+      const msgIds = records.filter((r) => r.metadata[NO_MSG_ID] === undefined).map((r) => r.positionId);
+      const position: QueuePosition = { session: index, batch: batchNumber, msgIds };
       return { records, position };
     },
 
@@ -135,8 +160,21 @@ export function createQueueSource(o: QueueSourceOptions): Source {
   };
 }
 
+/** Marks a message that came without a MsgId: its position id is not stable, and it is never reconciled. */
+const NO_MSG_ID = 'banyan-mq-no-msg-id';
+
+function hasMsgId(m: QueueMessage): boolean {
+  return m.descriptor.msgId.some((b) => b !== 0);
+}
+
 function toRecord(m: QueueMessage, batch: number, n: number, poison: string | undefined, restoreCorrelation: boolean): SourceRecord {
   const metadata: Record<string, string | Uint8Array> = queueMessageHeaders(m);
+  if (!hasMsgId(m)) {
+    // MQ always gives a MsgId; an AMQP sender may give none (JMS clients always do). Such a message
+    // gets a position id of its queue, batch and place: unique, but not the same after a redelivery.
+    metadata[NO_MSG_ID] = '1';
+    return { bytes: m.body, recordNumber: n, positionId: `${m.queue}:b${batch}:${n}`, metadata: { ...metadata, 'banyan-mq-batch': String(batch) } };
+  }
   if (poison) metadata[POISON_METADATA] = poison;
   const correlation = restoreCorrelation ? msgIdToCorrelation(m.descriptor.correlId) : undefined;
   if (correlation !== undefined) metadata[QUEUE_HEADERS.correlation] = correlation;

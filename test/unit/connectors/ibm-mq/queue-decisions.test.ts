@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { POISON_CODE, queueRecordDecoder } from '../../../../src/connectors/ibm-mq/queue-decisions.ts';
-import { POISON_METADATA } from '../../../../src/connectors/ibm-mq/queue-source.ts';
+import { DELIVERED_METADATA, POISON_METADATA } from '../../../../src/connectors/ibm-mq/queue-source.ts';
 import type { SourceRecord } from '../../../../src/core/bridge-contracts.ts';
 
 const record = (metadata: SourceRecord['metadata'] = {}): SourceRecord => ({
@@ -33,4 +33,9 @@ test('text passes through as text and bytes as bytes, on the sink topic, keyed b
   const bytes = queueRecordDecoder({ payload: 'bytes', key: 'field', decodeRecord: mapped, topic: 'raw.b' })(record());
   assert.equal(bytes.kind === 'event' && Buffer.from(bytes.value as Uint8Array).toString(), '{"a":1}');
   assert.equal(bytes.kind === 'event' && bytes.key, null);
+});
+
+test('a message the checkpoint says Kafka already has is skipped (committed, not published again)', () => {
+  const decide = queueRecordDecoder({ payload: 'copybook', key: 'field', decodeRecord: mapped, topic: 't' });
+  assert.deepEqual(decide(record({ [DELIVERED_METADATA]: '1' })), { kind: 'skipped' });
 });

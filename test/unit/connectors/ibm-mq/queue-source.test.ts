@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createQueueSource, POISON_METADATA } from '../../../../src/connectors/ibm-mq/queue-source.ts';
+import { createQueueSource, DELIVERED_METADATA, POISON_METADATA } from '../../../../src/connectors/ibm-mq/queue-source.ts';
 import { decodeMqdlh, MQRC_BACKOUT_THRESHOLD_REACHED } from '../../../../src/connectors/ibm-mq/mqdlh.ts';
 import type { SourceBatch } from '../../../../src/core/bridge-contracts.ts';
 import { QUEUE_HEADERS } from '../../../../src/core/queue-headers.ts';
@@ -90,4 +90,40 @@ test('without BOQNAME a poison message goes to the dead-letter queue behind an M
   assert.equal(header.format, 'MQSTR   ');
   assert.equal(Buffer.from(header.payload).toString(), 'payload');
   await source.close();
+});
+
+test('reopened from a checkpoint, messages of the batch Kafka already has (crash before MQCMIT) are marked delivered, once, and committed', async () => {
+  const qm = createMemoryQueueManager();
+  for (let i = 1; i <= 4; i++) qm.putCommitted('IN', text(`m${i}`));
+  const first = createQueueSource({ transport: qm, queues: ['IN'], pollWaitMs: 10 });
+  await first.open(undefined);
+  const batch = (await first.read(limits, never)) as SourceBatch;
+  assert.deepEqual((batch.position as { msgIds: string[] }).msgIds, batch.records.map((r) => r.positionId));
+  // Kafka has the batch and its checkpoint; the process dies before MQCMIT: the messages come back.
+  await first.close();
+  assert.equal(qm.depth('IN'), 4);
+
+  const again = createQueueSource({ transport: qm, queues: ['IN'], pollWaitMs: 10 });
+  await again.open(batch.position);
+  const next = (await again.read({ ...limits, maxRecords: 10 }, never)) as SourceBatch;
+  assert.deepEqual(next.records.map((r) => [Buffer.from(r.bytes).toString(), r.metadata[DELIVERED_METADATA] ?? '']), [['m1', '1'], ['m2', '1'], ['m3', '1'], ['m4', '']]);
+  await again.commit(next.position);
+  await again.close();
+  assert.equal(qm.depth('IN'), 0, 'the delivered ones are committed too, not looped');
+});
+
+test('messages without a MsgId (an AMQP sender that set no message-id) are never taken for delivered ones', async () => {
+  const qm = createMemoryQueueManager();
+  for (let i = 1; i <= 3; i++) qm.putCommitted('IN', { ...text(`n${i}`), descriptor: { msgId: Buffer.alloc(24) } });
+  const first = createQueueSource({ transport: qm, queues: ['IN'], pollWaitMs: 10 });
+  await first.open(undefined);
+  const batch = (await first.read({ ...limits, maxRecords: 1 }, never)) as SourceBatch;
+  assert.deepEqual((batch.position as { msgIds: string[] }).msgIds, [], 'no id to recognise it by');
+  await first.close();
+  const again = createQueueSource({ transport: qm, queues: ['IN'], pollWaitMs: 10 });
+  await again.open(batch.position);
+  const next = (await again.read({ ...limits, maxRecords: 10 }, never)) as SourceBatch;
+  assert.deepEqual(next.records.map((r) => r.metadata[DELIVERED_METADATA]), [undefined, undefined, undefined]);
+  assert.equal(new Set(next.records.map((r) => r.positionId)).size, 3, 'position ids still unique');
+  await again.close();
 });
