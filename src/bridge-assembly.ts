@@ -27,7 +27,7 @@ import { createTransactionalBridgeOutput } from './connectors/kafka/transactiona
 import { createMqTransport } from './connectors/ibm-mq/mq-transport.ts';
 import type { MqiApi } from './connectors/ibm-mq/mqi-api.ts';
 import { queueRecordDecoder } from './connectors/ibm-mq/queue-decisions.ts';
-import type { QueueKey } from './connectors/ibm-mq/queue-options.ts';
+import type { QueueKey, QueueRoute } from './connectors/ibm-mq/queue-options.ts';
 import { createQueueSource } from './connectors/ibm-mq/queue-source.ts';
 import { sourceQueues } from './connectors/ibm-mq/spec.ts';
 import { amqpTransportOptions, createAmqpTransport } from './connectors/amqp/amqp-transport.ts';
@@ -77,7 +77,8 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
   const sinkTopic = bridge.sink.kafka!.topic;
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${sinkTopic}.dlq`;
   const mappedTopics = [codec.mapping?.config.topic, ...(codec.mapping?.config.segments?.cases.map((c) => c.topic) ?? [])].filter((t): t is string => typeof t === 'string');
-  await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics])].map((topic) => ({ topic })));
+  const routedTopics = (bridge.source.ibm_mq?.routes ?? bridge.source.amqp?.routes ?? []).map((r) => r.topic);
+  await topics.ensureTopics([...new Set([sinkTopic, deadLetterTopic, ...mappedTopics, ...routedTopics])].map((topic) => ({ topic })));
 
   const legacy = legacySource(bridge, rootDir, codec, sinkTopic, deps);
   const output = deliveryOutput(bridge, kafka, topics);
@@ -185,6 +186,7 @@ function queueSide(
     wait_interval_ms?: number | undefined;
     batch_size?: number | undefined;
     restore_correlation_id: boolean;
+    routes?: readonly QueueRoute[] | undefined;
     queueManager?: string;
   },
   codec: OpenedRecordCodec,
@@ -200,7 +202,7 @@ function queueSide(
       ...(o.dead_letter_queue !== undefined ? { deadLetterQueue: o.dead_letter_queue } : {}),
       ...(o.wait_interval_ms !== undefined ? { pollWaitMs: o.wait_interval_ms } : {}),
     }),
-    decode: queueRecordDecoder({ payload: o.payload, key: o.key, decodeRecord: recordDecoder(codec, sinkTopic), topic: sinkTopic }),
+    decode: queueRecordDecoder({ payload: o.payload, key: o.key, decodeRecord: recordDecoder(codec, sinkTopic), topic: sinkTopic, ...(o.routes ? { routes: o.routes } : {}) }),
     limits: o.batch_size !== undefined ? { ...limits, maxRecords: o.batch_size } : limits,
     // The source's gets wait for messages themselves; an empty poll is asked again at once.
     idlePollMs: 10,

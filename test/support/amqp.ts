@@ -36,6 +36,28 @@ export async function sendRaw(port: number, address: string, messages: readonly 
 }
 
 /**
+ * Gets the first message on `address` and settles it as `modified` with delivery-failed, `times`
+ * times: what a consumer that keeps failing on it (backing out) leaves behind, a raised delivery count.
+ */
+export async function failDeliveries(port: number, address: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const connection = await open(port);
+    try {
+      const receiver = connection.open_receiver({ source: { address, capabilities: ['queue'] }, credit_window: 0, autoaccept: false });
+      receiver.add_credit(1);
+      await new Promise<void>((resolve) => {
+        receiver.once('message', (ctx) => {
+          ctx.delivery!.modified({ delivery_failed: true });
+          setTimeout(resolve, 100);
+        });
+      });
+    } finally {
+      await closeConnection(connection);
+    }
+  }
+}
+
+/**
  * Takes (accepts) everything on `address` until it stays empty for `quietMs`, and returns it: the
  * oracle's count of what a queue holds.
  */

@@ -9,7 +9,7 @@ import type { RecordDecision, RecordDecoder } from '../../core/bridge-pipeline.t
 import { QUEUE_HEADERS } from '../../core/queue-headers.ts';
 import type { SourceRecord } from '../../core/bridge-contracts.ts';
 import { DELIVERED_METADATA, POISON_METADATA } from './queue-source.ts';
-import type { QueueKey } from './queue-options.ts';
+import type { QueueKey, QueueRoute } from './queue-options.ts';
 
 export const POISON_CODE = 'BANYAN_ERR_MQ_POISON_MESSAGE';
 
@@ -20,9 +20,28 @@ export interface QueueDecoderOptions {
   readonly decodeRecord: RecordDecoder;
   /** Where text and bytes payloads go. */
   readonly topic: string;
+  /** Header rules that pick a message's topic before the mapping does. */
+  readonly routes?: readonly QueueRoute[];
 }
 
 export function queueRecordDecoder(o: QueueDecoderOptions): RecordDecoder {
+  const decide = decodeWithoutRoutes(o);
+  if (!o.routes || o.routes.length === 0) return decide;
+  const routes = o.routes;
+  return (record) => {
+    const decided = decide(record);
+    if (decided.kind !== 'event') return decided;
+    const route = routes.find((r) => headerText(record, r.header) === r.equals);
+    return route ? { ...decided, topic: route.topic } : decided;
+  };
+}
+
+function headerText(record: SourceRecord, name: string): string | undefined {
+  const v = record.metadata[name];
+  return v === undefined ? undefined : typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
+}
+
+function decodeWithoutRoutes(o: QueueDecoderOptions): RecordDecoder {
   return (record): RecordDecision => {
     // Already in Kafka (a crash came between the Kafka commit and MQCMIT): committed, not published again.
     if (record.metadata[DELIVERED_METADATA] !== undefined) return { kind: 'skipped' };

@@ -11,7 +11,21 @@ export const queueKeySchema = z.union([
   z.strictObject({ property: nonEmpty }),
 ]);
 
+/** Content-based routing by a message header: the first rule whose header has the value picks the topic. */
+export const queueRouteSchema = z.strictObject({
+  /** A queue header (docs/queue-headers.md), e.g. `mq-property.region` or `mq-queue`. */
+  header: nonEmpty,
+  equals: z.string(),
+  topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249),
+});
+
 export const queueSourceOptionsShape = {
+  /**
+   * Topics chosen by a header (a property the sending program sets, the queue a message came from),
+   * before the mapping's own topic; a message no rule matches goes where the mapping says. Routing by
+   * a decoded field is the mapping's `segments`.
+   */
+  routes: z.array(queueRouteSchema).optional(),
   /**
    * `copybook`: the record mapping decodes it (binary, never converted by MQ); `text`: the body as
    * UTF-8 text (MQSTR, converted by MQ when `convert_text` is on); `bytes`: passed through as is.
@@ -31,3 +45,4 @@ export const queueSourceOptionsShape = {
 };
 
 export type QueueKey = z.output<typeof queueKeySchema>;
+export type QueueRoute = z.output<typeof queueRouteSchema>;

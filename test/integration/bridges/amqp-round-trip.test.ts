@@ -13,7 +13,7 @@ import rhea from 'rhea';
 import { assembleBridge, loadBridgeFile, type BridgeConfig } from '../../../src/bridge-assembly.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
 import { runBridgePipeline } from '../../../src/core/bridge-pipeline.ts';
-import { drainQueue, sendRaw, uniqueQueue } from '../../support/amqp.ts';
+import { drainQueue, failDeliveries, sendRaw, uniqueQueue } from '../../support/amqp.ts';
 import { testAmqpPort } from '../../support/artemis.ts';
 import { consumeAll, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
 
@@ -88,4 +88,35 @@ test('AMQP -> Kafka -> AMQP: copybook records come back byte for byte, keyed by 
   assert.deepEqual(bodies, originals.map((b) => b.toString('hex')).sort(), 'every record back, byte for byte');
   for (const m of back) assert.equal((m.application_properties as Record<string, unknown>).region, 'EU');
   assert.equal((await drainQueue(port, inbound, 500)).length, 0, 'the inbound queue is empty');
+});
+
+test('on Artemis: a message backed out BOTHRESH times goes to the backout queue and the dead-letter topic, the queue keeps flowing, and header routes pick topics', async () => {
+  const port = testAmqpPort();
+  const [queue, backout] = [uniqueQueue('orders.in'), uniqueQueue('orders.boq')];
+  const [topic, vip] = [uniqueTopic('amqp-routed'), uniqueTopic('amqp-vip')];
+  await writeFile(join(dir, 'mappings', 'accounts-routed.yaml'), (await readFile(join(fixtures, 'accounts.mapping.yaml'), 'utf8')).replace('topic: legacy.accounts.v1', `topic: ${topic}`));
+  const file = await readFile(join(fixtures, 'accounts.canonical.f.bin'));
+  const rec = (i: number) => Buffer.from(file.subarray(i * 20, (i + 1) * 20));
+  await sendRaw(port, queue, [
+    { message_id: 'ID:poison-1', durable: true, body: rhea.message.data_section(rec(0)) },
+    { message_id: 'ID:vip-1', durable: true, application_properties: { tier: 'vip' }, body: rhea.message.data_section(rec(1)) },
+    { message_id: 'ID:plain-1', durable: true, body: rhea.message.data_section(rec(2)) },
+  ] as never);
+  await failDeliveries(port, queue, 3); // the first message, three failed deliveries: delivery-count 3
+
+  const bridge = await bridgeFrom(uniqueTopic('amqp-poison').toLowerCase(), [
+    `source: { amqp: { host: 127.0.0.1, port: ${port}, address: ${queue}, backout_threshold: 3, backout_queue: ${backout}, wait_interval_ms: 200, routes: [{ header: mq-property.tier, equals: vip, topic: ${vip} }] } }`,
+    'mapping: mappings/accounts-routed.yaml',
+    `sink: { kafka: { topic: ${topic} } }`,
+  ]);
+  assert.deepEqual(await runUntilIdle(bridge), { records: 3, published: 2, deadLettered: 1, skipped: 0 });
+  const [dead] = await consumeAll(`${topic}.dlq`, 1, 30_000);
+  assert.equal(dead!.headers['banyan-error-code']!.toString(), 'BANYAN_ERR_MQ_POISON_MESSAGE');
+  assert.match(dead!.headers['banyan-error-reason']!.toString(), new RegExp(`backed out 3 times \\(BOTHRESH 3\\); moved to ${backout.replaceAll('.', '\\.')}`));
+  assert.deepEqual(dead!.value, rec(0));
+  const moved = await drainQueue(port, backout, 1000);
+  assert.deepEqual(moved.map((m) => Buffer.from((m.body as { content: Buffer }).content).toString('hex')), [rec(0).toString('hex')]);
+  assert.equal((await consumeAll(vip, 1, 30_000))[0]!.headers['mq-msg-id']!.toString(), Buffer.from('ID:vip-1').toString('hex').toUpperCase(), 'routed by the tier property');
+  assert.equal((await consumeAll(topic, 1, 30_000)).length, 1, 'the plain one on the mapping\'s topic');
+  assert.equal((await drainQueue(port, queue, 500)).length, 0, 'the queue kept flowing and is empty');
 });

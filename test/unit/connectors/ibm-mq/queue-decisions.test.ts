@@ -39,3 +39,16 @@ test('a message the checkpoint says Kafka already has is skipped (committed, not
   const decide = queueRecordDecoder({ payload: 'copybook', key: 'field', decodeRecord: mapped, topic: 't' });
   assert.deepEqual(decide(record({ [DELIVERED_METADATA]: '1' })), { kind: 'skipped' });
 });
+
+test('header routes pick the topic before the mapping does; the first matching rule wins, no match keeps the mapping\'s topic', () => {
+  const routes = [
+    { header: 'mq-property.account', equals: 'ACC-9', topic: 'orders.vip' },
+    { header: 'mq-property.account', equals: 'ACC-9', topic: 'never' },
+    { header: 'mq-queue', equals: 'ORDERS.EU', topic: 'orders.eu' },
+  ];
+  const decide = queueRecordDecoder({ payload: 'copybook', key: 'field', decodeRecord: mapped, topic: 't', routes });
+  assert.equal((decide(record()) as { topic: string }).topic, 'orders.vip');
+  assert.equal((decide(record({ 'mq-property.account': 'ACC-1', 'mq-queue': 'ORDERS.EU' })) as { topic: string }).topic, 'orders.eu');
+  assert.equal((decide(record({ 'mq-property.account': 'ACC-1' })) as { topic: string }).topic, 'legacy.orders.v1');
+  assert.equal(decide(record({ [POISON_METADATA]: 'x' })).kind, 'rejected', 'a dead letter is not routed');
+});
