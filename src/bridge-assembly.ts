@@ -91,7 +91,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
       checkpoints: output.checkpoints,
       deadLetterTopic,
       idlePollMs: legacy.idlePollMs,
-      backoff: { initialMs: 200, maxMs: 30_000 },
+      backoff: backoffOf(bridge),
     },
     close: () => output.sink.close(),
   };
@@ -163,7 +163,7 @@ async function kafkaToLegacy(
       : await kafkaToFileEnds(bridge, source, { ...c, publisher });
     return {
       name: bridge.name,
-      options: { provenance: provenanceOf(bridge, c.codec, mappingFile), ...ends, backoff: { initialMs: 200, maxMs: 30_000 } },
+      options: { provenance: provenanceOf(bridge, c.codec, mappingFile), ...ends, backoff: backoffOf(bridge) },
       close: async () => {
         await ends.sink.close();
         await publisher.close();
@@ -207,6 +207,12 @@ function queueSide(
     // The source's gets wait for messages themselves; an empty poll is asked again at once.
     idlePollMs: 10,
   };
+}
+
+/** The bridge's `retry:` as the pipeline's back-off policy. */
+export function backoffOf(bridge: BridgeConfig): BridgePipelineOptions['backoff'] {
+  const r = bridge.retry;
+  return { initialMs: r.initial_ms, maxMs: r.max_ms, ...(r.max_attempts !== undefined ? { maxAttempts: r.max_attempts } : {}) };
 }
 
 function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {

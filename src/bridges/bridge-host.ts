@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { AssembledBridge, BridgeConfig } from '../bridge-assembly.ts';
-import { backoffDelay, runBridgePipeline, type BackoffPolicy, type BridgeEvents, type BridgeRunSummary } from '../core/bridge-pipeline.ts';
+import { backoffDelay, exhausted, runBridgePipeline, type BackoffPolicy, type BridgeEvents, type BridgeRunSummary } from '../core/bridge-pipeline.ts';
 import { BanyanError } from '../core/errors.ts';
 import type { OwnershipClaim, OwnershipRole } from '../connectors/kafka/group-ownership.ts';
 
@@ -164,7 +164,8 @@ export function createBridgeHost(o: BridgeHostOptions): BridgeHost {
           }
           return;
         } catch (err) {
-          if (err instanceof BanyanError && err.retriable && !controller.signal.aborted) {
+          const gaveUp = err instanceof BanyanError && err.retriable ? exhausted(backoff, attempt + 1, 'start', err) : undefined;
+          if (err instanceof BanyanError && err.retriable && !controller.signal.aborted && !gaveUp) {
             const delayMs = backoffDelay(backoff, attempt);
             setState('retrying');
             log.warn({ err, delayMs }, 'bridge could not run, retrying');
@@ -172,9 +173,9 @@ export function createBridgeHost(o: BridgeHostOptions): BridgeHost {
             continue;
           }
           if (controller.signal.aborted && err instanceof BanyanError && err.retriable) return;
-          error = err as Error;
+          error = gaveUp ?? (err as Error);
           setState('stopped');
-          log.error({ err }, 'bridge stopped on an error it cannot retry; the other bridges keep running');
+          log.error({ err: error }, 'bridge stopped on an error it cannot retry; the other bridges keep running');
           settle({ name, totals: { ...totals }, error: error });
           return;
         } finally {

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { assembleBridge, type BridgeConfig } from '../bridge-assembly.ts';
+import { assembleBridge, backoffOf, type BridgeConfig } from '../bridge-assembly.ts';
 import type { KafkaClient } from '../connectors/kafka/client.ts';
 import { claimOwnership } from '../connectors/kafka/group-ownership.ts';
 import type { FileSourceEvents } from '../connectors/file/file-source.ts';
@@ -51,6 +51,7 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
       bridge,
       instanceId,
       untilIdle: o.untilIdle,
+      backoff: backoffOf(bridge),
       logger,
       ...(metrics ? { events: metrics.forBridge(bridge.name, instanceId) } : {}),
       claim: needsSingleOwner(bridge)

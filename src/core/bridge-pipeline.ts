@@ -11,6 +11,7 @@
 import type { BatchLimits, Sink, SinkRecord, Source, SourceBatch, SourcePosition, SourceRecord } from './bridge-contracts.ts';
 import { deadLetterHeaders, eventHeaders, type EventProvenance, type RecordRejection } from './bridge-headers.ts';
 import { BanyanError } from './errors.ts';
+import { BridgePipelineErrors } from './bridge-errors.ts';
 
 /** What the mapping made of one record. */
 export type RecordDecision =
@@ -33,6 +34,17 @@ export interface CheckpointStore {
 export interface BackoffPolicy {
   readonly initialMs: number;
   readonly maxMs: number;
+  /**
+   * Consecutive retriable failures after which the bridge gives up (stops, non-retriable
+   * BANYAN_ERR_BRIDGE_RETRIES_EXHAUSTED); absent: it never gives up.
+   */
+  readonly maxAttempts?: number;
+}
+
+/** The error that ends retrying once `maxAttempts` failures in a row are reached, or undefined to go on. */
+export function exhausted(policy: BackoffPolicy, attempts: number, stage: string, err: BanyanError): BanyanError | undefined {
+  if (policy.maxAttempts === undefined || attempts < policy.maxAttempts) return undefined;
+  return new BridgePipelineErrors.BANYAN_ERR_BRIDGE_RETRIES_EXHAUSTED(attempts, stage, err.message, err);
 }
 
 /** Instrumentation: the pipeline reports, metrics and logs subscribe in one place. */
@@ -173,6 +185,8 @@ async function readOnce(
       return await o.source.read(o.limits, signal);
     } catch (err) {
       if (!isRetriable(err) || signal.aborted) throw err;
+      const gaveUp = exhausted(o.backoff, attempt + 1, 'read', err);
+      if (gaveUp) throw gaveUp;
       const delayMs = backoffDelay(o.backoff, attempt++);
       o.events?.retrying?.({ stage: 'read', error: err, attempt, delayMs });
       const from = await settledPosition();
@@ -201,6 +215,8 @@ async function retrying(
       return await fn();
     } catch (err) {
       if (!isRetriable(err) || (signal.aborted && !finishEvenIfAborted)) throw err;
+      const gaveUp = exhausted(o.backoff, attempt + 1, stage, err);
+      if (gaveUp) throw gaveUp;
       const delayMs = backoffDelay(o.backoff, attempt);
       o.events?.retrying?.({ stage, error: err, attempt: attempt + 1, delayMs });
       await sleep(delayMs, finishEvenIfAborted ? never : signal);

@@ -63,6 +63,14 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
      * in one Kafka transaction per batch, for read_committed consumers (KIP-98, Connect's KIP-618).
      */
     delivery: z.enum(['at_least_once', 'exactly_once']).default('at_least_once'),
+    /**
+     * Back-off on retriable failures (the source or Kafka unavailable): capped exponential with
+     * jitter. Without `max_attempts` a bridge never gives up; with it, that many consecutive failed
+     * attempts stop the bridge (BANYAN_ERR_BRIDGE_RETRIES_EXHAUSTED, not-ready) instead.
+     */
+    retry: z
+      .strictObject({ initial_ms: positiveInt.default(200), max_ms: positiveInt.default(30_000), max_attempts: positiveInt.optional() })
+      .default({ initial_ms: 200, max_ms: 30_000 }),
     /** The compacted topic holding the bridge's committed source position, keyed by bridge name. */
     checkpoints: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).default({ topic: 'banyan.checkpoints' }),
   });

@@ -5,6 +5,7 @@
  */
 export const ERROR_MODULES: readonly string[] = [
   'src/core/gateway-errors.ts',
+  'src/core/bridge-errors.ts',
   'src/config/issues.ts',
   'src/observability/errors.ts',
   'src/connectors/kafka/errors.ts',

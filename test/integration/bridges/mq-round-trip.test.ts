@@ -193,3 +193,33 @@ test('requests from a new service to a legacy server: MQMT_REQUEST with our repl
   assert.equal(reply!.headers['banyan-correlation-id']!.toString(), uuid, 'the service gets its own correlation id back');
   assert.equal(reply!.headers['mq-msg-type']!.toString(), '2');
 });
+
+test('exactly-once Kafka -> MQ: the position on the state queue, in each batch\'s unit of work, keeps a restart whose Kafka offsets were never committed from putting anything twice', async () => {
+  const topic = uniqueTopic('mq-eos');
+  await writeFile(join(dir, 'mappings', 'accounts-eos.yaml'), (await readFile(join(fixtures, 'accounts.mapping.yaml'), 'utf8')).replace('topic: legacy.accounts.v1', `topic: ${topic}`));
+  const file = await readFile(join(fixtures, 'accounts.canonical.f.bin'));
+  const qm = new FakeQueueManager({ ccsid: 37 }).defineQueue({ name: 'EOS.IN' }).defineQueue({ name: 'EOS.OUT' }).defineQueue({ name: 'BANYAN.STATE' });
+  for (let i = 0; i < 12; i++) qm.putMessage('EOS.IN', { body: file.subarray(i * 20, (i + 1) * 20), ccsid: 37 });
+  const inbound = await bridgeFrom(uniqueTopic('eos-in').toLowerCase(), [
+    `source: { ibm_mq: ${MQ}, queue: EOS.IN, wait_interval_ms: 50, poll_interval_ms: 10 } }`,
+    'mapping: mappings/accounts-eos.yaml',
+    `sink: { kafka: { topic: ${topic} } }`,
+  ]);
+  assert.equal((await runUntilIdle(inbound, qm)).published, 12);
+
+  const outbound = (group: string) =>
+    bridgeFrom(uniqueTopic('eos-out').toLowerCase(), [
+      `source: { kafka: { topics: [${topic}], group: ${group} } }`,
+      'mapping: mappings/accounts-eos.yaml',
+      `sink: { ibm_mq: ${MQ}, queue: EOS.OUT, state_queue: BANYAN.STATE } }`,
+      'delivery: exactly_once',
+      'batch: { max_records: 5, max_wait_ms: 50 }',
+    ]);
+  assert.equal((await runUntilIdle(await outbound(uniqueTopic('g1')), qm)).published, 12);
+  assert.equal(qm.visible('EOS.OUT').length, 12);
+  assert.equal(qm.visible('BANYAN.STATE').length, 1, 'one state message, replaced in every unit of work');
+  // A restart that lost its Kafka offsets (here: a group that never committed) starts from the state queue.
+  const again = await runUntilIdle(await outbound(uniqueTopic('g2')), qm);
+  assert.equal(again.published, 0, 'nothing put again');
+  assert.equal(qm.visible('EOS.OUT').length, 12);
+});

@@ -157,6 +157,25 @@ test('a non-retriable sink failure stops the bridge with its code, and the batch
   assert.equal(log.at(-1), 'close', 'the source is closed');
 });
 
+test('with retry.max_attempts the bridge gives up after that many failures in a row, non-retriable, the batch not committed; without it, it never does', async () => {
+  const limited = setup();
+  limited.sink.failures = Array.from({ length: 10 }, () => retriable);
+  const err = await runBridgePipeline({ ...limited.options, backoff: { initialMs: 100, maxMs: 1000, maxAttempts: 4 } }, new AbortController().signal).then(
+    () => assert.fail('expected the bridge to give up'),
+    (e: unknown) => e as BanyanError,
+  );
+  assert.equal(err.code, 'BANYAN_ERR_BRIDGE_RETRIES_EXHAUSTED');
+  assert.equal(err.retriable, false);
+  assert.match(err.message, /after 4 consecutive failed attempts .*at write: broker down/);
+  assert.equal(limited.sleeps.length, 3, 'three back-offs between four attempts');
+  assert.equal(limited.saved.length, 0);
+
+  const unlimited = setup();
+  unlimited.sink.failures = Array.from({ length: 10 }, () => retriable);
+  assert.equal((await runBridgePipeline(unlimited.options, new AbortController().signal)).published, 6);
+  assert.equal(unlimited.sleeps.length, 10);
+});
+
 test('a retriable read failure reopens the source at the last committed position', async () => {
   const { log, source, options } = setup();
   let reads = 0;
