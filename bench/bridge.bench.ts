@@ -43,6 +43,7 @@ import { cobrixDependencies, compileHarness } from './cobrix-classpath.ts';
 import { entityKeyField, generate, multisegmentShape, occursShape, wideFixedShape, writeMapping, type Shape } from './codec-shapes.ts';
 import { findJavaRuntimes, findNodeRuntimes } from './runtimes.ts';
 import { benchSize, quickRunNote } from './sizes.ts';
+import { cpuUs, median, rate } from './run-figures.ts';
 
 const ROUNDS = benchSize('BRIDGE_BENCH_ROUNDS', 3, 1);
 const COUNTS: Readonly<Record<string, number>> = {
@@ -248,20 +249,6 @@ function runPinned<T>(command: string, args: string[]): T {
   const r = spawnSync(pinned[0] as string, pinned[1] as string[], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${command} failed (exit ${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
-}
-
-function rate(r: Pick<Run, 'records' | 'seconds'>): number {
-  return r.records / r.seconds;
-}
-
-function cpuUs(r: Pick<Run, 'records' | 'cpuSeconds'>): number {
-  return (r.cpuSeconds * 1e6) / r.records;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 interface Figures {

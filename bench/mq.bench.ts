@@ -43,6 +43,7 @@ import { generate, wideFixedShape, writeMapping } from './codec-shapes.ts';
 import type { MqBenchJob, MqWorkerResult } from './mq-bench-worker.ts';
 import { findNodeRuntimes } from './runtimes.ts';
 import { benchSize, quickRunNote } from './sizes.ts';
+import { cpuUs, median, rate } from './run-figures.ts';
 
 const ROUNDS = benchSize('MQ_BENCH_ROUNDS', 3, 1);
 const MESSAGES = benchSize('MQ_BENCH_MESSAGES', 50_000, 3_000);
@@ -240,20 +241,6 @@ function groupOf(fn: string, url: string): string {
   if (url.startsWith('node:')) return 'Node core (sockets, buffers, timers)';
   if (url === '') return 'built-ins (JSON, Buffer natives)';
   return 'other';
-}
-
-function rate(r: Pick<Run, 'records' | 'seconds'>): number {
-  return r.records / r.seconds;
-}
-
-function cpuUs(r: Pick<Run, 'records' | 'cpuSeconds'>): number {
-  return (r.cpuSeconds * 1e6) / r.records;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 interface Figures {
