@@ -27,7 +27,7 @@ import { parseText, textOf, typed, type BodyValue, type BodyValueType, type JmsP
 export interface JmsRecord {
   readonly key: Buffer | string | null;
   readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, Buffer | string>>;
+  readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
 }
 
 /** Where a record came from, for error messages: `<topic>/<partition>@<offset>`. */
