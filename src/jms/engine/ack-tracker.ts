@@ -76,7 +76,8 @@ class PartitionAcks {
   }
 
   done(offset: bigint): void {
-    if (this.#end === undefined || offset >= this.#end) return;
+    // Below the head: released already (a redelivered message acknowledged a second time).
+    if (this.#end === undefined || offset >= this.#end || this.#head >= this.#order.length || offset < this.#order[this.#head]!) return;
     this.#done.add(offset);
   }
 

@@ -68,8 +68,8 @@ interface Waiter {
 
 export class SubscriptionFeed {
   readonly #o: SubscriptionFeedOptions;
-  readonly #consumer: GroupConsumer;
-  readonly #tracker = new AckTracker();
+  #consumer: GroupConsumer;
+  #tracker = new AckTracker();
   /** Ready messages by priority 9..0 (index 9 first). */
   readonly #ready: Pending[][] = Array.from({ length: 10 }, () => []);
   #readyCount = 0;
@@ -84,7 +84,12 @@ export class SubscriptionFeed {
 
   constructor(o: SubscriptionFeedOptions) {
     this.#o = o;
-    this.#consumer = createGroupConsumer({
+    this.#consumer = this.#newConsumer();
+  }
+
+  #newConsumer(): GroupConsumer {
+    const o = this.#o;
+    return createGroupConsumer({
       kafka: o.kafka,
       groupId: o.groupId,
       topics: [o.topic],
@@ -138,11 +143,15 @@ export class SubscriptionFeed {
     this.#flowControl();
   }
 
-  /** Hands the deliveries out again (recover / rollback), in their order, before anything newer. */
-  release(deliveries: readonly Delivery[]): void {
+  /**
+   * Hands the deliveries out again, in their order, before anything newer: `counted` (recover,
+   * rollback, a failed listener) as a redelivery; not counted (a receive that lost its caller) as
+   * if never handed out.
+   */
+  release(deliveries: readonly Delivery[], counted = true): void {
     for (const d of [...deliveries].reverse()) {
       if (!this.#held.has(d.tp)) continue; // the partition moved to another member, which reads it again
-      const p: Pending = { record: (d as DeliveryImpl).record, tp: d.tp, offset: d.offset, deliveries: d.deliveryCount };
+      const p: Pending = { record: (d as DeliveryImpl).record, tp: d.tp, offset: d.offset, deliveries: counted ? d.deliveryCount : d.deliveryCount - 1 };
       this.#ready[d.message.JMSPriority]!.unshift(p);
       this.#readyCount++;
     }
@@ -171,6 +180,21 @@ export class SubscriptionFeed {
     });
     this.#commitChain = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Forgets everything not committed and reads again from the group's committed offsets (a
+   * transaction that failed after its acknowledgements were counted as done).
+   */
+  async restart(): Promise<void> {
+    await this.#consumer.close();
+    this.#tracker = new AckTracker();
+    for (const bucket of this.#ready) bucket.length = 0;
+    this.#readyCount = 0;
+    for (const t of this.#delayed.values()) clearTimeout(t);
+    this.#delayed.clear();
+    this.#consumer = this.#newConsumer();
+    await this.#consumer.start();
   }
 
   /** Commits what is done (interval mode), stops fetching and leaves the group; waiting receives get undefined. */
