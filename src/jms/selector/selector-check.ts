@@ -55,7 +55,7 @@ class RuleViolation extends Error {
 }
 
 const DESCRIPTION: Record<StaticKind, string> = {
-  condition: 'a condition',
+  condition: 'a boolean',
   number: 'a number',
   string: 'a string',
   null: 'NULL',

@@ -199,18 +199,19 @@ function peg$parse(input, options) {
   const peg$r0 = /^[<->]/;
   const peg$r1 = /^[+\-]/;
   const peg$r2 = /^[*\/]/;
-  const peg$r3 = /^[^']/;
-  const peg$r4 = /^[fFdD]/;
-  const peg$r5 = /^[xX]/;
-  const peg$r6 = /^[0-9a-fA-F]/;
-  const peg$r7 = /^[0-7]/;
-  const peg$r8 = /^[1-9]/;
-  const peg$r9 = /^[lL]/;
-  const peg$r10 = /^[0-9]/;
-  const peg$r11 = /^[eE]/;
-  const peg$r12 = /^[\p{L}\p{Nl}\p{Sc}\p{Pc}]/u;
-  const peg$r13 = /^[\p{L}\p{Nl}\p{Sc}\p{Pc}\p{Nd}\p{Mn}\p{Mc}\p{Cf}]/u;
-  const peg$r14 = /^[ \t\f\r\n]/;
+  const peg$r3 = /^[0-9.]/;
+  const peg$r4 = /^[^']/;
+  const peg$r5 = /^[fFdD]/;
+  const peg$r6 = /^[xX]/;
+  const peg$r7 = /^[0-9a-fA-F]/;
+  const peg$r8 = /^[0-7]/;
+  const peg$r9 = /^[1-9]/;
+  const peg$r10 = /^[lL]/;
+  const peg$r11 = /^[0-9]/;
+  const peg$r12 = /^[eE]/;
+  const peg$r13 = /^[\p{L}\p{Nl}\p{Sc}\p{Pc}]/u;
+  const peg$r14 = /^[\p{L}\p{Nl}\p{Sc}\p{Pc}\p{Nd}\p{Mn}\p{Mc}\p{Cf}]/u;
+  const peg$r15 = /^[ \t\f\r\n]/;
 
   const peg$e0 = peg$literalExpectation("(", false);
   const peg$e1 = peg$literalExpectation(",", false);
@@ -220,42 +221,45 @@ function peg$parse(input, options) {
   const peg$e5 = peg$literalExpectation("<=", false);
   const peg$e6 = peg$literalExpectation(">=", false);
   const peg$e7 = peg$classExpectation([["<", ">"]], false, false, false);
-  const peg$e8 = peg$classExpectation(["+", "-"], false, false, false);
-  const peg$e9 = peg$classExpectation(["*", "/"], false, false, false);
-  const peg$e10 = peg$literalExpectation("-", false);
-  const peg$e11 = peg$literalExpectation("+", false);
-  const peg$e12 = peg$otherExpectation("string literal");
-  const peg$e13 = peg$literalExpectation("'", false);
-  const peg$e14 = peg$literalExpectation("''", false);
-  const peg$e15 = peg$classExpectation(["'"], true, false, false);
-  const peg$e16 = peg$anyExpectation();
-  const peg$e17 = peg$otherExpectation("approximate numeric literal");
-  const peg$e18 = peg$literalExpectation(".", false);
-  const peg$e19 = peg$classExpectation(["f", "F", "d", "D"], false, false, false);
-  const peg$e20 = peg$otherExpectation("exact numeric literal");
-  const peg$e21 = peg$literalExpectation("0", false);
-  const peg$e22 = peg$classExpectation(["x", "X"], false, false, false);
-  const peg$e23 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
-  const peg$e24 = peg$classExpectation([["0", "7"]], false, false, false);
-  const peg$e25 = peg$classExpectation([["1", "9"]], false, false, false);
-  const peg$e26 = peg$classExpectation(["l", "L"], false, false, false);
-  const peg$e27 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e28 = peg$classExpectation(["e", "E"], false, false, false);
-  const peg$e29 = peg$otherExpectation("identifier");
-  const peg$e30 = peg$classExpectation(["\\p{L}", "\\p{Nl}", "\\p{Sc}", "\\p{Pc}"], false, false, true);
-  const peg$e31 = peg$classExpectation(["\\p{L}", "\\p{Nl}", "\\p{Sc}", "\\p{Pc}", "\\p{Nd}", "\\p{Mn}", "\\p{Mc}", "\\p{Cf}"], false, false, true);
-  const peg$e32 = peg$literalExpectation("NOT", true);
-  const peg$e33 = peg$literalExpectation("AND", true);
-  const peg$e34 = peg$literalExpectation("OR", true);
-  const peg$e35 = peg$literalExpectation("BETWEEN", true);
-  const peg$e36 = peg$literalExpectation("LIKE", true);
-  const peg$e37 = peg$literalExpectation("IN", true);
-  const peg$e38 = peg$literalExpectation("IS", true);
-  const peg$e39 = peg$literalExpectation("ESCAPE", true);
-  const peg$e40 = peg$literalExpectation("TRUE", true);
-  const peg$e41 = peg$literalExpectation("FALSE", true);
-  const peg$e42 = peg$literalExpectation("NULL", true);
-  const peg$e43 = peg$classExpectation([" ", "\t", "\f", "\r", "\n"], false, false, false);
+  const peg$e8 = peg$otherExpectation("arithmetic operator");
+  const peg$e9 = peg$classExpectation(["+", "-"], false, false, false);
+  const peg$e10 = peg$classExpectation(["*", "/"], false, false, false);
+  const peg$e11 = peg$literalExpectation("-", false);
+  const peg$e12 = peg$literalExpectation("+", false);
+  const peg$e13 = peg$otherExpectation("literal");
+  const peg$e14 = peg$classExpectation([["0", "9"], "."], false, false, false);
+  const peg$e15 = peg$otherExpectation("string literal");
+  const peg$e16 = peg$literalExpectation("'", false);
+  const peg$e17 = peg$literalExpectation("''", false);
+  const peg$e18 = peg$classExpectation(["'"], true, false, false);
+  const peg$e19 = peg$anyExpectation();
+  const peg$e20 = peg$otherExpectation("approximate numeric literal");
+  const peg$e21 = peg$literalExpectation(".", false);
+  const peg$e22 = peg$classExpectation(["f", "F", "d", "D"], false, false, false);
+  const peg$e23 = peg$otherExpectation("exact numeric literal");
+  const peg$e24 = peg$literalExpectation("0", false);
+  const peg$e25 = peg$classExpectation(["x", "X"], false, false, false);
+  const peg$e26 = peg$classExpectation([["0", "9"], ["a", "f"], ["A", "F"]], false, false, false);
+  const peg$e27 = peg$classExpectation([["0", "7"]], false, false, false);
+  const peg$e28 = peg$classExpectation([["1", "9"]], false, false, false);
+  const peg$e29 = peg$classExpectation(["l", "L"], false, false, false);
+  const peg$e30 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e31 = peg$classExpectation(["e", "E"], false, false, false);
+  const peg$e32 = peg$otherExpectation("identifier");
+  const peg$e33 = peg$classExpectation(["\\p{L}", "\\p{Nl}", "\\p{Sc}", "\\p{Pc}"], false, false, true);
+  const peg$e34 = peg$classExpectation(["\\p{L}", "\\p{Nl}", "\\p{Sc}", "\\p{Pc}", "\\p{Nd}", "\\p{Mn}", "\\p{Mc}", "\\p{Cf}"], false, false, true);
+  const peg$e35 = peg$literalExpectation("NOT", true);
+  const peg$e36 = peg$literalExpectation("AND", true);
+  const peg$e37 = peg$literalExpectation("OR", true);
+  const peg$e38 = peg$literalExpectation("BETWEEN", true);
+  const peg$e39 = peg$literalExpectation("LIKE", true);
+  const peg$e40 = peg$literalExpectation("IN", true);
+  const peg$e41 = peg$literalExpectation("IS", true);
+  const peg$e42 = peg$literalExpectation("ESCAPE", true);
+  const peg$e43 = peg$literalExpectation("TRUE", true);
+  const peg$e44 = peg$literalExpectation("FALSE", true);
+  const peg$e45 = peg$literalExpectation("NULL", true);
+  const peg$e46 = peg$classExpectation([" ", "\t", "\f", "\r", "\n"], false, false, false);
 
   function peg$f0(condition) {    return condition;  }
   function peg$f1(head, right) {    return ['or', right];  }
@@ -292,22 +296,23 @@ function peg$parse(input, options) {
   function peg$f25(start) {    return { kind: 'boolean', value: true, at: start };  }
   function peg$f26(start) {    return { kind: 'boolean', value: false, at: start };  }
   function peg$f27(start) {    return { kind: 'null', at: start };  }
-  function peg$f28() {    return "'";  }
-  function peg$f29(chars) {    return { kind: 'string', value: chars.join(''), at: at() };  }
-  function peg$f30() {    error("this string literal is not closed: a quote (') is missing; write '' for a quote inside it");  }
-  function peg$f31(text, suffix) {    return { kind: 'approximate', value: Number(text), float: suffix === 'f' || suffix === 'F', text: text + (suffix ?? ''), at: at() };  }
-  function peg$f32(text, suffix) {    return { kind: 'approximate', value: Number(text), float: suffix === 'f' || suffix === 'F', text: text + suffix, at: at() };  }
-  function peg$f33(text, suffix) {
+  function peg$f28(text) {    error(`${text} is neither a number nor an identifier (an identifier cannot start with a digit)`);  }
+  function peg$f29() {    return "'";  }
+  function peg$f30(chars) {    return { kind: 'string', value: chars.join(''), at: at() };  }
+  function peg$f31() {    error("this string literal is not closed: a quote (') is missing; write '' for a quote inside it");  }
+  function peg$f32(text, suffix) {    return { kind: 'approximate', value: Number(text), float: suffix === 'f' || suffix === 'F', text: text + (suffix ?? ''), at: at() };  }
+  function peg$f33(text, suffix) {    return { kind: 'approximate', value: Number(text), float: suffix === 'f' || suffix === 'F', text: text + suffix, at: at() };  }
+  function peg$f34(text, suffix) {
     const value = text.length > 1 && text[0] === '0' && text[1] !== 'x' && text[1] !== 'X' ? BigInt('0o' + text.slice(1)) : BigInt(text);
     return { kind: 'exact', value, longSuffix: suffix !== null, text: text + (suffix ?? ''), at: at() };
   }
-  function peg$f34(text) {    error(`${text} is not an octal literal: a number that starts with 0 is octal and has only the digits 0-7`);  }
-  function peg$f35(name) {    return !RESERVED.has(name.toUpperCase());  }
-  function peg$f36(name) {    return { kind: 'identifier', name, at: at() };  }
-  function peg$f37() {    return at();  }
+  function peg$f35(text) {    error(`${text} is not an octal literal: a number that starts with 0 is octal and has only the digits 0-7`);  }
+  function peg$f36(name) {    return !RESERVED.has(name.toUpperCase());  }
+  function peg$f37(name) {    return { kind: 'identifier', name, at: at() };  }
   function peg$f38() {    return at();  }
   function peg$f39() {    return at();  }
   function peg$f40() {    return at();  }
+  function peg$f41() {    return at();  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -934,13 +939,7 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = peg$currPos;
-      s4 = input.charAt(peg$currPos);
-      if (peg$r1.test(s4)) {
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e8); }
-      }
+      s4 = peg$parseAdditiveOperator();
       if (s4 !== peg$FAILED) {
         s5 = peg$parse_();
         s6 = peg$parseProduct();
@@ -958,13 +957,7 @@ function peg$parse(input, options) {
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = peg$currPos;
-        s4 = input.charAt(peg$currPos);
-        if (peg$r1.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
-        }
+        s4 = peg$parseAdditiveOperator();
         if (s4 !== peg$FAILED) {
           s5 = peg$parse_();
           s6 = peg$parseProduct();
@@ -998,13 +991,7 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = peg$currPos;
-      s4 = input.charAt(peg$currPos);
-      if (peg$r2.test(s4)) {
-        peg$currPos++;
-      } else {
-        s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e9); }
-      }
+      s4 = peg$parseMultiplicativeOperator();
       if (s4 !== peg$FAILED) {
         s5 = peg$parse_();
         s6 = peg$parseUnary();
@@ -1022,13 +1009,7 @@ function peg$parse(input, options) {
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = peg$currPos;
-        s4 = input.charAt(peg$currPos);
-        if (peg$r2.test(s4)) {
-          peg$currPos++;
-        } else {
-          s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e9); }
-        }
+        s4 = peg$parseMultiplicativeOperator();
         if (s4 !== peg$FAILED) {
           s5 = peg$parse_();
           s6 = peg$parseUnary();
@@ -1054,6 +1035,46 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseAdditiveOperator() {
+    let s0, s1;
+
+    peg$silentFails++;
+    s0 = input.charAt(peg$currPos);
+    if (peg$r1.test(s0)) {
+      peg$currPos++;
+    } else {
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e9); }
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e8); }
+    }
+
+    return s0;
+  }
+
+  function peg$parseMultiplicativeOperator() {
+    let s0, s1;
+
+    peg$silentFails++;
+    s0 = input.charAt(peg$currPos);
+    if (peg$r2.test(s0)) {
+      peg$currPos++;
+    } else {
+      s0 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e8); }
+    }
+
+    return s0;
+  }
+
   function peg$parseUnary() {
     let s0, s1, s2, s3;
 
@@ -1064,7 +1085,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e10); }
+      if (peg$silentFails === 0) { peg$fail(peg$e11); }
     }
     if (s2 !== peg$FAILED) {
       s3 = peg$parse_();
@@ -1095,7 +1116,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e11); }
+        if (peg$silentFails === 0) { peg$fail(peg$e12); }
       }
       if (s2 !== peg$FAILED) {
         s3 = peg$parse_();
@@ -1175,8 +1196,9 @@ function peg$parse(input, options) {
   }
 
   function peg$parseLiteral() {
-    let s0, s1;
+    let s0, s1, s2, s3, s4, s5;
 
+    peg$silentFails++;
     s0 = peg$parseStringLiteral();
     if (s0 === peg$FAILED) {
       s0 = peg$parseApproximateLiteral();
@@ -1206,10 +1228,59 @@ function peg$parse(input, options) {
                 s1 = peg$f27(s1);
               }
               s0 = s1;
+              if (s0 === peg$FAILED) {
+                s0 = peg$currPos;
+                s1 = peg$currPos;
+                s2 = peg$currPos;
+                s3 = input.charAt(peg$currPos);
+                if (peg$r3.test(s3)) {
+                  peg$currPos++;
+                } else {
+                  s3 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e14); }
+                }
+                if (s3 !== peg$FAILED) {
+                  s4 = [];
+                  s5 = peg$parseIdentifierPart();
+                  if (s5 !== peg$FAILED) {
+                    while (s5 !== peg$FAILED) {
+                      s4.push(s5);
+                      s5 = peg$parseIdentifierPart();
+                    }
+                  } else {
+                    s4 = peg$FAILED;
+                  }
+                  if (s4 !== peg$FAILED) {
+                    s3 = [s3, s4];
+                    s2 = s3;
+                  } else {
+                    peg$currPos = s2;
+                    s2 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s2;
+                  s2 = peg$FAILED;
+                }
+                if (s2 !== peg$FAILED) {
+                  s1 = input.substring(s1, peg$currPos);
+                } else {
+                  s1 = s2;
+                }
+                if (s1 !== peg$FAILED) {
+                  peg$savedPos = s0;
+                  s1 = peg$f28(s1);
+                }
+                s0 = s1;
+              }
             }
           }
         }
       }
+    }
+    peg$silentFails--;
+    if (s0 === peg$FAILED) {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e13); }
     }
 
     return s0;
@@ -1225,7 +1296,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e13); }
+      if (peg$silentFails === 0) { peg$fail(peg$e16); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1235,20 +1306,20 @@ function peg$parse(input, options) {
         peg$currPos += 2;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e14); }
+        if (peg$silentFails === 0) { peg$fail(peg$e17); }
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s3;
-        s4 = peg$f28();
+        s4 = peg$f29();
       }
       s3 = s4;
       if (s3 === peg$FAILED) {
         s3 = input.charAt(peg$currPos);
-        if (peg$r3.test(s3)) {
+        if (peg$r4.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e15); }
+          if (peg$silentFails === 0) { peg$fail(peg$e18); }
         }
       }
       while (s3 !== peg$FAILED) {
@@ -1259,20 +1330,20 @@ function peg$parse(input, options) {
           peg$currPos += 2;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e14); }
+          if (peg$silentFails === 0) { peg$fail(peg$e17); }
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s3;
-          s4 = peg$f28();
+          s4 = peg$f29();
         }
         s3 = s4;
         if (s3 === peg$FAILED) {
           s3 = input.charAt(peg$currPos);
-          if (peg$r3.test(s3)) {
+          if (peg$r4.test(s3)) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e18); }
           }
         }
       }
@@ -1281,12 +1352,12 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e13); }
+        if (peg$silentFails === 0) { peg$fail(peg$e16); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         peg$savedPos = s0;
-        s0 = peg$f29(s2);
+        s0 = peg$f30(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1302,25 +1373,25 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e13); }
+        if (peg$silentFails === 0) { peg$fail(peg$e16); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
         s3 = input.charAt(peg$currPos);
-        if (peg$r3.test(s3)) {
+        if (peg$r4.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e15); }
+          if (peg$silentFails === 0) { peg$fail(peg$e18); }
         }
         while (s3 !== peg$FAILED) {
           s2.push(s3);
           s3 = input.charAt(peg$currPos);
-          if (peg$r3.test(s3)) {
+          if (peg$r4.test(s3)) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e18); }
           }
         }
         s3 = peg$currPos;
@@ -1330,7 +1401,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          if (peg$silentFails === 0) { peg$fail(peg$e19); }
         }
         peg$silentFails--;
         if (s4 === peg$FAILED) {
@@ -1341,7 +1412,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f30();
+          s0 = peg$f31();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1354,7 +1425,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e12); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
 
     return s0;
@@ -1374,7 +1445,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e18); }
+        if (peg$silentFails === 0) { peg$fail(peg$e21); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseDigits();
@@ -1402,7 +1473,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e18); }
+        if (peg$silentFails === 0) { peg$fail(peg$e21); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$parseDigits();
@@ -1446,11 +1517,11 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = input.charAt(peg$currPos);
-      if (peg$r4.test(s2)) {
+      if (peg$r5.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
       if (s2 === peg$FAILED) {
         s2 = null;
@@ -1468,7 +1539,7 @@ function peg$parse(input, options) {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         peg$savedPos = s0;
-        s0 = peg$f31(s1, s2);
+        s0 = peg$f32(s1, s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1488,11 +1559,11 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         s2 = input.charAt(peg$currPos);
-        if (peg$r4.test(s2)) {
+        if (peg$r5.test(s2)) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e19); }
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
         }
         if (s2 !== peg$FAILED) {
           s3 = peg$currPos;
@@ -1508,7 +1579,7 @@ function peg$parse(input, options) {
           if (s3 !== peg$FAILED) {
             s4 = peg$parse_();
             peg$savedPos = s0;
-            s0 = peg$f32(s1, s2);
+            s0 = peg$f33(s1, s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1525,7 +1596,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e17); }
+      if (peg$silentFails === 0) { peg$fail(peg$e20); }
     }
 
     return s0;
@@ -1543,34 +1614,34 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s3 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
+      if (peg$silentFails === 0) { peg$fail(peg$e24); }
     }
     if (s3 !== peg$FAILED) {
       s4 = input.charAt(peg$currPos);
-      if (peg$r5.test(s4)) {
+      if (peg$r6.test(s4)) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e22); }
+        if (peg$silentFails === 0) { peg$fail(peg$e25); }
       }
       if (s4 !== peg$FAILED) {
         s5 = [];
         s6 = input.charAt(peg$currPos);
-        if (peg$r6.test(s6)) {
+        if (peg$r7.test(s6)) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e23); }
+          if (peg$silentFails === 0) { peg$fail(peg$e26); }
         }
         if (s6 !== peg$FAILED) {
           while (s6 !== peg$FAILED) {
             s5.push(s6);
             s6 = input.charAt(peg$currPos);
-            if (peg$r6.test(s6)) {
+            if (peg$r7.test(s6)) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e23); }
+              if (peg$silentFails === 0) { peg$fail(peg$e26); }
             }
           }
         } else {
@@ -1598,25 +1669,25 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e21); }
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
       }
       if (s3 !== peg$FAILED) {
         s4 = [];
         s5 = input.charAt(peg$currPos);
-        if (peg$r7.test(s5)) {
+        if (peg$r8.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          if (peg$silentFails === 0) { peg$fail(peg$e27); }
         }
         while (s5 !== peg$FAILED) {
           s4.push(s5);
           s5 = input.charAt(peg$currPos);
-          if (peg$r7.test(s5)) {
+          if (peg$r8.test(s5)) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e24); }
+            if (peg$silentFails === 0) { peg$fail(peg$e27); }
           }
         }
         s3 = [s3, s4];
@@ -1628,11 +1699,11 @@ function peg$parse(input, options) {
       if (s2 === peg$FAILED) {
         s2 = peg$currPos;
         s3 = input.charAt(peg$currPos);
-        if (peg$r8.test(s3)) {
+        if (peg$r9.test(s3)) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e25); }
+          if (peg$silentFails === 0) { peg$fail(peg$e28); }
         }
         if (s3 !== peg$FAILED) {
           s4 = peg$parseDigits();
@@ -1654,11 +1725,11 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = input.charAt(peg$currPos);
-      if (peg$r9.test(s2)) {
+      if (peg$r10.test(s2)) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e26); }
+        if (peg$silentFails === 0) { peg$fail(peg$e29); }
       }
       if (s2 === peg$FAILED) {
         s2 = null;
@@ -1676,7 +1747,7 @@ function peg$parse(input, options) {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         peg$savedPos = s0;
-        s0 = peg$f33(s1, s2);
+        s0 = peg$f34(s1, s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1694,26 +1765,26 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e21); }
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
       }
       if (s3 !== peg$FAILED) {
         s4 = [];
         s5 = input.charAt(peg$currPos);
-        if (peg$r10.test(s5)) {
+        if (peg$r11.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e27); }
+          if (peg$silentFails === 0) { peg$fail(peg$e30); }
         }
         if (s5 !== peg$FAILED) {
           while (s5 !== peg$FAILED) {
             s4.push(s5);
             s5 = input.charAt(peg$currPos);
-            if (peg$r10.test(s5)) {
+            if (peg$r11.test(s5)) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e27); }
+              if (peg$silentFails === 0) { peg$fail(peg$e30); }
             }
           }
         } else {
@@ -1737,14 +1808,14 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f34(s1);
+        s1 = peg$f35(s1);
       }
       s0 = s1;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      if (peg$silentFails === 0) { peg$fail(peg$e23); }
     }
 
     return s0;
@@ -1755,21 +1826,21 @@ function peg$parse(input, options) {
 
     s0 = [];
     s1 = input.charAt(peg$currPos);
-    if (peg$r10.test(s1)) {
+    if (peg$r11.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      if (peg$silentFails === 0) { peg$fail(peg$e30); }
     }
     if (s1 !== peg$FAILED) {
       while (s1 !== peg$FAILED) {
         s0.push(s1);
         s1 = input.charAt(peg$currPos);
-        if (peg$r10.test(s1)) {
+        if (peg$r11.test(s1)) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e27); }
+          if (peg$silentFails === 0) { peg$fail(peg$e30); }
         }
       }
     } else {
@@ -1784,11 +1855,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.charAt(peg$currPos);
-    if (peg$r11.test(s1)) {
+    if (peg$r12.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e28); }
+      if (peg$silentFails === 0) { peg$fail(peg$e31); }
     }
     if (s1 !== peg$FAILED) {
       s2 = input.charAt(peg$currPos);
@@ -1796,7 +1867,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e8); }
+        if (peg$silentFails === 0) { peg$fail(peg$e9); }
       }
       if (s2 === peg$FAILED) {
         s2 = null;
@@ -1845,7 +1916,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f35(s1);
+      s2 = peg$f36(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -1854,7 +1925,7 @@ function peg$parse(input, options) {
       if (s2 !== peg$FAILED) {
         s3 = peg$parse_();
         peg$savedPos = s0;
-        s0 = peg$f36(s1);
+        s0 = peg$f37(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1866,7 +1937,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e29); }
+      if (peg$silentFails === 0) { peg$fail(peg$e32); }
     }
 
     return s0;
@@ -1876,11 +1947,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = peg$getUnicode();
-    if (peg$r12.test(s0)) {
+    if (peg$r13.test(s0)) {
       peg$currPos += s0.length;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e30); }
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
     }
 
     return s0;
@@ -1890,11 +1961,11 @@ function peg$parse(input, options) {
     let s0;
 
     s0 = peg$getUnicode();
-    if (peg$r13.test(s0)) {
+    if (peg$r14.test(s0)) {
       peg$currPos += s0.length;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e31); }
+      if (peg$silentFails === 0) { peg$fail(peg$e34); }
     }
 
     return s0;
@@ -1909,7 +1980,7 @@ function peg$parse(input, options) {
       peg$currPos += (3);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
+      if (peg$silentFails === 0) { peg$fail(peg$e35); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1925,7 +1996,7 @@ function peg$parse(input, options) {
       if (s2 !== peg$FAILED) {
         s3 = peg$parse_();
         peg$savedPos = s0;
-        s0 = peg$f37();
+        s0 = peg$f38();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1947,7 +2018,7 @@ function peg$parse(input, options) {
       peg$currPos += (3);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      if (peg$silentFails === 0) { peg$fail(peg$e36); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1985,7 +2056,7 @@ function peg$parse(input, options) {
       peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e34); }
+      if (peg$silentFails === 0) { peg$fail(peg$e37); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2023,7 +2094,7 @@ function peg$parse(input, options) {
       peg$currPos += (7);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e35); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2061,7 +2132,7 @@ function peg$parse(input, options) {
       peg$currPos += (4);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e36); }
+      if (peg$silentFails === 0) { peg$fail(peg$e39); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2099,7 +2170,7 @@ function peg$parse(input, options) {
       peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e40); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2137,7 +2208,7 @@ function peg$parse(input, options) {
       peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e41); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2175,7 +2246,7 @@ function peg$parse(input, options) {
       peg$currPos += (6);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e39); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2213,45 +2284,7 @@ function peg$parse(input, options) {
       peg$currPos += (4);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e40); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentifierPart();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s3 = peg$parse_();
-        peg$savedPos = s0;
-        s0 = peg$f38();
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseFALSE() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c21) {
-      peg$currPos += (5);
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e41); }
+      if (peg$silentFails === 0) { peg$fail(peg$e43); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2280,16 +2313,16 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseNULL() {
+  function peg$parseFALSE() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c22) {
-      peg$currPos += (4);
+    s1 = input.substr(peg$currPos, 5);
+    if (s1.toLowerCase() === peg$c21) {
+      peg$currPos += (5);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e42); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -2318,26 +2351,64 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseNULL() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = input.substr(peg$currPos, 4);
+    if (s1.toLowerCase() === peg$c22) {
+      peg$currPos += (4);
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseIdentifierPart();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parse_();
+        peg$savedPos = s0;
+        s0 = peg$f41();
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
   function peg$parse_() {
     let s0, s1;
 
     peg$silentFails++;
     s0 = [];
     s1 = input.charAt(peg$currPos);
-    if (peg$r14.test(s1)) {
+    if (peg$r15.test(s1)) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
       s1 = input.charAt(peg$currPos);
-      if (peg$r14.test(s1)) {
+      if (peg$r15.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e43); }
+        if (peg$silentFails === 0) { peg$fail(peg$e46); }
       }
     }
     peg$silentFails--;
