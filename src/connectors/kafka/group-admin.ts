@@ -41,26 +41,23 @@ export function createGroupAdmin(kafka: KafkaClient): GroupAdmin {
     return new Map((await a.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
   };
 
+  const startAtEndIfNew = async (groupId: string, topics: readonly string[]) => {
+    const a = await admin.get();
+    let isNew = true;
+    for (const topic of topics) {
+      const committed = await committedOffsets(groupId, topic);
+      const ends = await endOffsets(topic);
+      const missing = [...ends].filter(([p]) => committed.get(p) === undefined);
+      if (missing.length < ends.size) isNew = false;
+      if (missing.length > 0) await a.setOffsets({ groupId, topic, partitions: missing.map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+    }
+    return isNew;
+  };
+
   return {
     committedOffsets,
     endOffsets,
-    async startAtEndIfNew(groupId, topics) {
-      const a = await admin.get();
-      let isNew = true;
-      for (const topic of topics) {
-        const committed = await committedOffsets(groupId, topic);
-        const ends = await endOffsets(topic);
-        const missing = [...ends].filter(([p]) => committed.get(p) === undefined);
-        if (missing.length < ends.size) isNew = false;
-        if (missing.length === 0) continue;
-        try {
-          await a.setOffsets({ groupId, topic, partitions: missing.map(([partition, offset]) => ({ partition, offset: String(offset) })) });
-        } catch (err) {
-          throw new KafkaErrors.BANYAN_ERR_KAFKA_COMMIT_FAILED(groupId, kafkajsErrorFacts(err).root.message, err as Error);
-        }
-      }
-      return isNew;
-    },
+    startAtEndIfNew: (groupId, topics) => retrying(groupId, () => startAtEndIfNew(groupId, topics)),
     async deleteGroups(groupIds) {
       if (groupIds.length === 0) return;
       const a = await admin.get();
@@ -84,4 +81,20 @@ export function createGroupAdmin(kafka: KafkaClient): GroupAdmin {
     },
     close: () => admin.disconnect(),
   };
+}
+
+/**
+ * Runs `step` again while it fails with a retriable error (a new group's coordinator is still
+ * loading: NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS), for up to ~10 s.
+ */
+async function retrying<T>(groupId: string, step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      const facts = kafkajsErrorFacts(err);
+      if (!facts.retriable || attempt >= 10) throw new KafkaErrors.BANYAN_ERR_KAFKA_COMMIT_FAILED(groupId, facts.root.message, err as Error);
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
+  }
 }

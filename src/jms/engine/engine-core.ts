@@ -15,7 +15,7 @@ export interface EngineCore {
   readonly topics: TopicAdmin;
   readonly clock: () => number;
   readonly events: JmsEngineEvents;
-  /** Parses a selector; throws BANYAN_ERR_JMS_INVALID_SELECTOR (or ILLEGAL_STATE when the engine has no parser). */
+  /** Parses a selector; throws BANYAN_ERR_JMS_INVALID_SELECTOR . */
   parseSelector(text: string): MessageSelector;
   /** The Kafka topic of a destination, created on first use when the mapping allows; throws INVALID_DESTINATION. */
   ensureDestination(d: JmsDestination): Promise<string>;

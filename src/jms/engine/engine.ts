@@ -10,6 +10,7 @@ import { JmsContext, type ContextOptions } from '../api/context.ts';
 import { jmsMappingOf, type JmsMapping, type JmsMappingInput } from '../config/spec.ts';
 import { isTemporary } from '../destination.ts';
 import { JmsErrors } from '../jms-errors.ts';
+import { parseSelector as parseJmsSelector } from '../selector/index.ts';
 import type { MessageSelector } from '../selector/selector-contract.ts';
 import type { EngineCore, EngineRegistry, JmsEngineEvents } from './engine-core.ts';
 import { kafkaTopicOf } from './naming.ts';
@@ -19,7 +20,7 @@ export interface JmsEngineOptions {
   readonly kafka: KafkaClient;
   /** mappings/jms.yaml's content (defaults for what is omitted). */
   readonly mapping?: JmsMappingInput;
-  /** The selector parser (src/jms/selector); without one, consumers with a selector are refused. */
+  /** The selector parser; default src/jms/selector's parseSelector (throws BANYAN_ERR_JMS_INVALID_SELECTOR). */
   readonly parseSelector?: (text: string) => MessageSelector;
   /** Injected clock (ms since the epoch) for timestamps, expiry and delivery delay. */
   readonly clock?: () => number;
@@ -64,10 +65,7 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     clock: o.clock ?? Date.now,
     events: o.events ?? {},
     registry,
-    parseSelector(text) {
-      if (!o.parseSelector) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`this engine has no selector parser, so the selector ${JSON.stringify(text)} cannot be used`);
-      return o.parseSelector(text);
-    },
+    parseSelector: o.parseSelector ?? parseJmsSelector,
     async ensureDestination(d) {
       const topic = kafkaTopicOf(d, mapping);
       if (known.has(topic)) return topic;
