@@ -129,23 +129,23 @@ export class JmsContext {
    * A consumer of a queue (competing with the queue's other consumers) or a non-durable subscriber
    * of a topic (sees what is published from now on). Rejects with INVALID_SELECTOR for a bad selector.
    */
-  createConsumer(d: JmsDestination, selector?: string, noLocal = false): Promise<JmsConsumer> {
+  async createConsumer(d: JmsDestination, selector?: string, noLocal = false): Promise<JmsConsumer> {
     const subscription: Subscription = isQueueLike(d) ? { kind: 'queue', selector: blankToUndefined(selector) } : { kind: 'non-durable', id: randomUUID() };
     return this.#consumer(d, subscription, selector, noLocal);
   }
 
   /** An unshared durable subscription named by this context's client id and `name` (6.11.1). */
-  createDurableConsumer(t: JmsDestination, name: string, selector?: string, noLocal = false): Promise<JmsConsumer> {
+  async createDurableConsumer(t: JmsDestination, name: string, selector?: string, noLocal = false): Promise<JmsConsumer> {
     if (this.clientId === undefined) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE('an unshared durable subscription needs a client id (createContext({ clientId }))');
     return this.#consumer(t, { kind: 'durable', clientId: this.clientId, name: subscriptionName(name) }, selector, noLocal);
   }
 
   /** A shared non-durable subscription: its consumers share the messages (6.11.2). */
-  createSharedConsumer(t: JmsDestination, name: string, selector?: string): Promise<JmsConsumer> {
+  async createSharedConsumer(t: JmsDestination, name: string, selector?: string): Promise<JmsConsumer> {
     return this.#consumer(t, { kind: 'shared', clientId: this.clientId, name: subscriptionName(name) }, selector, false);
   }
 
-  createSharedDurableConsumer(t: JmsDestination, name: string, selector?: string): Promise<JmsConsumer> {
+  async createSharedDurableConsumer(t: JmsDestination, name: string, selector?: string): Promise<JmsConsumer> {
     return this.#consumer(t, { kind: 'shared-durable', clientId: this.clientId, name: subscriptionName(name) }, selector, false);
   }
 

@@ -107,6 +107,11 @@ export class SubscriptionFeed {
     return this.#o.groupId;
   }
 
+  /** The partitions this member holds (`topic/partition`), as of the last join. */
+  get heldPartitions(): ReadonlySet<string> {
+    return this.#held;
+  }
+
   /** Joins the group; resolves once partitions are assigned. */
   start(): Promise<void> {
     return this.#consumer.start();
