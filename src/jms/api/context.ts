@@ -276,6 +276,7 @@ export class JmsContext {
     const text = blankToUndefined(selectorText);
     const selector = text === undefined ? undefined : this.#core.parseSelector(text);
     const topic = await this.#core.ensureDestination(d);
+    await this.#core.ensureMoveTopics();
     const groupId = groupIdOf(d, subscription, this.#core.mapping);
     if (subscription.kind === 'durable') {
       if (this.#core.registry.activeDurable.has(groupId)) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`durable subscription ${subscription.name} of client ${subscription.clientId} already has an active consumer`);
@@ -291,12 +292,13 @@ export class JmsContext {
         topic,
         maxDeliveries: m.max_deliveries,
         prefetch: m.prefetch,
+        // Only what is done is committed (acknowledged, or skipped / moved by the engine), so the
+        // interval commit is safe in CLIENT_ACKNOWLEDGE too; a transacted session commits offsets
+        // only inside its transactions.
         commit:
-          this.sessionMode === 'AUTO_ACKNOWLEDGE'
-            ? { mode: 'interval', intervalMs: m.commit_interval_ms }
-            : this.sessionMode === 'DUPS_OK_ACKNOWLEDGE'
-              ? { mode: 'interval', intervalMs: m.commit_interval_ms * 10 }
-              : { mode: 'manual' },
+          this.sessionMode === 'SESSION_TRANSACTED'
+            ? { mode: 'manual' }
+            : { mode: 'interval', intervalMs: m.commit_interval_ms * (this.sessionMode === 'DUPS_OK_ACKNOWLEDGE' ? 10 : 1) },
         selector,
         noLocalConnection: noLocal ? this.connectionId : undefined,
         clock: this.#core.clock,

@@ -23,6 +23,8 @@ export interface EngineCore {
   forgetTopics(topics: readonly string[]): void;
   /** Publishes one record (batched with concurrent sends); resolves once Kafka acknowledged it. */
   send(record: PublishRecord): Promise<void>;
+  /** Creates the dead-letter and expiry topics if missing (once per engine; before the first consumer reads). */
+  ensureMoveTopics(): Promise<void>;
   /** Copies a record to the dead-letter or expiry topic with extra headers; resolves once durable. */
   move(to: 'dead-letter' | 'expiry', record: TopicRecord, headers: Record<string, string>): Promise<void>;
   /** Book-keeping across contexts (JMS rules that span connections). */

@@ -56,6 +56,7 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     activeDurable: new Set(),
   };
   const known = new Set<string>();
+  let moveTopics: Promise<void> | undefined;
 
   const core: EngineCore = {
     kafka: o.kafka,
@@ -82,12 +83,19 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
       for (const t of deleted) known.delete(t);
     },
     send: (record) => batcher.send(record),
+    ensureMoveTopics() {
+      moveTopics ??= topics.ensureTopics([{ topic: mapping.dead_letter_topic }, { topic: mapping.expiry_topic }]).then(
+        () => {},
+        (err: unknown) => {
+          moveTopics = undefined;
+          throw err;
+        },
+      );
+      return moveTopics;
+    },
     async move(to, record, headers) {
       const topic = to === 'dead-letter' ? mapping.dead_letter_topic : mapping.expiry_topic;
-      if (!known.has(topic)) {
-        await topics.ensureTopics([{ topic }]);
-        known.add(topic);
-      }
+      await core.ensureMoveTopics();
       const kept: Record<string, Buffer | string> = {};
       for (const [k, v] of Object.entries(record.headers)) if (v !== undefined) kept[k] = v;
       await batcher.send({ topic, key: record.key, value: record.value, headers: { ...kept, ...headers } });

@@ -202,7 +202,7 @@ export class SubscriptionFeed {
     await this.#consumer.start();
   }
 
-  /** Commits what is done (interval mode), stops fetching and leaves the group; waiting receives get undefined. */
+  /** Commits what is done, stops fetching and leaves the group; waiting receives get undefined. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -210,7 +210,9 @@ export class SubscriptionFeed {
     this.#delayed.clear();
     this.#wakeAll();
     await Promise.allSettled([...this.#moving]);
-    if (this.#o.commit.mode === 'interval') await this.flush().catch((error: Error) => this.#o.events?.commitFailed?.({ groupId: this.#o.groupId, error }));
+    // What is done is final in every mode: a transacted session's acknowledgements become done only
+    // as its transaction commits, so this commits skipped and moved messages only.
+    await this.flush().catch((error: Error) => this.#o.events?.commitFailed?.({ groupId: this.#o.groupId, error }));
     await this.#consumer.close();
   }
 
