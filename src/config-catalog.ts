@@ -18,6 +18,7 @@ import { kafkaSinkSchema, kafkaSourceSchema } from './connectors/kafka/spec.ts';
 import { createBridgeSpec } from './core/bridge-spec.ts';
 import { fileSinkSchema, fileSourceSchema } from './connectors/file/spec.ts';
 import { gatewaySchema } from './gateway-config.ts';
+import { checkJmsMapping } from './jms/config/check.ts';
 import { checkRouteFile } from './router/config/load-routes.ts';
 
 /** Every source and sink a bridge file may name, each the connector's own spec. */
@@ -57,6 +58,12 @@ export const CONFIG_CATALOG: ConfigCatalog = {
       matches: (p) => /^mappings\/records\/[^/]+\.ya?ml$/.test(p),
       // A mapping's copybook path is relative to the mapping file (mappings/records/x.yaml -> ../copybooks/X.cpy).
       check: (file, text, context) => checkRecordMapping(file, text, { env: context.env, baseDir: dirname(context.filePath) }),
+    },
+    {
+      kind: 'jms-mapping',
+      describe: 'mappings/jms.yaml: JMS destinations and subscriptions onto Kafka topics and groups, key property, max deliveries, DLQ/expiry topics',
+      matches: (p) => /^mappings\/jms\.ya?ml$/.test(p),
+      check: (file, text, context) => checkJmsMapping(file, text, { env: context.env }),
     },
   ],
 };
