@@ -92,6 +92,10 @@ export class JmsProducer {
   async send(destination: JmsDestination, messageOrBody: AnyMessage | MessageBody): Promise<this> {
     this.#d.checkOpen();
     const message = messageOrBody instanceof JmsMessage ? (messageOrBody as AnyMessage) : messageOfBody(messageOrBody as MessageBody);
+    // Everything the producer says is taken now, before the first await: the caller may change it for the next send.
+    const listener = this.#async;
+    const deliveryMode = this.#deliveryMode;
+    const timeToLive = this.#timeToLive;
     const now = this.#d.core.clock();
     message.JMSDestination = destination;
     message.JMSDeliveryMode = this.#deliveryMode;
@@ -106,20 +110,19 @@ export class JmsProducer {
     for (const [name, value] of this.#properties) message.setProperty(name, value);
 
     const topic = await this.#d.core.ensureDestination(destination);
-    const r = toRecord(message, { keyProperty: this.#d.core.mapping.key_property, timeToLive: this.#timeToLive, connectionId: this.#d.connectionId });
+    const r = toRecord(message, { keyProperty: this.#d.core.mapping.key_property, timeToLive, connectionId: this.#d.connectionId });
     const record: PublishRecord = { topic, key: r.key, value: r.value, headers: r.headers as Record<string, string> };
     if (this.#d.transacted) {
       this.#d.hold(record);
-      this.#async?.onCompletion(message);
+      listener?.onCompletion(message);
       return this;
     }
     const sent = this.#d.core.send(record).catch((err: Error) => {
       throw new JmsErrors.BANYAN_ERR_JMS_SEND_FAILED(`${destination.kind} ${destination.name}`, err.message, err);
     });
-    const listener = this.#async;
     if (listener) {
       sent.then(() => listener.onCompletion(message), (err: Error) => listener.onException(message, err));
-    } else if (this.#deliveryMode === 'NON_PERSISTENT') {
+    } else if (deliveryMode === 'NON_PERSISTENT') {
       sent.catch((err: Error) => this.#d.onAsyncError(err));
     } else {
       await sent;
