@@ -74,7 +74,7 @@ export class JmsConsumer {
     this.#listener = undefined;
     await this.feed.close();
     await this.#listening;
-    this.#session.consumerClosed(this);
+    await this.#session.consumerClosed(this);
   }
 
   async #receive(timeoutMs: number | undefined): Promise<AnyMessage | null> {

@@ -38,7 +38,8 @@ export interface SessionHooks {
   delivered(consumer: JmsConsumer, d: Delivery, autoAcknowledge: boolean): void;
   listenerReturned(d: Delivery): void;
   listenerFailed(d: Delivery): void;
-  consumerClosed(consumer: JmsConsumer): void;
+  /** After the consumer left its group: forgets its deliveries, deletes a group only it used. */
+  consumerClosed(consumer: JmsConsumer): Promise<void>;
   waitUntilStarted(): Promise<void>;
 }
 
@@ -260,6 +261,8 @@ export class JmsContext {
       const temps = this.#temporaries.map((d) => kafkaTopicOf(d, this.#core.mapping));
       for (const d of this.#temporaries) this.#core.registry.temporaryOwners.delete(d.name);
       this.#core.forgetTopics(temps);
+      const groups = this.#temporaries.filter(isQueueLike).map((d) => groupIdOf(d, { kind: 'queue' }, this.#core.mapping));
+      await this.#core.groups.deleteGroups(groups).catch((error: Error) => this.#asyncError(error));
       await this.#core.groups.deleteTopics(temps).catch((error: Error) => this.#asyncError(error));
     }
     if (this.clientId !== undefined) this.#core.registry.releaseClientId(this.clientId, this.connectionId);
@@ -332,11 +335,15 @@ export class JmsContext {
     listenerFailed: (d) => {
       if (this.#autoAcknowledges()) d.feed.release([d]);
     },
-    consumerClosed: (consumer) => {
+    consumerClosed: async (consumer) => {
       this.#consumers.delete(consumer);
       if (consumer.subscription.kind === 'durable') this.#core.registry.activeDurable.delete(consumer.feed.groupId);
       // Its unacknowledged messages can no longer be acknowledged here: they come back from Kafka.
       this.#unacknowledged = this.#unacknowledged.filter((d) => d.feed !== consumer.feed);
+      // A non-durable subscription ends with its consumer (6.11); a shared one with its last consumer:
+      // Kafka refuses to delete a group that still has members, which is that rule.
+      const kind = consumer.subscription.kind;
+      if (kind === 'non-durable' || kind === 'shared') await this.#core.groups.deleteGroups([consumer.feed.groupId]).catch(() => {});
     },
     waitUntilStarted: () => {
       if (this.#started) return Promise.resolve();

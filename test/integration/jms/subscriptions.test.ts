@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { topic, type AnyMessage, type JmsEngine } from '../../../src/jms/index.ts';
+import { oracleKafkajs } from '../../support/kafka.ts';
 import { receiveMany, testEngine, textOf, uniquePrefix } from '../../support/jms.ts';
 
 const prefix = uniquePrefix();
@@ -27,7 +28,13 @@ describe('JMS topic subscriptions on Kafka', () => {
     assert.deepEqual((await receiveMany(one, 3)).map(textOf).sort(), ['a', 'b', 'c']);
     assert.deepEqual((await receiveMany(two, 3)).map(textOf).sort(), ['a', 'b', 'c']);
     assert.equal(await one.receive(1000), null, '"before" was published before the subscription existed');
+    const admin = oracleKafkajs().admin();
+    await admin.connect();
+    const subscriberGroups = async () => (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}g.subscriber.`));
+    assert.equal((await subscriberGroups()).length, 2);
     await ctx.close();
+    assert.deepEqual(await subscriberGroups(), [], 'a non-durable subscription ends with its consumer');
+    await admin.disconnect();
   });
 
   it('a durable subscription survives a restart and keeps what was published while it was away', async () => {
