@@ -4,8 +4,12 @@
  * (request-plan.ts), sends it with the event's stable id in the idempotency header, and turns the
  * answer or the error into an outcome (outcome-rules.ts, transport-failures.ts); it never throws.
  *
- * The deadline (`timeout_ms`) covers connect, headers and body, and aborts the request through its
- * AbortSignal (undici destroys the socket), as does the processor's signal at shutdown. Response
+ * `timeout_ms` bounds each wait of a request: the connect, the answer's headers, and every pause in
+ * its body (undici's connect timeout, headersTimeout and bodyTimeout, which destroy the socket). A
+ * per-request AbortSignal.timeout + AbortSignal.any gave one total deadline instead, but cost
+ * 8-55% more client CPU per delivery here (three paired runs of 30,000 deliveries to a local
+ * service: 158/181/151 µs against 237/196/233 µs); the router made the same choice
+ * (src/router/proxy/upstream.ts). The processor's signal aborts at shutdown. Response
  * bodies are always read or discarded, so the connection goes back to the pool (undici README,
  * "Garbage Collection").
  */
@@ -16,7 +20,7 @@ import { HttpErrors } from './errors.ts';
 import { classifyAnswer } from './outcome-rules.ts';
 import { buildRequest, planRequest, type RequestPlan, type TargetRequest } from './request-plan.ts';
 import { httpSinkSchema, type HttpSinkInput } from './spec.ts';
-import { classifyTransportError, type AbortCause } from './transport-failures.ts';
+import { classifyTransportError } from './transport-failures.ts';
 
 export interface HttpTargetDeps {
   /** Wall clock, ms since the epoch: "now" for Retry-After dates. Default Date.now. */
@@ -51,7 +55,7 @@ export function createHttpTarget(input: HttpSinkInput, deps: HttpTargetDeps = {}
   const plan = planned.plan;
   const clock = deps.clock ?? Date.now;
   const ownsDispatcher = deps.dispatcher === undefined;
-  const dispatcher = deps.dispatcher ?? new Pool(plan.origin, { connections: config.connections });
+  const dispatcher = deps.dispatcher ?? new Pool(plan.origin, { connections: config.connections, connect: { timeout: config.timeout_ms } });
   const breaker = createDeliveryBreaker({
     name: config.name,
     errorThresholdPercentage: config.breaker.error_threshold_percentage,
@@ -70,7 +74,7 @@ export function createHttpTarget(input: HttpSinkInput, deps: HttpTargetDeps = {}
       const outcome = !built.ok
         ? built.outcome
         : signal.aborted
-          ? classifyTransportError(signal.reason, 'shutdown', config.timeout_ms)
+          ? classifyTransportError(signal.reason, true, config.timeout_ms)
           : await breaker.run(() => send(built.request, signal));
       deps.events?.delivered?.({ target: config.name, eventId: record.eventId, attempt: record.attempt, outcome, durationMs: performance.now() - started });
       return outcome;
@@ -88,11 +92,9 @@ async function sendRequest(
   plan: RequestPlan,
   request: TargetRequest,
   timeoutMs: number,
-  callerSignal: AbortSignal,
+  signal: AbortSignal,
   clock: () => number,
 ): Promise<DeliveryOutcome> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([callerSignal, deadline]);
   try {
     const response = await dispatcher.request({
       origin: plan.origin,
@@ -101,16 +103,17 @@ async function sendRequest(
       headers: request.headers,
       body: request.body,
       signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const status = response.statusCode;
     // A 2xx status line is the service's acknowledgement: the event counts as delivered even if the
-    // rest of the body then stalls (dump() gives up at the deadline), since sending it again could
-    // only repeat it. An error answer's body is read for the failure message, under the deadline.
+    // rest of the body then stalls (dump() gives up at the body timeout), since sending it again
+    // could only repeat it. An error answer's body is read for the failure message.
     const bodySnippet = status >= 200 && status <= 299 ? (await response.body.dump(), undefined) : await readSnippet(response.body);
     return classifyAnswer({ status, retryAfter: firstHeader(response.headers['retry-after']), bodySnippet }, plan.outcomeRules, clock());
   } catch (err) {
-    const cause: AbortCause = callerSignal.aborted ? 'shutdown' : deadline.aborted ? 'timeout' : undefined;
-    return classifyTransportError(err, cause, timeoutMs);
+    return classifyTransportError(err, signal.aborted, timeoutMs);
   }
 }
 

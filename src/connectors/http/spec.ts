@@ -29,8 +29,8 @@ const statusList = z.array(intBetween(100, 599)).default([]);
 /**
  * opossum's options, one breaker per target. There is no breaker `timeout`: opossum's timer only
  * rejects the call and leaves the request running (its abortController is one per breaker, so it
- * would abort every request in flight); `timeout_ms` bounds each request instead, aborts it, and a
- * timed-out request counts as a breaker failure, which is the job opossum's timeout does.
+ * would abort every request in flight); `timeout_ms` bounds each request's waits instead, aborts
+ * it, and a timed-out request counts as a breaker failure, which is the job opossum's timeout does.
  */
 export const httpBreakerSchema = z.strictObject({
   /** Percent of failed deliveries in the rolling window that opens the breaker. */
@@ -72,7 +72,7 @@ export const httpSinkSchema = z
     body: z.union([z.enum(['event', 'none']), z.array(nonEmpty), z.record(nonEmpty, nonEmpty)]).default('event'),
     /** Content-Type of the body (projections are JSON). */
     content_type: nonEmpty.default('application/json'),
-    /** Deadline of one request, connect to last body byte; a request over it is aborted and retriable. */
+    /** Longest wait of a request: for the connection, for the answer's headers, and each pause in its body (undici's connect, headers and body timeouts); then it is aborted, retriable. */
     timeout_ms: positiveInt.default(10_000),
     /** Carries the event's stable id (the same on every retry and replay) so the service can drop repeats. */
     idempotency_header: headerName.default('Idempotency-Key'),

@@ -10,13 +10,15 @@
  */
 import type { DeliveryOutcome } from '../../retry/delivery-target.ts';
 
-/** Why the request was cut short from our side, if it was: our deadline, or the caller's signal. */
-export type AbortCause = 'timeout' | 'shutdown' | undefined;
-
-export function classifyTransportError(err: unknown, aborted: AbortCause, timeoutMs: number): DeliveryOutcome {
-  if (aborted === 'timeout') return retriable('Timeout', `no complete answer within timeout_ms (${timeoutMs} ms)`);
-  if (aborted === 'shutdown') return retriable('Aborted', 'the delivery was aborted (shutdown); it is delivered again after restart');
+/**
+ * `abortedByCaller`: the processor's signal cut the request short (shutdown), whatever undici threw.
+ * `timeoutMs` is the target's timeout_ms, for the message of a timeout.
+ */
+export function classifyTransportError(err: unknown, abortedByCaller: boolean, timeoutMs: number): DeliveryOutcome {
+  if (abortedByCaller) return retriable('Aborted', 'the delivery was aborted (shutdown); it is delivered again after restart');
   const code = errorCode(err);
+  const timeout = code === undefined ? undefined : TIMEOUT_OF_CODE[code];
+  if (timeout !== undefined) return retriable('Timeout', `${timeout} within timeout_ms (${timeoutMs} ms)`);
   const detail = describe(err);
   const errorClass = code === undefined ? undefined : CLASS_OF_CODE[code];
   if (errorClass === 'RequestInvalid') return { kind: 'permanent', failure: { errorClass, message: `the request cannot be sent: ${detail}` } };
@@ -32,9 +34,6 @@ const CLASS_OF_CODE: Readonly<Record<string, string>> = {
   // undici: "other side closed" and friends, a socket that ended before the answer.
   UND_ERR_SOCKET: 'ConnectionReset',
   UND_ERR_CLOSED: 'ConnectionReset',
-  UND_ERR_CONNECT_TIMEOUT: 'Timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'Timeout',
-  UND_ERR_BODY_TIMEOUT: 'Timeout',
   ETIMEDOUT: 'Timeout',
   ENOTFOUND: 'HostNotFound',
   EAI_AGAIN: 'HostNotFound',
@@ -47,6 +46,13 @@ const CLASS_OF_CODE: Readonly<Record<string, string>> = {
   ERR_INVALID_URL: 'RequestInvalid',
   ERR_INVALID_CHAR: 'RequestInvalid',
   ERR_INVALID_HTTP_TOKEN: 'RequestInvalid',
+};
+
+// undici's three timeouts, all set from timeout_ms (http-target.ts).
+const TIMEOUT_OF_CODE: Readonly<Record<string, string>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'no connection',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer',
+  UND_ERR_BODY_TIMEOUT: 'the answer\'s body did not continue',
 };
 
 // OpenSSL verification codes (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ...) and Node's

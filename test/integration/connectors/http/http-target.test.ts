@@ -160,7 +160,7 @@ describe('failures without an answer', () => {
     const t = target({ url: `${s.url}/slow`, timeout_ms: 150 });
     const outcome = await t.deliver(event({ a: 1 }), live());
     assert.equal(outcome.kind, 'retriable');
-    assert.deepEqual(failure(outcome), { errorClass: 'Timeout', message: 'no complete answer within timeout_ms (150 ms)' });
+    assert.deepEqual(failure(outcome), { errorClass: 'Timeout', message: 'no answer within timeout_ms (150 ms)' });
     assert.equal(s.received.length, 1);
   });
 

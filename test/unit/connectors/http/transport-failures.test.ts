@@ -23,21 +23,29 @@ describe('transport errors', () => {
   ];
   for (const [name, err, kind, errorClass] of cases) {
     it(`${name} -> ${kind} ${errorClass}`, () => {
-      const outcome = classifyTransportError(err, undefined, 1000);
+      const outcome = classifyTransportError(err, false, 1000);
       assert.equal(outcome.kind, kind);
       assert.equal(outcome.kind === 'retriable' || outcome.kind === 'permanent' ? outcome.failure.errorClass : '', errorClass);
     });
   }
 
-  it('our own deadline is a Timeout and our shutdown is Aborted, whatever undici threw', () => {
-    const abort = new DOMException('This operation was aborted', 'AbortError');
-    assert.deepEqual(classifyTransportError(abort, 'timeout', 250), { kind: 'retriable', failure: { errorClass: 'Timeout', message: 'no complete answer within timeout_ms (250 ms)' } });
-    const shut = classifyTransportError(abort, 'shutdown', 250);
+  it('undici\'s timeouts say which wait ran out, with timeout_ms', () => {
+    const message = (err: unknown) => {
+      const o = classifyTransportError(err, false, 250);
+      return o.kind === 'retriable' ? o.failure.message : '';
+    };
+    assert.equal(message(new errors.ConnectTimeoutError()), 'no connection within timeout_ms (250 ms)');
+    assert.equal(message(new errors.HeadersTimeoutError()), 'no answer within timeout_ms (250 ms)');
+    assert.equal(message(new errors.BodyTimeoutError()), "the answer's body did not continue within timeout_ms (250 ms)");
+  });
+
+  it('the caller\'s abort (shutdown) is Aborted, whatever undici threw', () => {
+    const shut = classifyTransportError(new errors.RequestAbortedError(), true, 250);
     assert.equal(shut.kind === 'retriable' && shut.failure.errorClass, 'Aborted');
   });
 
   it('the message keeps the system error code', () => {
-    const outcome = classifyTransportError(sys('ECONNREFUSED', 'connect failed'), undefined, 1000);
+    const outcome = classifyTransportError(sys('ECONNREFUSED', 'connect failed'), false, 1000);
     assert.equal(outcome.kind === 'retriable' && outcome.failure.message, 'ECONNREFUSED: connect failed');
   });
 });
