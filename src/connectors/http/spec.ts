@@ -41,7 +41,7 @@ export const httpBreakerSchema = z.strictObject({
   volume_threshold: nonNegativeInt.default(10),
   /** Length of the rolling window the failure rate is counted over. */
   rolling_count_timeout_ms: positiveInt.default(10_000),
-  /** Buckets the window is divided into (must divide it evenly, opossum's rule). */
+  /** Buckets the window is divided into; the oldest is dropped every rolling_count_timeout_ms / buckets. */
   rolling_count_buckets: positiveInt.default(10),
 });
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createHttpTarget } from '../../../../src/connectors/http/http-target.ts';
-import type { HttpSinkInput } from '../../../../src/connectors/http/spec.ts';
+import { checkConfigText } from '../../../../src/config/load.ts';
+import { httpSinkSchema, type HttpSinkInput } from '../../../../src/connectors/http/spec.ts';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryTarget, TargetAvailability } from '../../../../src/retry/delivery-target.ts';
 import { freePort, respond, startTargetServer, type TargetServer } from './target-server.ts';
 
@@ -220,6 +221,17 @@ describe('failures without an answer', () => {
     assert.equal(failure(outcome)?.errorClass, 'BANYAN_ERR_HTTP_FIELD_MISSING');
     assert.match(failure(outcome)!.message, /the url needs field "after.ACCOUNT_ID", which is missing \(after is null\)/);
     assert.equal(s.received.length, 0);
+  });
+
+  it('takes the config as a bridge file\'s parsed sink gives it', async () => {
+    const s = await server(respond(200));
+    const checked = checkConfigText('bridges/accounts-http.yaml', `name: accounts-http\nurl: ${s.url}/accounts/{after.ID}\ntimeout_ms: \${TIMEOUT}\n`, httpSinkSchema, { env: { TIMEOUT: '2000' } });
+    assert.ok(checked.ok);
+    const t = createHttpTarget(checked.config.value);
+    open.push(t);
+    assert.equal(t.name, 'accounts-http');
+    assert.equal((await t.deliver(event({ after: { ID: 7 } }), live())).kind, 'delivered');
+    assert.equal(s.received[0]!.url, '/accounts/7');
   });
 
   it('an invalid config throws at construction, naming the target and the key', () => {
