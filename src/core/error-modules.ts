@@ -22,6 +22,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/connectors/ibm-mq/errors.ts',
   'src/connectors/amqp/errors.ts',
   'src/connectors/http/errors.ts',
+  'src/jms/selector/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */
