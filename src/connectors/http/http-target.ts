@@ -9,12 +9,14 @@
  * per-request AbortSignal.timeout + AbortSignal.any gave one total deadline instead, but cost
  * 8-55% more client CPU per delivery here (three paired runs of 30,000 deliveries to a local
  * service: 158/181/151 µs against 237/196/233 µs); the router made the same choice
- * (src/router/proxy/upstream.ts). The processor's signal aborts at shutdown. Response
+ * (src/router/proxy/upstream.ts). The processor's signal aborts at shutdown, relayed to undici
+ * through abort-relay.ts. Response
  * bodies are always read or discarded, so the connection goes back to the pool (undici README,
  * "Garbage Collection").
  */
 import { Pool, type Dispatcher } from 'undici';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryTarget } from '../../retry/delivery-target.ts';
+import { abortRelay } from './abort-relay.ts';
 import { createDeliveryBreaker } from './delivery-breaker.ts';
 import { HttpErrors } from './errors.ts';
 import { classifyAnswer } from './outcome-rules.ts';
@@ -102,7 +104,7 @@ async function sendRequest(
       method: plan.method as Dispatcher.HttpMethod,
       headers: request.headers,
       body: request.body,
-      signal,
+      signal: abortRelay(signal),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
