@@ -7,16 +7,12 @@
  * no such keyword: ibm_db always reads it through SQL_C_DOUBLE, which holds 15 significant digits
  * exactly (DBL_DIG), so DECIMAL(p<=15, s) is turned back into its exact digits with toFixed(s) and a
  * wider DECIMAL is refused (BANYAN_ERR_CDC_DECIMAL_INEXACT) unless the SQL selects it as CHAR(col).
- *
- * Db2 text forms rewritten to the port's forms (Db2 SQL Reference, "Datetime values" string formats):
- * - TIMESTAMP 'YYYY-MM-DD-HH.MM.SS[.f{1,12}]' (Db2) or 'YYYY-MM-DD HH:MM:SS[.f]' (ODBC) ->
- *   'YYYY-MM-DD HH:MM:SS[.f{1,12}]', every fractional digit kept;
- * - TIME 'HH.MM.SS' (ISO/EUR) or 'HH:MM:SS' (JIS) -> 'HH:MM:SS';
- * - DATE 'YYYY-MM-DD' (ISO/JIS), 'MM/DD/YYYY' (USA), 'DD.MM.YYYY' (EUR) -> 'YYYY-MM-DD'.
+ * Db2's datetime text is rewritten to the port's forms by db2-datetime.ts.
  */
 import type { SqlColumn, SqlValue } from './sql-port.ts';
 import { CdcErrors } from './errors.ts';
 import { SqlTypeCode, type IbmDbColumnMetadata, type IbmDbValue } from './ibm-db-api.ts';
+import { dateText, timestampText, timeText } from './db2-datetime.ts';
 
 /** Significant decimal digits a binary double always holds exactly (C's DBL_DIG). */
 export const EXACT_DOUBLE_DIGITS = 15;
@@ -52,26 +48,6 @@ export function normaliseIbmDbValue(meta: IbmDbColumnMetadata, column: SqlColumn
   if (type === 'TIME') return timeText(value) ?? unexpected(column, value, 'not a Db2 time');
   if (type === 'DECIMAL' || type === 'NUMERIC' || type === 'DECFLOAT' || type === 'BIGINT') return value.trim();
   return value;
-}
-
-export function timestampText(text: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2})[- T](\d{2})[.:](\d{2})[.:](\d{2})(?:[.,](\d{1,12}))?$/.exec(text.trim());
-  return m ? `${m[1]} ${m[2]}:${m[3]}:${m[4]}${m[5] ? `.${m[5]}` : ''}` : null;
-}
-
-export function timeText(text: string): string | null {
-  const m = /^(\d{2})[.:](\d{2})[.:](\d{2})$/.exec(text.trim());
-  return m ? `${m[1]}:${m[2]}:${m[3]}` : null;
-}
-
-export function dateText(text: string): string | null {
-  const t = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
-  const usa = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(t);
-  if (usa) return `${usa[3]}-${usa[1]}-${usa[2]}`;
-  const eur = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(t);
-  if (eur) return `${eur[3]}-${eur[2]}-${eur[1]}`;
-  return null;
 }
 
 function numberValue(meta: IbmDbColumnMetadata, column: SqlColumn, value: number): SqlValue {

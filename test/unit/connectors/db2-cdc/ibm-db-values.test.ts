@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IbmDbColumnMetadata, IbmDbValue } from '../../../../src/connectors/db2-cdc/ibm-db-api.ts';
-import { blockFetchRows, dateText, normaliseIbmDbValue, sqlColumnOf, timestampText, timeText } from '../../../../src/connectors/db2-cdc/ibm-db-values.ts';
+import { dateText, timestampText, timeText } from '../../../../src/connectors/db2-cdc/db2-datetime.ts';
+import { blockFetchRows, normaliseIbmDbValue, sqlColumnOf } from '../../../../src/connectors/db2-cdc/ibm-db-values.ts';
 
 function meta(typeName: string, code: number, precision = 0, scale = 0, length = precision): IbmDbColumnMetadata {
   return { index: 1, SQL_DESC_NAME: 'C', SQL_DESC_TYPE_NAME: typeName, SQL_DESC_CONSIZE_TYPE: code, SQL_DESC_DISPLAY_SIZE: length, SQL_DESC_PRECISION: precision, SQL_DESC_SCALE: scale, SQL_DESC_LENGTH: length };
