@@ -37,6 +37,10 @@ export const CdcErrors = defineErrors({
   },
   BANYAN_ERR_CDC_COPYBOOK_DECODE_FAILED: { message: 'table %s column %s: copybook mapping %s: %s' },
   BANYAN_ERR_CDC_EVENT_INVALID: { message: 'topic %s partition %s offset %s: %s' },
+  BANYAN_ERR_CDC_TRANSACTION_INCONSISTENT: { message: 'transaction %s: %s' },
+  BANYAN_ERR_CDC_TRANSACTION_TOPIC_PARTITIONED: {
+    message: 'transaction topic %s has %s partitions: BEGIN/END records are in commit order only within one partition, so it must have exactly 1',
+  },
   BANYAN_ERR_CDC_TRANSACTION_TOO_LARGE: {
     message: 'transaction %s holds more than %s buffered change events (max_buffered_events); raise it or read the per-table topics without transaction assembly',
   },
