@@ -22,7 +22,9 @@ export const ERROR_MODULES: readonly string[] = [
   'src/connectors/ibm-mq/errors.ts',
   'src/connectors/amqp/errors.ts',
   'src/jms/jms-errors.ts',
+  'src/connectors/http/errors.ts',
   'src/jms/selector/errors.ts',
+  'src/connectors/db2-cdc/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

@@ -26,12 +26,14 @@ export function isNumeric(v: TypedValue): v is NumericValue {
   return v.type !== 'string' && v.type !== 'boolean';
 }
 
-const RANK = { byte: 0, short: 0, int: 0, long: 1, float: 2, double: 3 } as const;
-const PROMOTED: readonly PromotedType[] = ['int', 'long', 'float', 'double'];
-
-/** JLS 5.6.2: the type both operands are converted to. */
+/** JLS 5.6.2: the type both operands are converted to (plain string tests: this runs per message). */
 export function promotedType(a: NumericValue, b: NumericValue): PromotedType {
-  return PROMOTED[Math.max(RANK[a.type], RANK[b.type])];
+  const x = a.type;
+  const y = b.type;
+  if (x === 'double' || y === 'double') return 'double';
+  if (x === 'float' || y === 'float') return 'float';
+  if (x === 'long' || y === 'long') return 'long';
+  return 'int';
 }
 
 /** `a <op> b` in the promoted type; undefined (NULL) for an integer division by zero. */
@@ -73,6 +75,10 @@ export function unaryPlus(a: NumericValue): NumericValue {
  * they are unordered (a NaN operand), in which case every comparison but <> is false, as in Java.
  */
 export function compareNumeric(a: NumericValue, b: NumericValue): number {
+  // Same type, or no float among two non-longs: comparing the JS numbers is exact (int -> double is).
+  const x = a.value;
+  const y = b.value;
+  if (typeof x === 'number' && typeof y === 'number' && (a.type === b.type || (a.type !== 'float' && b.type !== 'float'))) return difference(x, y);
   switch (promotedType(a, b)) {
     case 'int':
       return (a.value as number) - (b.value as number);
@@ -117,15 +123,23 @@ function intArithmetic(operator: ArithmeticOperator, x: number, y: number): Nume
 function longArithmetic(operator: ArithmeticOperator, x: bigint, y: bigint): NumericValue | undefined {
   switch (operator) {
     case '+':
-      return { type: 'long', value: BigInt.asIntN(64, x + y) };
+      return { type: 'long', value: wrapLong(x + y) };
     case '-':
-      return { type: 'long', value: BigInt.asIntN(64, x - y) };
+      return { type: 'long', value: wrapLong(x - y) };
     case '*':
-      return { type: 'long', value: BigInt.asIntN(64, x * y) };
+      return { type: 'long', value: wrapLong(x * y) };
     case '/':
       // bigint division truncates toward zero, as Java's long division does.
-      return y === 0n ? undefined : { type: 'long', value: BigInt.asIntN(64, x / y) };
+      return y === 0n ? undefined : { type: 'long', value: wrapLong(x / y) };
   }
+}
+
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** Two's-complement wrap to 64 bits; the range test first, as asIntN costs more than two comparisons. */
+function wrapLong(v: bigint): bigint {
+  return v >= LONG_MIN && v <= LONG_MAX ? v : BigInt.asIntN(64, v);
 }
 
 function doubleArithmetic(operator: ArithmeticOperator, x: number, y: number): number {

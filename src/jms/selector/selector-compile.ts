@@ -21,7 +21,7 @@
  *   overflow and division by zero.
  */
 import type { SelectorSubject, TypedValue } from './selector-contract.ts';
-import type { ComparisonOperator, SelectorNode } from './selector-ast.ts';
+import type { ComparisonNode, ComparisonOperator, SelectorNode } from './selector-ast.ts';
 import { applyArithmetic, compareNumeric, isNumeric, negate, unaryPlus } from './java-numeric.ts';
 import { compileLikePattern } from './like-pattern.ts';
 import { INT_MAX, INT_MIN } from './selector-check.ts';
@@ -77,7 +77,7 @@ function condition(node: SelectorNode): Condition {
       };
     }
     case 'compare':
-      return comparison(node.operator, operand(node.left), operand(node.right));
+      return comparison(node);
     case 'between':
       return between(node.negated, operand(node.value), operand(node.low), operand(node.high));
     case 'in': {
@@ -188,51 +188,67 @@ function literalValue(node: SelectorNode & { kind: 'string' | 'exact' | 'approxi
   }
 }
 
-/** Comparison of two present values: the rules in the header comment. */
-export function compareValues(operator: ComparisonOperator, a: TypedValue, b: TypedValue): boolean {
-  if (isNumeric(a)) {
-    if (!isNumeric(b)) return false;
-    const c = compareNumeric(a, b);
-    switch (operator) {
-      case '=':
-        return c === 0;
-      case '<>':
-        return c !== 0; // NaN <> x is true, as x != y is in Java
-      case '<':
-        return c < 0;
-      case '<=':
-        return c <= 0;
-      case '>':
-        return c > 0;
-      case '>=':
-        return c >= 0;
-    }
-  }
-  if (a.type !== b.type) return false;
-  if (operator === '=') return a.value === b.value;
-  if (operator === '<>') return a.value !== b.value;
-  return false;
+type Comparator = (a: TypedValue, b: TypedValue) => boolean;
+
+/** Comparison of two present values, one function per operator: the rules in the header comment. */
+export function comparatorFor(operator: ComparisonOperator): Comparator {
+  const numeric = NUMERIC_TESTS[operator];
+  const equality = operator === '=' ? true : operator === '<>' ? false : undefined;
+  return (a, b) => {
+    if (isNumeric(a)) return isNumeric(b) && numeric(compareNumeric(a, b));
+    // Strings with strings and booleans with booleans: = and <> only; anything else is unlike types.
+    if (a.type !== b.type || equality === undefined) return false;
+    return (a.value === b.value) === equality;
+  };
 }
 
-function comparison(operator: ComparisonOperator, left: Operand, right: Operand): Condition {
+/** What each operator makes of compareNumeric's result (NaN when unordered: only <> is true). */
+const NUMERIC_TESTS: Record<ComparisonOperator, (c: number) => boolean> = {
+  '=': (c) => c === 0,
+  '<>': (c) => c !== 0, // NaN <> x is true, as x != y is in Java
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};
+
+function comparison(node: ComparisonNode): Condition {
+  const compare = comparatorFor(node.operator);
+  // The usual shape, `identifier <op> literal`, reads the property and compares with a constant directly.
+  if (node.left.kind === 'identifier' && isValueLiteral(node.right)) {
+    const name = node.left.name;
+    const constant = literalValue(node.right);
+    return (m) => {
+      const a = m.get(name);
+      return a === undefined ? null : compare(a, constant);
+    };
+  }
+  const left = operand(node.left);
+  const right = operand(node.right);
   return (m) => {
     const a = left(m);
     if (a === undefined) return null;
     const b = right(m);
     if (b === undefined) return null;
-    return compareValues(operator, a, b);
+    return compare(a, b);
   };
 }
 
+function isValueLiteral(node: SelectorNode): node is SelectorNode & { kind: 'string' | 'exact' | 'approximate' | 'boolean' } {
+  return node.kind === 'string' || node.kind === 'exact' || node.kind === 'approximate' || node.kind === 'boolean';
+}
+
 function between(negated: boolean, value: Operand, low: Operand, high: Operand): Condition {
+  const lowTest = comparatorFor(negated ? '<' : '>=');
+  const highTest = comparatorFor(negated ? '>' : '<=');
   return (m) => {
     const v = value(m);
     if (v === undefined) return null;
     const lo = low(m);
     const hi = high(m);
     // negated: v < lo OR v > hi; else: v >= lo AND v <= hi, each part UNKNOWN when its bound is NULL.
-    const first = lo === undefined ? null : compareValues(negated ? '<' : '>=', v, lo);
-    const second = hi === undefined ? null : compareValues(negated ? '>' : '<=', v, hi);
+    const first = lo === undefined ? null : lowTest(v, lo);
+    const second = hi === undefined ? null : highTest(v, hi);
     if (negated) return first === true || second === true ? true : first === null || second === null ? null : false;
     return first === false || second === false ? false : first === null || second === null ? null : true;
   };
