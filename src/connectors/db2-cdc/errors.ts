@@ -24,5 +24,6 @@ export const CdcErrors = defineErrors({
       '(banyan.checkpoints, key = bridge name) and start it with snapshot: initial, or set on_retention_lost: resnapshot',
   },
   BANYAN_ERR_CDC_POSITION_INVALID: { message: 'the checkpoint of bridge %s is not a CDC position {commit_lsn, change_lsn, event_serial_no}: %s' },
+  BANYAN_ERR_CDC_ROW_UNREADABLE: { message: '%s row at commit_lsn %s change_lsn %s: %s (sent to the dead-letter topic; the stream goes on)' },
   BANYAN_ERR_CDC_DRIVER_NOT_RUNNABLE: { message: 'db2_cdc driver %s cannot run in this build: %s' },
 });

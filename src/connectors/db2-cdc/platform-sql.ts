@@ -42,7 +42,7 @@ export interface ChangeWindowQuery {
 /** Result columns of `registerPoll`, in this order. */
 export const REGISTER_POLL_COLUMNS = [
   'SOURCE_OWNER', 'SOURCE_TABLE', 'CD_OWNER', 'CD_TABLE', 'CD_NEW_SYNCHPOINT', 'CD_OLD_SYNCHPOINT',
-  'SYNCHPOINT', 'SYNCHTIME', 'CHG_UPD_TO_DEL_INS', 'STATE', 'GLOBAL_RECORD',
+  'SYNCHPOINT', 'SYNCHTIME', 'CHG_UPD_TO_DEL_INS', 'BEFORE_IMG_PREFIX', 'STATE', 'GLOBAL_RECORD',
 ] as const;
 
 /** Result columns of `columnCatalog`, in this order (the same on every platform). */

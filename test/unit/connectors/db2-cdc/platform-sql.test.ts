@@ -6,7 +6,7 @@ import { platformSql, quoteIdentifier, type CdcPlatform, type ResolvedTable } fr
 function table(schema: string, name: string, columns: readonly string[], fold: (s: string) => string = (s) => s): ResolvedTable {
   return { schema: fold(schema), table: fold(name), columns: new Map(columns.map((c) => [c, fold(c)])) };
 }
-const REGISTER = ['SOURCE_OWNER', 'SOURCE_TABLE', 'CD_OWNER', 'CD_TABLE', 'CD_NEW_SYNCHPOINT', 'CD_OLD_SYNCHPOINT', 'SYNCHPOINT', 'SYNCHTIME', 'CHG_UPD_TO_DEL_INS', 'STATE', 'GLOBAL_RECORD'];
+const REGISTER = ['SOURCE_OWNER', 'SOURCE_TABLE', 'CD_OWNER', 'CD_TABLE', 'CD_NEW_SYNCHPOINT', 'CD_OLD_SYNCHPOINT', 'SYNCHPOINT', 'SYNCHTIME', 'CHG_UPD_TO_DEL_INS', 'BEFORE_IMG_PREFIX', 'STATE', 'GLOBAL_RECORD'];
 const CD = ['IBMSNAP_COMMITSEQ', 'IBMSNAP_INTENTSEQ', 'IBMSNAP_OPERATION', 'ID', 'NAME'];
 const UOW = ['IBMSNAP_UOWID', 'IBMSNAP_COMMITSEQ', 'IBMSNAP_LOGMARKER'];
 
@@ -30,7 +30,7 @@ describe('CDC platform SQL', () => {
         assert.equal(
           sql.registerPoll(register),
           'SELECT "SOURCE_OWNER", "SOURCE_TABLE", "CD_OWNER", "CD_TABLE", "CD_NEW_SYNCHPOINT", "CD_OLD_SYNCHPOINT", "SYNCHPOINT", "SYNCHTIME", ' +
-            `"CHG_UPD_TO_DEL_INS", "STATE", "GLOBAL_RECORD" FROM "ASNCDC"."IBMSNAP_REGISTER"${c.tail}`,
+            `"CHG_UPD_TO_DEL_INS", "BEFORE_IMG_PREFIX", "STATE", "GLOBAL_RECORD" FROM "ASNCDC"."IBMSNAP_REGISTER"${c.tail}`,
         );
       });
 

@@ -1,0 +1,198 @@
+/**
+ * The Db2 CDC reader as the bridge runtime's Source (src/core/bridge-contracts.ts). Each read:
+ *
+ * 1. no change window open: wait for the adaptive poll interval, read IBMSNAP_REGISTER once; nothing
+ *    past the last read position -> `drained` (idle polls back off to `poll.max`);
+ * 2. open a window (last read position, max LSN] over the CD tables whose CD_NEW_SYNCHPOINT moved,
+ *    merged into one commit order and grouped into transactions (./change-stream.ts);
+ * 3. hand out records up to the batch limits, never ending a batch on a BEGIN; the batch's position
+ *    is the last record's (./cdc-position.ts). After a restart the records at or below the stored
+ *    position are filtered out, so only the transaction in flight can repeat what the at-least-once
+ *    crash window left unacknowledged.
+ *
+ * When Capture's synchpoint moved past the last read position and the window had no records (the
+ * heartbeat of an idle database), an empty batch moves the position to it, so the checkpoint keeps
+ * up with Capture and the retention check compares against a recent position.
+ *
+ * `commit` has nothing to do at the database: positions live in the bridge's checkpoint topic and
+ * ASN pruning is the DBA's (Debezium does the same).
+ */
+import type { BatchLimits, Source, SourceBatch, SourceIdle, SourcePosition, SourceRecord } from '../../core/bridge-contracts.ts';
+import type { CdcPosition } from './change-event.ts';
+import { transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
+import type { CdcReader } from './cdc-reader.ts';
+import { isCovered, nextPollDelay, parsePosition, positionAfter, toSourcePosition, windowStart } from './cdc-position.ts';
+import { CdcErrors } from './errors.ts';
+
+/** A source record that carries what the CDC decoder routes (./cdc-decisions.ts). */
+export interface CdcSourceRecord extends SourceRecord {
+  readonly cdc: CdcOutputRecord;
+}
+
+export interface CdcSourceEvents {
+  /** After each register poll. */
+  polled?(e: { readonly found: boolean; readonly maxLsn: string | null; readonly nextPollMs: number }): void;
+  /** At open, with the stored position (undefined: none) and where reading starts. */
+  opened?(e: { readonly position: CdcPosition | undefined; readonly after: string | null }): void;
+}
+
+export interface CdcSourceOptions {
+  readonly bridge: string;
+  readonly db: string;
+  readonly openReader: () => Promise<CdcReader>;
+  readonly transactionTopic: string;
+  readonly assembledTopic?: string;
+  /** Where a bridge without a checkpoint starts: every change in the CD tables, or the current end. */
+  readonly start: 'change_data' | 'no_data';
+  readonly poll: { readonly min: number; readonly max: number };
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly events?: CdcSourceEvents;
+}
+
+export function createCdcSource(o: CdcSourceOptions): Source {
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? abortableSleep;
+  const ctx: TransactionContext = {
+    bridge: o.bridge,
+    db: o.db,
+    transactionTopic: o.transactionTopic,
+    ...(o.assembledTopic !== undefined ? { assembledTopic: o.assembledTopic } : {}),
+    now,
+  };
+  let reader: CdcReader | undefined;
+  /** The stored position the reader resumed from: records it covers are filtered out. */
+  let resumedFrom: CdcPosition | undefined;
+  /** Where the next window starts. */
+  let next: { after: string | null; lower: 'exclusive' | 'inclusive' } = { after: null, lower: 'exclusive' };
+  let window: { records: AsyncGenerator<CdcOutputRecord>; upTo: string; emitted: boolean } | undefined;
+  let held: CdcOutputRecord | undefined;
+  let pollDelay = o.poll.min;
+  let nextPollAt = 0;
+
+  const closeWindow = async () => {
+    const w = window;
+    window = undefined;
+    held = undefined;
+    await w?.records.return(undefined).catch(() => {});
+  };
+
+  return {
+    async open(from) {
+      resumedFrom = parsePosition(o.bridge, from);
+      reader = await o.openReader();
+      next = windowStart(resumedFrom);
+      if (resumedFrom) await checkRetention(reader, o.bridge, resumedFrom);
+      else if (o.start === 'no_data') {
+        const state = await reader.pollRegister();
+        next = { after: state.maxLsn, lower: 'exclusive' };
+      }
+      nextPollAt = 0;
+      pollDelay = o.poll.min;
+      o.events?.opened?.({ position: resumedFrom, after: next.after });
+    },
+
+    async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
+      const r = reader!;
+      for (;;) {
+        if (!window) {
+          const wait = nextPollAt - now();
+          if (wait > 0) await sleep(wait, signal);
+          if (signal.aborted) return { idle: 'waiting' };
+          const state = await r.pollRegister();
+          const found = state.maxLsn !== null && (next.after === null || state.maxLsn > next.after || (next.lower === 'inclusive' && state.maxLsn >= next.after));
+          pollDelay = nextPollDelay(pollDelay, found, o.poll);
+          nextPollAt = now() + pollDelay;
+          o.events?.polled?.({ found, maxLsn: state.maxLsn, nextPollMs: pollDelay });
+          if (!found) return { idle: 'drained' };
+          const changes = r.window(next.after, next.lower, state.maxLsn!, state);
+          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo: state.maxLsn!, emitted: false };
+        }
+        const records: CdcSourceRecord[] = [];
+        let bytes = 0;
+        let last: CdcOutputRecord | undefined;
+        let done = false;
+        while ((records.length < limits.maxRecords && bytes < limits.maxBytes) || last?.place.kind === 'begin') {
+          const out = held ?? (await nextRecord(window.records));
+          held = undefined;
+          if (out === undefined) {
+            done = true;
+            break;
+          }
+          const record = sourceRecordOf(out);
+          records.push(record);
+          bytes += record.bytes.length;
+          last = out;
+        }
+        if (records.length > 0) window.emitted = true;
+        const upTo = window.upTo;
+        const emitted = window.emitted;
+        if (done) {
+          await closeWindow();
+          next = { after: upTo, lower: 'exclusive' };
+          resumedFrom = undefined;
+        }
+        if (last) return { records, position: toSourcePosition(positionAfter(last.place)) };
+        // An empty window (Capture's heartbeat moved the synchpoint): move the checkpoint with it.
+        if (done && !emitted) return { records: [], position: toSourcePosition({ commit_lsn: upTo, change_lsn: null, event_serial_no: 0 }) };
+      }
+    },
+
+    async commit(_position: SourcePosition) {
+      // Positions are kept in the checkpoint topic by the pipeline; nothing to acknowledge at Db2.
+    },
+
+    async close() {
+      await closeWindow();
+      const r = reader;
+      reader = undefined;
+      await r?.close().catch(() => {});
+    },
+  };
+}
+
+/** The SourceRecord the pipeline sees: the event's JSON bytes, its headers, its stable position id. */
+function sourceRecordOf(out: CdcOutputRecord): CdcSourceRecord {
+  const p = out.place;
+  const positionId = p.kind === 'change' ? `${p.commitLsn}:${p.changeLsn}` : `${p.commitLsn}:${p.kind.toUpperCase()}`;
+  return { bytes: Buffer.from(out.value), recordNumber: out.recordNumber, positionId, metadata: out.headers, cdc: out };
+}
+
+async function* uncovered(records: AsyncIterable<CdcOutputRecord>, position: CdcPosition | undefined): AsyncGenerator<CdcOutputRecord> {
+  for await (const r of records) if (!isCovered(position, r.place)) yield r;
+}
+
+async function nextRecord(it: AsyncGenerator<CdcOutputRecord>): Promise<CdcOutputRecord | undefined> {
+  const r = await it.next();
+  return r.done ? undefined : r.value;
+}
+
+/**
+ * Retention: Capture prunes every CD table up to one prune point. When even the oldest change left
+ * in all CD tables is newer than the stored position, changes after the position may have been
+ * pruned unread; resuming would skip them silently, so the bridge stops with the remedy instead
+ * (issue 14, "Retention"). One table alone newer than the position proves nothing (it may simply
+ * have had no changes since), so the oldest row over all tables decides.
+ */
+async function checkRetention(reader: CdcReader, bridge: string, position: CdcPosition): Promise<void> {
+  let oldest: { table: string; min: string } | undefined;
+  for (const [table, min] of await reader.minPositions()) {
+    if (min !== null && (oldest === undefined || min < oldest.min)) oldest = { table, min };
+  }
+  if (oldest && oldest.min > position.commit_lsn) {
+    throw new CdcErrors.BANYAN_ERR_CDC_RETENTION_LOST(bridge, position.commit_lsn, oldest.table, `oldest commit_lsn ${oldest.min}`);
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
