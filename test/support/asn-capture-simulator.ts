@@ -191,7 +191,8 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
           });
           await c.query(`INSERT INTO ${schema}.IBMSNAP_UOW (IBMSNAP_UOWID, IBMSNAP_COMMITSEQ, IBMSNAP_LOGMARKER, IBMSNAP_AUTHTKN, IBMSNAP_AUTHID) VALUES ${tuples.join(', ')}`, values);
         }
-        await c.query(`UPDATE ${schema}.IBMSNAP_REGISTER SET SYNCHPOINT = $1, SYNCHTIME = $2 WHERE GLOBAL_RECORD = 'Y'`, [lsnBuffer(lsn), timestampText(now())]);
+        // Capture has read the log past the last commit (other work, its own heartbeat): one position on.
+        await c.query(`UPDATE ${schema}.IBMSNAP_REGISTER SET SYNCHPOINT = $1, SYNCHTIME = $2 WHERE GLOBAL_RECORD = 'Y'`, [lsnBuffer(next()), timestampText(now())]);
         await c.query('COMMIT');
       } catch (err) {
         await c.query('ROLLBACK').catch(() => {});

@@ -62,7 +62,7 @@ export interface PlatformSql {
    * Params: [lower, upper]. Columns: COMMITSEQ, INTENTSEQ, OPERATION, LOGMARKER, then `captured`.
    */
   changeWindow(q: ChangeWindowQuery): string;
-  /** The oldest COMMITSEQ left in a CD table (null when empty): the retention check. One column. */
+  /** The oldest COMMITSEQ left in a CD table (no row when empty): the retention check. One column. */
   minPosition(cd: ResolvedTable): string;
   /** Columns of one table with their type, primary-key sequence and FOR BIT DATA flag. Params: [schema, table]. */
   columnCatalog(): string;
@@ -125,7 +125,8 @@ const PLATFORMS: Record<CdcPlatform, PlatformSql> = {
     platform: 'postgres',
     positionBytes: 16,
     registerPoll: registerSelect,
-    maxLsn: maxLsnSelect,
+    // PostgreSQL has no MAX/MIN over bytea: the highest synchpoint by ORDER BY instead.
+    maxLsn: (r) => `${maxLsnSelect(r).replace('SELECT MAX(T.SYNCHPOINT) FROM', 'SELECT T.SYNCHPOINT FROM')} WHERE T.SYNCHPOINT IS NOT NULL ORDER BY T.SYNCHPOINT DESC FETCH FIRST 1 ROWS ONLY`,
     changeWindow: (q) => windowSelect(q, (i) => `$${i}`),
     minPosition: minSelect,
     columnCatalog: () => POSTGRES_CATALOG,
@@ -151,8 +152,10 @@ function windowSelect(q: ChangeWindowQuery, marker: (i: number) => string): stri
     `ORDER BY ${cd('IBMSNAP_COMMITSEQ')}, ${cd('IBMSNAP_INTENTSEQ')}`;
 }
 
+/** The first row by the CD table's unique (COMMITSEQ, INTENTSEQ) index: no scan (and PostgreSQL has no MIN(bytea)). */
 function minSelect(cd: ResolvedTable): string {
-  return `SELECT MIN(${col(cd, 'IBMSNAP_COMMITSEQ')}) FROM ${tableOf(cd)}`;
+  const c = col(cd, 'IBMSNAP_COMMITSEQ');
+  return `SELECT ${c} FROM ${tableOf(cd)} ORDER BY ${c} FETCH FIRST 1 ROWS ONLY`;
 }
 
 function tableOf(t: ResolvedTable): string {

@@ -35,10 +35,12 @@ describe('CDC platform SQL', () => {
       });
 
       it('takes the max LSN over both synchpoints of the register (Debezium getMaxLsnQuery)', () => {
+        const union = '(SELECT "CD_NEW_SYNCHPOINT" AS SYNCHPOINT FROM "ASNCDC"."IBMSNAP_REGISTER" UNION ALL SELECT "SYNCHPOINT" AS SYNCHPOINT FROM "ASNCDC"."IBMSNAP_REGISTER") T';
         assert.equal(
           sql.maxLsn(register),
-          'SELECT MAX(T.SYNCHPOINT) FROM (SELECT "CD_NEW_SYNCHPOINT" AS SYNCHPOINT FROM "ASNCDC"."IBMSNAP_REGISTER" ' +
-            `UNION ALL SELECT "SYNCHPOINT" AS SYNCHPOINT FROM "ASNCDC"."IBMSNAP_REGISTER") T${c.tail}`,
+          c.platform === 'postgres'
+            ? `SELECT T.SYNCHPOINT FROM ${union} WHERE T.SYNCHPOINT IS NOT NULL ORDER BY T.SYNCHPOINT DESC FETCH FIRST 1 ROWS ONLY`
+            : `SELECT MAX(T.SYNCHPOINT) FROM ${union}${c.tail}`,
         );
       });
 
@@ -57,7 +59,7 @@ describe('CDC platform SQL', () => {
       });
 
       it('asks for the oldest COMMITSEQ left in a CD table (retention)', () => {
-        assert.equal(sql.minPosition(cd), `SELECT MIN("IBMSNAP_COMMITSEQ") FROM "ASNCDC"."CDC_GW_MEMBER"${c.tail}`);
+        assert.equal(sql.minPosition(cd), `SELECT "IBMSNAP_COMMITSEQ" FROM "ASNCDC"."CDC_GW_MEMBER" ORDER BY "IBMSNAP_COMMITSEQ" FETCH FIRST 1 ROWS ONLY${c.tail}`);
       });
 
       it('reads the column catalog in one shape with the key sequence and FOR BIT DATA flag', () => {
