@@ -40,11 +40,20 @@ export interface SimCdRow {
   readonly row: SimRow;
 }
 
+/** One source change as the source made it (an update: its after image, at its last row's intent sequence). */
+export interface SimChange {
+  readonly table: string;
+  readonly op: 'c' | 'u' | 'd';
+  readonly intentseq: string;
+  readonly row: SimRow;
+}
+
 /** What a committed transaction became: its commit sequence and the CD rows Capture will write. */
 export interface SimCommitted {
   readonly commitseq: string;
   readonly logmarker: string;
   readonly changes: number;
+  readonly events: readonly SimChange[];
   readonly cdRows: readonly SimCdRow[];
   readonly tables: readonly string[];
 }
@@ -105,6 +114,7 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
   return {
     begin() {
       const cdRows: Array<{ table: string; intent: bigint; op: SimOp; row: SimRow }> = [];
+      const events: SimChange[] = [];
       let changes = 0;
       let open = true;
       const ensureOpen = () => {
@@ -121,11 +131,13 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
           tableOf(table);
           changes++;
           cdRows.push({ table, intent: next(), op: 'I', row });
+          events.push({ table, op: 'c', intentseq: lsnHex(lsn), row });
         },
         delete(table, row) {
           tableOf(table);
           changes++;
           cdRows.push({ table, intent: next(), op: 'D', row });
+          events.push({ table, op: 'd', intentseq: lsnHex(lsn), row });
         },
         update(table, before, after) {
           tableOf(table);
@@ -135,6 +147,7 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
             cdRows.push({ table, intent: next(), op: 'D', row: before });
             cdRows.push({ table, intent: next(), op: 'I', row: after });
           }
+          events.push({ table, op: 'u', intentseq: lsnHex(lsn), row: after });
         },
         commit() {
           ensureOpen();
@@ -143,6 +156,7 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
             commitseq: lsnHex(next()),
             logmarker: timestampText(now()),
             changes,
+            events,
             cdRows: cdRows.map((r) => ({ table: r.table, intentseq: lsnHex(r.intent), op: r.op, row: r.row })),
             tables: [...new Set(cdRows.map((r) => r.table))],
           };

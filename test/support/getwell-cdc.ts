@@ -51,37 +51,56 @@ export function createWorkload(sim: CaptureSimulator, random: () => number, conc
     switch (table) {
       case 'GW.MEMBER':
         return { MEMBER_ID: id, NAME: `MEMBER ${id} V${version}`, PLAN_CODE: pick(['GOLD', 'SILV', 'BRNZ']), BALANCE: `${id}.${String(version % 100).padStart(2, '0')}`, UPDATED_AT: ts };
-      case 'GW.CLAIM':
-        return { CLAIM_ID: id, MEMBER_ID: id % 97, AMOUNT: `${(id * 13 + version) % 100000}.50`, STATUS: pick(['P', 'A', 'D']), FILED: '2026-11-30' };
+      case 'GW.CLAIM': // BIGINT: exact, as decimal text
+        return { CLAIM_ID: String(id), MEMBER_ID: id % 97, AMOUNT: `${(id * 13 + version) % 100000}.50`, STATUS: pick(['P', 'A', 'D']), FILED: '2026-11-30' };
       default:
         return { RX_ID: id, MEMBER_ID: id % 89, NDC: String(10000000000 + id).slice(0, 11), QTY: (version % 90) + 1, HDR: Buffer.from([id & 0xff, version & 0xff, 0xc1, 0x40]) };
     }
   };
 
+  /** Live ids per table as an array too, for a random pick in O(1) (swap-remove on delete). */
+  const ids = new Map<string, number[]>(GETWELL_TABLES.map((t) => [t.name, []]));
+  const pickFree = (table: string): number | undefined => {
+    const list = ids.get(table)!;
+    for (let tries = 0; tries < 8 && list.length > 0; tries++) {
+      const id = list[Math.floor(random() * list.length)]!;
+      if (!locked.has(`${table}:${id}`)) return id;
+    }
+    return undefined;
+  };
+  const forget = (table: string, id: number) => {
+    const list = ids.get(table)!;
+    const i = list.indexOf(id);
+    list[i] = list[list.length - 1]!;
+    list.pop();
+  };
+
   const addChange = (tx: SourceTransaction, touched: string[]) => {
     const table = pick(GETWELL_TABLES).name;
     const rows = live.get(table)!;
-    const free = [...rows.keys()].filter((id) => !locked.has(`${table}:${id}`));
     const r = random();
-    if (free.length === 0 || r < 0.45) {
+    const existing = r < 0.45 ? undefined : pickFree(table);
+    if (existing === undefined) {
       const id = nextId++;
       const row = rowFor(table, id, 0);
       tx.insert(table, row);
       rows.set(id, row);
+      ids.get(table)!.push(id);
       locked.add(`${table}:${id}`);
       touched.push(`${table}:${id}`);
     } else {
-      const id = pick(free);
+      const id = existing;
       const before = rows.get(id)!;
       locked.add(`${table}:${id}`);
       touched.push(`${table}:${id}`);
       if (r < 0.85) {
-        const after = rowFor(table, id, Number(String(before.NAME ?? before.QTY ?? before.AMOUNT).length + Math.floor(random() * 1000)));
+        const after = rowFor(table, id, 1 + Math.floor(random() * 1000));
         tx.update(table, before, after);
         rows.set(id, after);
       } else {
         tx.delete(table, before);
         rows.delete(id);
+        forget(table, id);
       }
     }
     changes++;
