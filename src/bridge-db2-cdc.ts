@@ -10,7 +10,7 @@ import type { RecordDecoder } from './core/bridge-pipeline.ts';
 import { cdcRecordDecoder } from './connectors/db2-cdc/cdc-decisions.ts';
 import { openCdcReader, type CdcReaderEvents } from './connectors/db2-cdc/cdc-reader.ts';
 import { createCdcSource, type CdcSourceEvents } from './connectors/db2-cdc/cdc-source.ts';
-import { CdcErrors } from './connectors/db2-cdc/errors.ts';
+import { createIbmDbDriver } from './connectors/db2-cdc/ibm-db-driver.ts';
 import { createPostgresDriver } from './connectors/db2-cdc/pg-driver.ts';
 import { platformSql } from './connectors/db2-cdc/platform-sql.ts';
 import type { SqlDriver } from './connectors/db2-cdc/sql-port.ts';
@@ -73,12 +73,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
   };
 }
 
+/** The ibm_db adapter loads its optional dependency lazily, at the first connect (BANYAN_ERR_CDC_DRIVER_MISSING without it). */
 function driverOf(cfg: Db2CdcSourceConfig): SqlDriver {
-  if (cfg.driver === 'postgres') return createPostgresDriver();
-  return {
-    name: 'ibm_db',
-    connect: async () => {
-      throw new CdcErrors.BANYAN_ERR_CDC_DRIVER_NOT_RUNNABLE('ibm_db', 'the ibm_db adapter is not part of this build yet; driver: postgres runs the same bridge against the PostgreSQL stand-in');
-    },
-  };
+  return cfg.driver === 'postgres' ? createPostgresDriver() : createIbmDbDriver();
 }

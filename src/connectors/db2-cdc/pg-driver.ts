@@ -10,8 +10,10 @@
  * - column types reported by their Db2 names (bytea as VARCHAR FOR BIT DATA).
  *
  * Errors are mapped here, the one place that knows pg's: SQLSTATE class 08 (connection exception),
- * 57P01-57P03 (shutdown / cannot connect now), 53300 (too many connections) and socket errors are
- * retriable connection losses; 40001 / 40P01 (serialization failure, deadlock) retriable transients;
+ * 57P01 (backend terminated) and socket errors are retriable connection losses, 57P02 / 57P03
+ * (crash shutdown / cannot connect now) and
+ * 53300 (too many connections) a retriable unavailable database, 40001 / 40P01 / 55P03
+ * (serialization failure, deadlock, lock not available) retriable lock conflicts;
  * anything else names the statement and SQLSTATE and stops the bridge.
  */
 import pg from 'pg';
@@ -152,11 +154,13 @@ export function toCdcError(err: unknown, what: string): BanyanError {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
   const cause = err instanceof Error ? err : undefined;
-  if (RETRIABLE_SOCKET.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || /Connection terminated|not queryable|Client was closed/i.test(message)) {
-    return new CdcErrors.BANYAN_ERR_CDC_CONNECTION_LOST(what, `${code ? `${code} ` : ''}${message}`, cause);
+  const detail = `${code ? `SQLSTATE ${code} ` : ''}${message}`;
+  if (['57P02', '57P03', '53300'].includes(code)) return new CdcErrors.BANYAN_ERR_CDC_DATABASE_UNAVAILABLE(what, detail, cause);
+  if (RETRIABLE_SOCKET.has(code) || code.startsWith('08') || code === '57P01' || /Connection terminated|not queryable|Client was closed/i.test(message)) {
+    return new CdcErrors.BANYAN_ERR_CDC_CONNECTION_LOST(what, detail, cause);
   }
-  if (code === '40001' || code === '40P01' || code === '55P03') return new CdcErrors.BANYAN_ERR_CDC_TRANSIENT(what, code, message, cause);
-  return new CdcErrors.BANYAN_ERR_CDC_SQL_FAILED(what, code || '-', message, cause);
+  if (code === '40001' || code === '40P01' || code === '55P03') return new CdcErrors.BANYAN_ERR_CDC_LOCK_CONFLICT(what, detail, cause);
+  return new CdcErrors.BANYAN_ERR_CDC_SQL_FAILED(what, detail, cause);
 }
 
 /** The statement's first words, for error messages (never its parameters). */
