@@ -104,7 +104,7 @@ async function db2CdcBridge(bridge: BridgeConfig, cfg: NonNullable<BridgeConfig[
   const prefix = bridge.sink.kafka!.topic;
   const side = db2CdcSide(bridge, cfg, prefix, deps);
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${prefix}.dlq`;
-  await topics.ensureTopics([...new Set([...side.topics, deadLetterTopic])].map((topic) => ({ topic })));
+  await topics.ensureTopics([...side.topics, ...(side.topics.some((t) => t.topic === deadLetterTopic) ? [] : [{ topic: deadLetterTopic }])]);
   const output = deliveryOutput(bridge, kafka, topics);
   return {
     name: bridge.name,

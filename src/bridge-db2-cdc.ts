@@ -27,8 +27,12 @@ export interface Db2CdcSide {
   readonly decode: RecordDecoder;
   readonly limits: BatchLimits;
   readonly idlePollMs: number;
-  /** Every topic the bridge writes to (per table, transactions, assembled), to create before it runs. */
-  readonly topics: readonly string[];
+  /**
+   * Every topic the bridge writes to, to create before it runs: per table and assembled with the
+   * configured partitions (keyed by entity), the transaction topic with one partition (BEGIN/END are
+   * in commit order only within one partition: the consumer helper insists on it).
+   */
+  readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitions?: number }>;
 }
 
 export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix: string, deps: Db2CdcDeps = {}): Db2CdcSide {
@@ -51,6 +55,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
         ...(cfg.keys ? { keys: cfg.keys } : {}),
         topicOf: tableTopic,
         blockRows: cfg.block_rows,
+        lobMaxBytes: cfg.lob_max_bytes,
         ...(deps.cdcEvents ? { events: deps.cdcEvents } : {}),
       }),
     transactionTopic,
@@ -69,7 +74,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
     limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
     // The source waits its own adaptive poll interval; the pipeline asks again at once.
     idlePollMs: 10,
-    topics: [...new Set([...tableTopics, transactionTopic, ...(assembledTopic !== undefined ? [assembledTopic] : [])])],
+    topics: [...[...new Set([...tableTopics, ...(assembledTopic !== undefined ? [assembledTopic] : [])])].map((topic) => ({ topic })), { topic: transactionTopic, partitions: 1 }],
   };
 }
 

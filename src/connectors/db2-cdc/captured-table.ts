@@ -3,15 +3,11 @@
  * table's captured columns as the catalog lists them, the entity key, where its events go. Built at
  * open from IBMSNAP_REGISTER and the column catalog (./cdc-catalog.ts).
  */
+import type { CapturedColumn } from './column-values.ts';
+import type { RowMapper } from './column-values.ts';
 import type { ResolvedTable } from './platform-sql.ts';
 
-export interface CapturedColumn {
-  /** Upper-case name (Db2's folding), as events carry it. */
-  readonly name: string;
-  /** Db2 type name (CHAR, VARCHAR, DECIMAL, TIMESTAMP, ...). */
-  readonly type: string;
-  readonly forBitData: boolean;
-}
+export type { CapturedColumn };
 
 export interface CapturedTable {
   /** `SCHEMA.TABLE` of the source table, as in the bridge file. */
@@ -31,6 +27,8 @@ export interface CapturedTable {
   readonly beforeImagePrefix: string;
   /** Captured column index -> index of its before image in a row's values (after the captured columns). */
   readonly beforeImageIndexes: ReadonlyMap<number, number>;
+  /** Row values (captured columns, in `columns` order) -> the event's row image, exact types (column-values.ts). Throws for a bad value. */
+  readonly mapRow: RowMapper;
   /** Version of the captured column set (raised by schema changes). */
   readonly schemaVersion: number;
 }

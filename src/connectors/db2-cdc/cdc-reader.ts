@@ -10,6 +10,7 @@
  * what the mainframe's cost is made of.
  */
 import type { CapturedColumn, CapturedTable } from './captured-table.ts';
+import { createRowMapper } from './column-values.ts';
 import { mergeChanges, tableChanges, type CdRow, type TableChange, type UnreadableRow } from './change-stream.ts';
 import { CdcErrors } from './errors.ts';
 import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
@@ -32,6 +33,8 @@ export interface CdcReaderOptions {
   readonly keys?: Readonly<Record<string, readonly string[]>>;
   readonly topicOf: (schema: string, table: string) => string;
   readonly blockRows: number;
+  /** Largest CLOB/BLOB/XML value carried in an event (column-values.ts). */
+  readonly lobMaxBytes: number;
   readonly events?: CdcReaderEvents;
 }
 
@@ -191,7 +194,7 @@ function selectedColumns(t: CapturedTable): string[] {
   return [...t.columns.map((c) => c.name), ...before];
 }
 
-type CatalogRow = { schema: string; table: string; column: string; type: string; keySeq: number | null; forBitData: boolean };
+type CatalogRow = { schema: string; table: string; column: string; type: string; length: number | null; scale: number | null; keySeq: number | null; forBitData: boolean };
 
 function catalogRow(r: readonly SqlValue[]): CatalogRow {
   const at = (c: (typeof CATALOG_COLUMNS)[number]) => r[CATALOG_COLUMNS.indexOf(c)] ?? null;
@@ -201,6 +204,8 @@ function catalogRow(r: readonly SqlValue[]): CatalogRow {
     table: text(at('TABNAME')),
     column: text(at('COLNAME')),
     type: text(at('TYPENAME')),
+    length: at('LENGTH') === null ? null : Number(at('LENGTH')),
+    scale: at('SCALE') === null ? null : Number(at('SCALE')),
     keySeq: keySeq === null || Number(keySeq) === 0 ? null : Number(keySeq),
     forBitData: text(at('FOR_BIT_DATA')) === 'Y',
   };
@@ -227,7 +232,13 @@ function capturedTable(
   const isBeforeImage = (n: string) => prefix !== '' && n.startsWith(prefix) && names.has(n.slice(prefix.length));
   const columns: CapturedColumn[] = data
     .filter((c) => !isBeforeImage(c.column.toUpperCase()))
-    .map((c) => ({ name: c.column.toUpperCase(), type: db2TypeName(c.type), forBitData: c.forBitData }));
+    .map((c) => ({
+      name: c.column.toUpperCase(),
+      type: db2TypeName(c.type),
+      forBitData: c.forBitData,
+      ...(c.length !== null ? { length: c.length } : {}),
+      ...(c.scale !== null ? { scale: c.scale } : {}),
+    }));
   const beforeImageIndexes = new Map<number, number>();
   for (const [i, c] of columns.entries()) if (prefix !== '' && names.has(`${prefix}${c.name}`)) beforeImageIndexes.set(i, columns.length + beforeImageIndexes.size);
   const configured = o.keys?.[name];
@@ -246,6 +257,7 @@ function capturedTable(
     keyIndexes,
     topic: o.topicOf(schema, table),
     updatesAsDeleteInsert: text(reg[REGISTER_POLL_COLUMNS.indexOf('CHG_UPD_TO_DEL_INS')] ?? null).trim().toUpperCase() !== 'N',
+    mapRow: createRowMapper(columns, { table: name, lobMaxBytes: o.lobMaxBytes }),
     beforeImagePrefix: prefix,
     beforeImageIndexes,
     schemaVersion: 1,

@@ -19,7 +19,9 @@ import type { AssembledTransaction, ChangeEvent, ChangeOp, TransactionBoundary }
 import { CdcHeaders } from './change-event.ts';
 import type { CapturedTable } from './captured-table.ts';
 import type { CdcRecordPlace } from './cdc-position.ts';
-import { keyText, rowImage } from './row-image.ts';
+import { BanyanError } from '../../core/errors.ts';
+import { entityKeyText } from './transaction-keys.ts';
+import type { ColumnValue, RowImage } from './change-event.ts';
 import type { SqlValue } from './sql-port.ts';
 
 /** One CD row: the IBMSNAP_ columns as hex / text and the captured values in `table.columns` order. */
@@ -174,9 +176,27 @@ export async function* transactionRecords(changes: AsyncIterable<TableChange | U
       };
       continue;
     }
+    let before: RowImage | null;
+    let after: RowImage | null;
+    try {
+      before = change.before ? t.mapRow(change.before) : null;
+      after = change.after ? t.mapRow(change.after) : null;
+    } catch (err) {
+      // A value the column mapping refuses (LOB over the limit, a bad decimal): the change is a dead letter, the stream goes on.
+      yield {
+        place,
+        topic: t.topic,
+        key: null,
+        value: JSON.stringify({ table: t.name, commit_lsn: change.commitseq, change_lsn: change.intentseq, op: change.op }),
+        headers: { [CdcHeaders.table]: t.name, [CdcHeaders.op]: change.op, [CdcHeaders.commitLsn]: change.commitseq, [CdcHeaders.changeLsn]: change.intentseq },
+        recordNumber: tx.total,
+        rejection: err instanceof BanyanError ? { code: err.code, reason: err.message } : { code: 'BANYAN_ERR_CDC_VALUE_INVALID', reason: String(err) },
+      };
+      continue;
+    }
     const event: ChangeEvent = {
-      before: change.before ? rowImage(t.columns, change.before) : null,
-      after: change.after ? rowImage(t.columns, change.after) : null,
+      before,
+      after,
       source: {
         version: CONNECTOR_VERSION,
         connector: 'db2',
@@ -194,7 +214,7 @@ export async function* transactionRecords(changes: AsyncIterable<TableChange | U
       ts_ms: ctx.now(),
       transaction: { id: tx.commitseq, total_order: tx.total, data_collection_order: tableCount },
     };
-    const key = keyText(t.columns, t.keyIndexes, (change.after ?? change.before)!);
+    const key = keyOf(t, (after ?? before)!);
     if (ctx.assembledTopic !== undefined) {
       tx.events.push(event);
       if (tx.firstKey === undefined) tx.firstKey = key;
@@ -261,6 +281,14 @@ export function commitTime(logmarker: string | null, ctx: Pick<TransactionContex
   if (logmarker === null) return ctx.now();
   const ms = Date.parse(`${logmarker.slice(0, 23).replace(' ', 'T')}Z`);
   return Number.isNaN(ms) ? ctx.now() : ms;
+}
+
+/** The entity key columns of a row image as the Kafka key (transaction-keys.ts), null for a keyless table. */
+function keyOf(t: CapturedTable, image: RowImage): string | null {
+  if (t.keyIndexes.length === 0) return null;
+  const key: Record<string, ColumnValue> = {};
+  for (const i of t.keyIndexes) key[t.columns[i]!.name] = image[t.columns[i]!.name] ?? null;
+  return entityKeyText(key);
 }
 
 function deleteOf(row: CdRow): TableChange {

@@ -108,7 +108,8 @@ const ZOS_CATALOG =
  */
 const POSTGRES_CATALOG =
   'SELECT c.table_schema AS "TABSCHEMA", c.table_name AS "TABNAME", c.column_name AS "COLNAME", c.data_type AS "TYPENAME", ' +
-  'COALESCE(c.character_maximum_length, c.numeric_precision, c.datetime_precision) AS "LENGTH", c.numeric_scale AS "SCALE", ' +
+  // SCALE: Db2's catalog keeps a TIMESTAMP's fractional digits there (SYSCAT.COLUMNS.SCALE).
+  'COALESCE(c.character_maximum_length, c.numeric_precision, c.datetime_precision) AS "LENGTH", COALESCE(c.numeric_scale, c.datetime_precision) AS "SCALE", ' +
   'c.ordinal_position AS "COLNO", k.ordinal_position AS "KEYSEQ", ' +
   `CASE WHEN c.data_type = 'bytea' THEN 'Y' ELSE 'N' END AS "FOR_BIT_DATA" ` +
   'FROM information_schema.columns c ' +
