@@ -84,6 +84,12 @@ export interface CaptureSimulatorOptions {
   readonly now?: () => Date;
   /** Log position to start after (default 0x1000). */
   readonly startLsn?: bigint;
+  /**
+   * Also apply each transaction to the source tables (the application's commit), in its own unit of
+   * work just before Capture writes its CD rows: what a snapshot reads. Source tables need a
+   * primary key on `keyOf[table]`.
+   */
+  readonly sourceTables?: { readonly keyOf: Readonly<Record<string, string>> };
 }
 
 export function lsnBuffer(n: bigint): Buffer {
@@ -173,6 +179,7 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
       const batch = pending;
       pending = [];
       const c = o.client;
+      if (o.sourceTables) await applyToSourceTables(c, tables, o.sourceTables.keyOf, batch);
       await c.query('BEGIN');
       try {
         for (const t of tables.values()) {
@@ -218,6 +225,27 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
 
     lsnHex: () => lsnHex(lsn),
   };
+}
+
+/** The source transactions themselves, in commit order, one unit of work each (the application's commits). */
+async function applyToSourceTables(c: pg.Client, tables: ReadonlyMap<string, SimTable>, keyOf: Readonly<Record<string, string>>, batch: readonly SimCommitted[]): Promise<void> {
+  for (const tx of batch) {
+    await c.query('BEGIN');
+    for (const e of tx.events) {
+      const t = tables.get(e.table)!;
+      const key = keyOf[e.table]!;
+      if (e.op === 'd') await c.query(`DELETE FROM ${e.table} WHERE ${key} = $1`, [e.row[key] ?? null]);
+      else {
+        const cols = t.columns;
+        const set = cols.filter((col) => col !== key).map((col) => `${col} = EXCLUDED.${col}`).join(', ');
+        await c.query(
+          `INSERT INTO ${e.table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${set}`,
+          cols.map((col) => e.row[col] ?? null),
+        );
+      }
+    }
+    await c.query('COMMIT');
+  }
 }
 
 function uowId(n: bigint): Buffer {

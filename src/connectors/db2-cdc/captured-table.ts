@@ -16,6 +16,8 @@ export interface CapturedTable {
   readonly table: string;
   /** The CD table, names as the catalog spells them. */
   readonly cd: ResolvedTable;
+  /** The source table as the catalog spells it (what a snapshot reads); undefined when the bridge's user cannot see it. */
+  readonly source: ResolvedTable | undefined;
   /** Captured columns in CD-table order (the IBMSNAP_ columns excluded). */
   readonly columns: readonly CapturedColumn[];
   /** Indexes into `columns` of the entity key, in key order; empty: no key (null Kafka keys, as Debezium for keyless tables). */

@@ -15,7 +15,7 @@ import type { CdcPosition } from './change-event.ts';
 import { CdcErrors } from './errors.ts';
 
 export type CdcRecordPlace =
-  | { readonly commitLsn: string; readonly kind: 'begin' | 'end' }
+  | { readonly commitLsn: string; readonly kind: 'begin' | 'end' | 'snapshot' }
   | { readonly commitLsn: string; readonly kind: 'change' | 'assembled'; readonly changeLsn: string };
 
 /** The position a batch ending with a record at `place` commits. */
@@ -29,12 +29,15 @@ export function positionAfter(place: CdcRecordPlace): CdcPosition {
       return { commit_lsn: place.commitLsn, change_lsn: place.changeLsn, event_serial_no: 2 };
     case 'begin':
       throw new Error('a batch never ends on a BEGIN');
+    case 'snapshot':
+      throw new Error('snapshot batches carry their own position');
   }
 }
 
 /** True when a record at `place` was written before the crash that `position` survived. */
 export function isCovered(position: CdcPosition | undefined, place: CdcRecordPlace): boolean {
   if (position === undefined) return false;
+  if (place.kind === 'snapshot') return false; // snapshot reads resume by key (position.snapshot), not by LSN
   if (place.commitLsn !== position.commit_lsn) return place.commitLsn < position.commit_lsn;
   if (position.change_lsn === null) return true; // the whole transaction, END included
   switch (place.kind) {
@@ -49,6 +52,9 @@ export function isCovered(position: CdcPosition | undefined, place: CdcRecordPla
   }
 }
 
+/** Where a snapshot in progress is: the table being read and its last key read (JSON array of the key's SQL values). */
+export type SnapshotProgress = NonNullable<CdcPosition['snapshot']>;
+
 /**
  * The first window after `position`: strictly after a complete transaction, or including the
  * transaction in flight (its covered records are then filtered out by `isCovered`).
@@ -61,17 +67,29 @@ export function windowStart(position: CdcPosition | undefined): { readonly after
 /** The checkpoint's JSON as a CdcPosition (undefined: the bridge never committed). */
 export function parsePosition(bridge: string, stored: SourcePosition | undefined): CdcPosition | undefined {
   if (stored === undefined) return undefined;
-  const { commit_lsn, change_lsn, event_serial_no } = stored as Record<string, unknown>;
+  const { commit_lsn, change_lsn, event_serial_no, snapshot } = stored as Record<string, unknown>;
   const hex = (v: unknown) => typeof v === 'string' && /^[0-9a-f]+$/.test(v);
-  if (!hex(commit_lsn) || !(change_lsn === null || hex(change_lsn)) || typeof event_serial_no !== 'number') {
+  const s = snapshot as Record<string, unknown> | undefined;
+  const snapshotOk = s === undefined || (typeof s === 'object' && s !== null && typeof s.table === 'string' && (s.last_key === null || typeof s.last_key === 'string') && hex(s.start_lsn));
+  if (!hex(commit_lsn) || !(change_lsn === null || hex(change_lsn)) || typeof event_serial_no !== 'number' || !snapshotOk) {
     throw new CdcErrors.BANYAN_ERR_CDC_POSITION_INVALID(bridge, JSON.stringify(stored));
   }
-  return { commit_lsn: commit_lsn as string, change_lsn: change_lsn as string | null, event_serial_no };
+  return {
+    commit_lsn: commit_lsn as string,
+    change_lsn: change_lsn as string | null,
+    event_serial_no,
+    ...(s ? { snapshot: { table: s.table as string, last_key: s.last_key as string | null, start_lsn: s.start_lsn as string } } : {}),
+  };
 }
 
 /** The CdcPosition as the bridge runtime's SourcePosition (JSON). */
 export function toSourcePosition(p: CdcPosition): SourcePosition {
-  return { commit_lsn: p.commit_lsn, change_lsn: p.change_lsn, event_serial_no: p.event_serial_no };
+  return {
+    commit_lsn: p.commit_lsn,
+    change_lsn: p.change_lsn,
+    event_serial_no: p.event_serial_no,
+    ...(p.snapshot ? { snapshot: { table: p.snapshot.table, last_key: p.snapshot.last_key, start_lsn: p.snapshot.start_lsn } } : {}),
+  };
 }
 
 /**

@@ -13,10 +13,10 @@ import type { CapturedColumn, CapturedTable } from './captured-table.ts';
 import { createRowMapper } from './column-values.ts';
 import { mergeChanges, tableChanges, type CdRow, type TableChange, type UnreadableRow } from './change-stream.ts';
 import { CdcErrors } from './errors.ts';
-import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
+import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
 import type { SqlConnection, SqlConnectOptions, SqlDriver, SqlValue } from './sql-port.ts';
 
-export type CdcStatement = 'catalog' | 'register' | 'window' | 'min_position';
+export type CdcStatement = 'catalog' | 'register' | 'window' | 'min_position' | 'snapshot';
 
 export interface CdcReaderEvents {
   queried?(e: { readonly statement: CdcStatement; readonly rows: number; readonly ms: number }): void;
@@ -47,6 +47,8 @@ export interface RegisterState {
 
 export interface CdcReader {
   readonly tables: readonly CapturedTable[];
+  /** The lowest position (all zero bytes), where a database Capture never ran stands. */
+  readonly zeroPosition: string;
   pollRegister(): Promise<RegisterState>;
   /**
    * Changes of all tables with COMMITSEQ in (after, upTo] (`inclusive`: [after, upTo]) in commit
@@ -56,6 +58,8 @@ export interface CdcReader {
   window(after: string | null, lower: 'exclusive' | 'inclusive', upTo: string, register: RegisterState): AsyncIterable<TableChange | UnreadableRow>;
   /** The oldest COMMITSEQ left per CD table (null: empty), for the retention check. */
   minPositions(): Promise<ReadonlyMap<string, string | null>>;
+  /** Up to `rows` rows of a source table in key order after `lastKey` (null: from the start), values in `columns` order. */
+  snapshotChunk(table: CapturedTable, lastKey: readonly SqlValue[] | null, rows: number): Promise<readonly (readonly SqlValue[])[]>;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,7 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
 
   return {
     tables,
+    zeroPosition: zero,
     async pollRegister() {
       const all = await registerRows();
       let maxLsn: string | null = null;
@@ -135,6 +140,13 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
         out.set(t.name, hexOf(r.rows[0]?.[0] ?? null));
       }
       return out;
+    },
+    async snapshotChunk(table, lastKey, rows) {
+      if (!table.source) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING(table.name);
+      if (table.keyIndexes.length === 0) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_NO_KEY(table.name);
+      const sql = o.sql.snapshotChunk({ source: table.source, columns: table.columns.map((c) => c.name), key: table.keyIndexes.map((i) => table.columns[i]!.name), after: lastKey !== null, rows });
+      const r = await timed('snapshot', () => conn.query(sql, lastKey === null ? [] : snapshotChunkParams(lastKey)));
+      return r.rows;
     },
     close: () => conn.close(),
   };
@@ -253,6 +265,7 @@ function capturedTable(
     schema,
     table,
     cd,
+    source: sourceCols.length > 0 ? resolved(sourceCols) : undefined,
     columns,
     keyIndexes,
     topic: o.topicOf(schema, table),

@@ -19,7 +19,9 @@
  */
 import type { BatchLimits, Source, SourceBatch, SourceIdle, SourcePosition, SourceRecord } from '../../core/bridge-contracts.ts';
 import type { CdcPosition } from './change-event.ts';
-import { transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
+import { snapshotRecord, transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
+import type { CapturedTable } from './captured-table.ts';
+import type { SqlValue } from './sql-port.ts';
 import type { CdcReader } from './cdc-reader.ts';
 import { isCovered, nextPollDelay, parsePosition, positionAfter, toSourcePosition, windowStart } from './cdc-position.ts';
 import { CdcErrors } from './errors.ts';
@@ -42,8 +44,8 @@ export interface CdcSourceOptions {
   readonly openReader: () => Promise<CdcReader>;
   readonly transactionTopic: string;
   readonly assembledTopic?: string;
-  /** Where a bridge without a checkpoint starts: every change in the CD tables, or the current end. */
-  readonly start: 'change_data' | 'no_data';
+  /** Where a bridge without a checkpoint starts: every change in the CD tables, the current end, or an initial snapshot. */
+  readonly start: 'change_data' | 'no_data' | 'initial';
   readonly poll: { readonly min: number; readonly max: number };
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -69,6 +71,8 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   let held: CdcOutputRecord | undefined;
   let pollDelay = o.poll.min;
   let nextPollAt = 0;
+  /** The initial snapshot in progress: the table being read, its last key read, the LSN streaming starts after. */
+  let snapshot: { index: number; lastKey: SqlValue[] | null; startLsn: string } | undefined;
 
   const closeWindow = async () => {
     const w = window;
@@ -77,15 +81,51 @@ export function createCdcSource(o: CdcSourceOptions): Source {
     await w?.records.return(undefined).catch(() => {});
   };
 
+  /** The next chunk(s) of the initial snapshot, up to the batch limit; the last one hands over to streaming. */
+  async function snapshotBatch(r: CdcReader, limits: BatchLimits): Promise<SourceBatch> {
+    const s = snapshot!;
+    const records: CdcSourceRecord[] = [];
+    let last: { table: CapturedTable; row: readonly SqlValue[] } | undefined;
+    while (records.length < limits.maxRecords && s.index < r.tables.length) {
+      const table = r.tables[s.index]!;
+      const want = limits.maxRecords - records.length;
+      const rows = await r.snapshotChunk(table, s.lastKey, want);
+      for (const row of rows) records.push(sourceRecordOf(snapshotRecord(table, row, s.startLsn, ctx, false)));
+      if (rows.length > 0) last = { table, row: rows.at(-1)! };
+      if (rows.length < want) {
+        s.index++;
+        s.lastKey = null;
+      } else s.lastKey = table.keyIndexes.map((i) => rows.at(-1)![i] ?? null);
+    }
+    if (s.index < r.tables.length) {
+      const progress = { table: r.tables[s.index]!.name, last_key: s.lastKey === null ? null : encodeKey(s.lastKey), start_lsn: s.startLsn };
+      return { records, position: toSourcePosition({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0, snapshot: progress }) };
+    }
+    // Done: the final row says so (Debezium's snapshot: "last"), and streaming starts after startLsn.
+    if (last) records[records.length - 1] = sourceRecordOf(snapshotRecord(last.table, last.row, s.startLsn, ctx, true));
+    snapshot = undefined;
+    next = { after: s.startLsn, lower: 'exclusive' };
+    return { records, position: toSourcePosition({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0 }) };
+  }
+
   return {
     async open(from) {
       resumedFrom = parsePosition(o.bridge, from);
       reader = await o.openReader();
       next = windowStart(resumedFrom);
-      if (resumedFrom) await checkRetention(reader, o.bridge, resumedFrom);
-      else if (o.start === 'no_data') {
+      snapshot = undefined;
+      if (resumedFrom?.snapshot) {
+        const s = resumedFrom.snapshot;
+        snapshot = { index: Math.max(0, reader.tables.findIndex((t) => t.name === s.table)), lastKey: s.last_key === null ? null : decodeKey(s.last_key), startLsn: s.start_lsn };
+        next = { after: s.start_lsn, lower: 'exclusive' };
+      } else if (resumedFrom) await checkRetention(reader, o.bridge, resumedFrom);
+      else if (o.start === 'no_data' || o.start === 'initial') {
+        // The LSN is taken before the first row is read: every change committed after it is streamed,
+        // so nothing falls between the snapshot and the stream (changes made while the snapshot
+        // reads may show in both; applied in order, the final state per key is the source's).
         const state = await reader.pollRegister();
         next = { after: state.maxLsn, lower: 'exclusive' };
+        if (o.start === 'initial') snapshot = { index: 0, lastKey: null, startLsn: state.maxLsn ?? reader.zeroPosition };
       }
       nextPollAt = 0;
       pollDelay = o.poll.min;
@@ -94,6 +134,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
 
     async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
       const r = reader!;
+      if (snapshot) return snapshotBatch(r, limits);
       for (;;) {
         if (!window) {
           const wait = nextPollAt - now();
@@ -156,6 +197,15 @@ function sourceRecordOf(out: CdcOutputRecord): CdcSourceRecord {
   const p = out.place;
   const positionId = p.kind === 'change' ? `${p.commitLsn}:${p.changeLsn}` : `${p.commitLsn}:${p.kind.toUpperCase()}`;
   return { bytes: Buffer.from(out.value), recordNumber: out.recordNumber, positionId, metadata: out.headers, cdc: out };
+}
+
+/** A snapshot key as checkpoint text: its SQL values as JSON, binary as {"hex": ...}. */
+function encodeKey(key: readonly SqlValue[]): string {
+  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { hex: v.toString('hex') } : v)));
+}
+
+function decodeKey(text: string): SqlValue[] {
+  return (JSON.parse(text) as Array<string | number | null | { hex: string }>).map((v) => (v !== null && typeof v === 'object' ? Buffer.from(v.hex, 'hex') : v));
 }
 
 async function* uncovered(records: AsyncIterable<CdcOutputRecord>, position: CdcPosition | undefined): AsyncGenerator<CdcOutputRecord> {

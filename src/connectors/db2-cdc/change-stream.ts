@@ -276,6 +276,48 @@ function* closeTransaction(tx: OpenTransaction, ctx: TransactionContext): Genera
   };
 }
 
+/**
+ * One row of an initial snapshot as a Debezium read event (op `r`, no before image, no transaction),
+ * at the LSN taken when the snapshot began; `last` marks the snapshot's final row (`snapshot: "last"`).
+ */
+export function snapshotRecord(t: CapturedTable, values: readonly SqlValue[], startLsn: string, ctx: TransactionContext, last: boolean): CdcOutputRecord {
+  const place: CdcRecordPlace = { commitLsn: startLsn, kind: 'snapshot' };
+  let after: RowImage;
+  try {
+    after = t.mapRow(values);
+  } catch (err) {
+    return {
+      place,
+      topic: t.topic,
+      key: null,
+      value: JSON.stringify({ table: t.name, snapshot_lsn: startLsn }),
+      headers: { [CdcHeaders.table]: t.name, [CdcHeaders.op]: 'r', [CdcHeaders.commitLsn]: startLsn },
+      recordNumber: 0,
+      rejection: err instanceof BanyanError ? { code: err.code, reason: err.message } : { code: 'BANYAN_ERR_CDC_VALUE_INVALID', reason: String(err) },
+    };
+  }
+  const now = ctx.now();
+  const event: ChangeEvent = {
+    before: null,
+    after,
+    source: {
+      version: CONNECTOR_VERSION, connector: 'db2', name: ctx.bridge, ts_ms: now, snapshot: last ? 'last' : 'true', db: ctx.db,
+      schema: t.schema, table: t.table, change_lsn: null, commit_lsn: startLsn, schema_version: t.schemaVersion,
+    },
+    op: 'r',
+    ts_ms: now,
+    transaction: null,
+  };
+  return {
+    place,
+    topic: t.topic,
+    key: keyOf(t, after),
+    value: JSON.stringify(event),
+    headers: { [CdcHeaders.table]: t.name, [CdcHeaders.op]: 'r', [CdcHeaders.commitLsn]: startLsn, [CdcHeaders.schemaVersion]: String(t.schemaVersion) },
+    recordNumber: 0,
+  };
+}
+
 /** IBMSNAP_LOGMARKER "YYYY-MM-DD HH:MM:SS.ffffff" (read as UTC) -> ms; the clock when absent. */
 export function commitTime(logmarker: string | null, ctx: Pick<TransactionContext, 'now'>): number {
   if (logmarker === null) return ctx.now();

@@ -60,6 +60,8 @@ export const CdcErrors = defineErrors({
       '(the checkpoints topic, key = bridge name) and start it again',
   },
   BANYAN_ERR_CDC_POSITION_INVALID: { message: 'the checkpoint of bridge %s is not a CDC position {commit_lsn, change_lsn, event_serial_no}: %s' },
+  BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING: { message: 'snapshot of %s: the source table is not visible to the bridge\'s user (grant SELECT on it, or start with snapshot: change_data / no_data)' },
+  BANYAN_ERR_CDC_SNAPSHOT_NO_KEY: { message: 'snapshot of %s: the table has no primary key and no keys: entry, so it cannot be read in key-ordered chunks (configure keys for it)' },
   BANYAN_ERR_CDC_ROW_UNREADABLE: { message: '%s row at commit_lsn %s change_lsn %s: %s (sent to the dead-letter topic; the stream goes on)' },
 });
 

@@ -66,6 +66,29 @@ export interface PlatformSql {
   minPosition(cd: ResolvedTable): string;
   /** Columns of one table with their type, primary-key sequence and FOR BIT DATA flag. Params: [schema, table]. */
   columnCatalog(): string;
+  /**
+   * One chunk of a snapshot read of a source table, in key order after the last key read (keyset
+   * paging: `k1 > ? OR (k1 = ? AND k2 > ?) ...`, which every platform's optimiser turns into an
+   * index range). Params: the last key's values as the predicate lists them, none for the first chunk.
+   */
+  snapshotChunk(q: SnapshotChunkQuery): string;
+}
+
+export interface SnapshotChunkQuery {
+  readonly source: ResolvedTable;
+  /** Canonical names of the columns to select (the captured columns). */
+  readonly columns: readonly string[];
+  /** Canonical names of the key columns, in key order. */
+  readonly key: readonly string[];
+  readonly after: boolean;
+  readonly rows: number;
+}
+
+/** The parameters of `snapshotChunk` for the last key read: the predicate's order (k1, k1, k2, k1, k2, k3, ...). */
+export function snapshotChunkParams<T>(lastKey: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < lastKey.length; i++) out.push(...lastKey.slice(0, i + 1));
+  return out;
 }
 
 export function platformSql(platform: CdcPlatform): PlatformSql {
@@ -79,7 +102,11 @@ export function quoteIdentifier(name: string): string {
 
 function db2Like(platform: 'luw' | 'zos', positionBytes: number, readClause: string, catalog: string): PlatformSql {
   const marker = () => '?';
+  // Snapshot chunks read committed data (CS): the streaming that follows from the LSN taken before
+  // the snapshot repeats whatever changed while it read, so the final state per key is right.
+  const snapshotClause = platform === 'zos' ? 'FOR READ ONLY' : '';
   return {
+    snapshotChunk: (q) => `${chunkSelect(q, marker)}${snapshotClause ? ` ${snapshotClause}` : ''}`,
     platform,
     positionBytes,
     registerPoll: (r) => `${registerSelect(r)} ${readClause}`,
@@ -131,6 +158,7 @@ const PLATFORMS: Record<CdcPlatform, PlatformSql> = {
     changeWindow: (q) => windowSelect(q, (i) => `$${i}`),
     minPosition: minSelect,
     columnCatalog: () => POSTGRES_CATALOG,
+    snapshotChunk: (q) => chunkSelect(q, (i) => `$${i}`),
   },
 };
 
@@ -154,6 +182,17 @@ function windowSelect(q: ChangeWindowQuery, marker: (i: number) => string): stri
 }
 
 /** The first row by the CD table's unique (COMMITSEQ, INTENTSEQ) index: no scan (and PostgreSQL has no MIN(bytea)). */
+function chunkSelect(q: SnapshotChunkQuery, marker: (i: number) => string): string {
+  let n = 0;
+  const k = (i: number) => col(q.source, q.key[i]!);
+  const terms = q.key.map((_, i) => {
+    const eq = q.key.slice(0, i).map((__, j) => `${k(j)} = ${marker(++n)}`);
+    return `(${[...eq, `${k(i)} > ${marker(++n)}`].join(' AND ')})`;
+  });
+  return `SELECT ${q.columns.map((c) => col(q.source, c)).join(', ')} FROM ${tableOf(q.source)}` +
+    `${q.after ? ` WHERE ${terms.join(' OR ')}` : ''} ORDER BY ${q.key.map((_, i) => k(i)).join(', ')} FETCH FIRST ${q.rows} ROWS ONLY`;
+}
+
 function minSelect(cd: ResolvedTable): string {
   const c = col(cd, 'IBMSNAP_COMMITSEQ');
   return `SELECT ${c} FROM ${tableOf(cd)} ORDER BY ${c} FETCH FIRST 1 ROWS ONLY`;

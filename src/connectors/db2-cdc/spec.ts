@@ -35,9 +35,11 @@ export const db2CdcSourceSchema = z.strictObject({
   assembled_topic: topicRule.optional(),
   /**
    * Where a bridge without a checkpoint starts: `change_data` reads every change still in the CD
-   * tables; `no_data` starts at the current end (Debezium's no_data).
+   * tables; `no_data` starts at the current end (Debezium's no_data); `initial` first reads every
+   * row of the source tables as `op: r` events (chunked by key), then streams from the LSN taken
+   * before the snapshot began (Debezium's initial).
    */
-  snapshot: z.enum(['change_data', 'no_data']).default('change_data'),
+  snapshot: z.enum(['change_data', 'no_data', 'initial']).default('change_data'),
   /** Register polls back off from `min` to `max` while nothing changes, and return to `min` when something does. */
   poll_interval_ms: z.strictObject({ min: positiveInt.default(200), max: positiveInt.default(5_000) }).default({ min: 200, max: 5_000 }),
   /** Rows per block fetch from a CD table. */

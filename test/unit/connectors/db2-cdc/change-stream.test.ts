@@ -10,7 +10,7 @@ function table(name: string, o: { deleteInsert?: boolean; beforePrefix?: boolean
   const [schema, t] = name.split('.') as [string, string];
   const columns = [{ name: 'ID', type: 'INTEGER' }, { name: 'AMOUNT', type: 'DECIMAL', scale: 2 }];
   return {
-    name, schema, table: t, cd: { schema: 'ASNCDC', table: `CDC_${schema}_${t}`, columns: new Map() },
+    name, schema, table: t, cd: { schema: 'ASNCDC', table: `CDC_${schema}_${t}`, columns: new Map() }, source: undefined,
     columns, keyIndexes: [0], topic: `gw.${name}`,
     updatesAsDeleteInsert: o.deleteInsert ?? true,
     beforeImagePrefix: o.beforePrefix ? 'X' : '',
