@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { platformSql, quoteIdentifier, type CdcPlatform, type ResolvedTable } from '../../../../src/connectors/db2-cdc/platform-sql.ts';
+import { platformSql, quoteIdentifier, snapshotChunkParams, type CdcPlatform, type ResolvedTable } from '../../../../src/connectors/db2-cdc/platform-sql.ts';
 
 /** Catalog names as Db2 reports them (upper case) or as PostgreSQL does for unquoted DDL (lower case). */
 function table(schema: string, name: string, columns: readonly string[], fold: (s: string) => string = (s) => s): ResolvedTable {
@@ -60,6 +60,18 @@ describe('CDC platform SQL', () => {
 
       it('asks for the oldest COMMITSEQ left in a CD table (retention)', () => {
         assert.equal(sql.minPosition(cd), `SELECT "IBMSNAP_COMMITSEQ" FROM "ASNCDC"."CDC_GW_MEMBER" ORDER BY "IBMSNAP_COMMITSEQ" FETCH FIRST 1 ROWS ONLY${c.tail}`);
+      });
+
+      it('reads a snapshot chunk in key order after the last key (keyset paging)', () => {
+        const source = table('GW', 'CLAIM', ['CLAIM_ID', 'LINE', 'AMOUNT']);
+        const m = (i: number) => (c.marker1 === '?' ? '?' : `$${i}`);
+        const ro = c.platform === 'zos' ? ' FOR READ ONLY' : '';
+        assert.equal(sql.snapshotChunk({ source, columns: ['CLAIM_ID', 'LINE', 'AMOUNT'], key: ['CLAIM_ID'], after: false, rows: 500 }), `SELECT "CLAIM_ID", "LINE", "AMOUNT" FROM "GW"."CLAIM" ORDER BY "CLAIM_ID" FETCH FIRST 500 ROWS ONLY${ro}`);
+        assert.equal(
+          sql.snapshotChunk({ source, columns: ['AMOUNT'], key: ['CLAIM_ID', 'LINE'], after: true, rows: 10 }),
+          `SELECT "AMOUNT" FROM "GW"."CLAIM" WHERE ("CLAIM_ID" > ${m(1)}) OR ("CLAIM_ID" = ${m(2)} AND "LINE" > ${m(3)}) ORDER BY "CLAIM_ID", "LINE" FETCH FIRST 10 ROWS ONLY${ro}`,
+        );
+        assert.deepEqual(snapshotChunkParams([7, 3]), [7, 7, 3]);
       });
 
       it('reads the column catalog in one shape with the key sequence and FOR BIT DATA flag', () => {
