@@ -29,7 +29,7 @@ export const CdcErrors = defineErrors({
   BANYAN_ERR_CDC_DECIMAL_INEXACT: {
     message:
       'column %s: the driver returned %s(%s,%s) as a binary floating-point number, which cannot hold its digits exactly; ' +
-      'select the column as CHAR(%s) (the platform SQL does this for DECIMAL wider than 15 digits)',
+      'select the column as CHAR(%s) in the query (ibm_db reads DECIMAL through a double; 15 digits are exact)',
   },
   BANYAN_ERR_CDC_VALUE_UNEXPECTED: { message: 'column %s (%s): the driver returned %s, which the ibm_db adapter does not expect (%s)' },
   BANYAN_ERR_CDC_VALUE_INVALID: { message: 'table %s column %s (%s): %s' },

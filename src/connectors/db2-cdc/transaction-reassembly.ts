@@ -62,6 +62,12 @@ export type ReassemblyOutput =
   | { readonly kind: 'snapshot'; readonly key: EntityKey | null; readonly event: ChangeEvent; readonly at: RecordRef }
   | { readonly kind: 'orphan'; readonly id: string; readonly changes: WholeTransaction['changes'] };
 
+/** An output with the offsets a consumer may commit once it has processed it (and all before it). */
+export interface Released {
+  readonly output: ReassemblyOutput;
+  readonly offsets: ReadonlyMap<string, string>;
+}
+
 export interface ReassemblyOptions {
   /** Change events held for unreleased transactions beyond which accept() fails. */
   readonly maxBufferedEvents: number;
@@ -95,7 +101,7 @@ export class TransactionReassembler {
   private readonly order: string[] = [];
   private readonly open = new Map<string, OpenTransaction>();
   private readonly partitions = new Map<string, PartitionState>();
-  private readonly ready: ReassemblyOutput[] = [];
+  private readonly ready: Released[] = [];
   private lastReleased: string | undefined;
   private buffered = 0;
   private released = 0;
@@ -112,7 +118,7 @@ export class TransactionReassembler {
     const offset = BigInt(input.at.offset);
     if (offset >= part.next) part.next = offset + 1n;
     if (input.kind === 'change' && input.event.transaction === null) {
-      this.ready.push({ kind: 'snapshot', key: input.key, event: input.event, at: input.at });
+      this.ready.push({ output: { kind: 'snapshot', key: input.key, event: input.event, at: input.at }, offsets: this.committable() });
       return;
     }
     const id = input.kind === 'boundary' ? input.boundary.id : input.event.transaction!.id;
@@ -150,8 +156,8 @@ export class TransactionReassembler {
     this.releaseReady();
   }
 
-  /** Everything released since the last call, in commit order. */
-  take(): ReassemblyOutput[] {
+  /** Everything released since the last call, in commit order, each with its committable offsets. */
+  take(): Released[] {
     return this.ready.splice(0, this.ready.length);
   }
 
@@ -198,11 +204,11 @@ export class TransactionReassembler {
       this.buffered -= txn.changes.size;
       this.released++;
       const changes = [...txn.changes.values()].sort((a, b) => a.event.transaction!.total_order - b.event.transaction!.total_order);
-      this.ready.push({
-        kind: 'transaction',
-        transaction: { id, ts_ms: txn.end.ts_ms, changes, data_collections: txn.end.data_collections ?? [] },
-      });
       this.dropReleased();
+      this.ready.push({
+        output: { kind: 'transaction', transaction: { id, ts_ms: txn.end.ts_ms, changes, data_collections: txn.end.data_collections ?? [] } },
+        offsets: this.committable(),
+      });
     }
   }
 
@@ -226,7 +232,8 @@ export class TransactionReassembler {
       if (txn.changes.size === 0) continue;
       this.orphans++;
       const changes = [...txn.changes.values()].sort((a, b) => a.event.transaction!.total_order - b.event.transaction!.total_order);
-      this.ready.push({ kind: 'orphan', id: other, changes });
+      // Its records stay held until `id` is released, so its offsets are those from before it.
+      this.ready.push({ output: { kind: 'orphan', id: other, changes }, offsets: this.committable() });
     }
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openRecordCodec } from '../../../../src/codec/index.ts';
+import { openBitDataCodecs } from '../../../../src/connectors/db2-cdc/bit-data-codecs.ts';
 import { columnValue, createRowMapper, decfloatText, decimalText, type CapturedColumn, type ColumnMapperOptions } from '../../../../src/connectors/db2-cdc/column-values.ts';
 import type { SqlValue } from '../../../../src/connectors/db2-cdc/sql-port.ts';
 import { BanyanError } from '../../../../src/core/errors.ts';
@@ -112,5 +113,19 @@ describe('CD column values -> change-event JSON values', () => {
     assert.equal(decfloatText('-0E+2'), '0');
     assert.equal(decfloatText('123E-5'), '0.00123');
     assert.equal(decfloatText('12.5E+1'), '125');
+  });
+});
+
+describe('bit-data codecs opened from a bridge\'s per-column mappings', () => {
+  it('opens the copybook of each column of the table and decodes through it', () => {
+    const root = new URL('../../../fixtures/db2-cdc/', import.meta.url).pathname;
+    const codecs = openBitDataCodecs('APP.CUSTOMER', { 'APP.CUSTOMER.ADDR_BLOB': 'ADDRESS.cpy', 'APP.OTHER.X': 'ADDRESS.cpy' }, root);
+    assert.deepEqual([...codecs.keys()], ['ADDR_BLOB']);
+    const value = columnValue({ name: 'ADDR_BLOB', type: 'CHAR', forBitData: true, length: 19 }, Buffer.from('D4C1C9D540E2E3404040F1F2F3F4F50012345C', 'hex'), { ...options, bitDataCodecs: codecs });
+    assert.deepEqual(value, { 'ADDR-STREET': 'MAIN ST', 'ADDR-ZIP': 12345, 'ADDR-BALANCE': '123.45' });
+  });
+
+  it('fails at start for a copybook that is not there, with the codec\'s code', () => {
+    assert.throws(() => openBitDataCodecs('APP.CUSTOMER', { 'APP.CUSTOMER.ADDR_BLOB': 'NOPE.cpy' }, '/nonexistent'), { code: 'BANYAN_ERR_COPYBOOK_UNREADABLE' });
   });
 });

@@ -33,7 +33,7 @@ class Feed {
   }
   /** Released transactions as `id:total_orders`. */
   released(): string[] {
-    return this.r.take().map(summary);
+    return this.r.take().map((r) => summary(r.output));
   }
 }
 
@@ -141,6 +141,8 @@ describe('transaction reassembly', () => {
     assert.equal(f.r.committable().get('getwell.APP.LEDGER/0'), '1', 't2 is not released yet');
     f.end(t2);
     assert.deepEqual(Object.fromEntries(f.r.committable()), { [`${TXN_TOPIC}/0`]: '4', 'getwell.APP.ACCOUNTS/0': '2', 'getwell.APP.LEDGER/0': '2' });
+    // Each release carries the offsets safe to commit once it (and all before it) is processed.
+    assert.deepEqual(f.r.take().map((r) => r.offsets.get('getwell.APP.LEDGER/0')), ['1', '2']);
   });
 
   it('names the partitions that hold nothing more of the transaction waited for', () => {
