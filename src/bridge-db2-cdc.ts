@@ -39,14 +39,18 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
   const topicOf = (rule: string) => (schema: string, table: string) => rule.replaceAll('{prefix}', prefix).replaceAll('{schema}', schema).replaceAll('{table}', table);
   const tableTopic = topicOf(cfg.topic);
   const transactionTopic = topicOf(cfg.transaction_topic)('', '');
+  const schemaTopic = topicOf(cfg.schema_topic)('', '');
   const assembledTopic = cfg.assembled_topic !== undefined ? topicOf(cfg.assembled_topic)('', '') : undefined;
   const driver = deps.cdcDriver ?? driverOf(cfg);
   const sql = platformSql(cfg.driver === 'postgres' ? 'postgres' : cfg.platform);
   const source = createCdcSource({
     bridge: bridge.name,
     db: cfg.database,
-    openReader: () =>
+    openReader: (resume) =>
       openCdcReader({
+        bridge: bridge.name,
+        ...(resume?.schemas ? { previousSchemas: resume.schemas } : {}),
+        resumeLsn: resume?.commitLsn ?? null,
         driver,
         connect: { host: cfg.host, port: cfg.port, database: cfg.database, user: cfg.user, password: cfg.password },
         sql,
@@ -59,6 +63,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
         ...(deps.cdcEvents ? { events: deps.cdcEvents } : {}),
       }),
     transactionTopic,
+    schemaTopic,
     ...(assembledTopic !== undefined ? { assembledTopic } : {}),
     start: cfg.snapshot,
     poll: cfg.poll_interval_ms,
@@ -74,7 +79,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
     limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
     // The source waits its own adaptive poll interval; the pipeline asks again at once.
     idlePollMs: 10,
-    topics: [...[...new Set([...tableTopics, ...(assembledTopic !== undefined ? [assembledTopic] : [])])].map((topic) => ({ topic })), { topic: transactionTopic, partitions: 1 }],
+    topics: [...[...new Set([...tableTopics, schemaTopic, ...(assembledTopic !== undefined ? [assembledTopic] : [])])].map((topic) => ({ topic })), { topic: transactionTopic, partitions: 1 }],
   };
 }
 

@@ -10,7 +10,7 @@
  * - the assembled transaction: `{commit_lsn, change_lsn: <its last change>, event_serial_no: 2}`.
  * A batch never ends on a BEGIN (the source takes the first change with it), so BEGIN needs none.
  */
-import type { SourcePosition } from '../../core/bridge-contracts.ts';
+import type { JsonValue, SourcePosition } from '../../core/bridge-contracts.ts';
 import type { CdcPosition } from './change-event.ts';
 import { CdcErrors } from './errors.ts';
 
@@ -67,7 +67,7 @@ export function windowStart(position: CdcPosition | undefined): { readonly after
 /** The checkpoint's JSON as a CdcPosition (undefined: the bridge never committed). */
 export function parsePosition(bridge: string, stored: SourcePosition | undefined): CdcPosition | undefined {
   if (stored === undefined) return undefined;
-  const { commit_lsn, change_lsn, event_serial_no, snapshot } = stored as Record<string, unknown>;
+  const { commit_lsn, change_lsn, event_serial_no, snapshot, schemas } = stored as Record<string, unknown>;
   const hex = (v: unknown) => typeof v === 'string' && /^[0-9a-f]+$/.test(v);
   const s = snapshot as Record<string, unknown> | undefined;
   const snapshotOk = s === undefined || (typeof s === 'object' && s !== null && typeof s.table === 'string' && (s.last_key === null || typeof s.last_key === 'string') && hex(s.start_lsn));
@@ -79,6 +79,7 @@ export function parsePosition(bridge: string, stored: SourcePosition | undefined
     change_lsn: change_lsn as string | null,
     event_serial_no,
     ...(s ? { snapshot: { table: s.table as string, last_key: s.last_key as string | null, start_lsn: s.start_lsn as string } } : {}),
+    ...(schemas !== null && typeof schemas === 'object' ? { schemas: schemas as NonNullable<CdcPosition['schemas']> } : {}),
   };
 }
 
@@ -89,6 +90,7 @@ export function toSourcePosition(p: CdcPosition): SourcePosition {
     change_lsn: p.change_lsn,
     event_serial_no: p.event_serial_no,
     ...(p.snapshot ? { snapshot: { table: p.snapshot.table, last_key: p.snapshot.last_key, start_lsn: p.snapshot.start_lsn } } : {}),
+    ...(p.schemas ? { schemas: JSON.parse(JSON.stringify(p.schemas)) as JsonValue } : {}),
   };
 }
 

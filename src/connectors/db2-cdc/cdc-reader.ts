@@ -11,6 +11,9 @@
  */
 import type { CapturedColumn, CapturedTable } from './captured-table.ts';
 import { createRowMapper } from './column-values.ts';
+import { trackSchema, type SchemaChangeEvent, type TableSchema } from './schema-tracker.ts';
+import type { CdcPosition } from './change-event.ts';
+import { CONNECTOR_VERSION } from './change-stream.ts';
 import { mergeChanges, tableChanges, type CdRow, type TableChange, type UnreadableRow } from './change-stream.ts';
 import { CdcErrors } from './errors.ts';
 import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
@@ -36,6 +39,12 @@ export interface CdcReaderOptions {
   /** Largest CLOB/BLOB/XML value carried in an event (column-values.ts). */
   readonly lobMaxBytes: number;
   readonly events?: CdcReaderEvents;
+  /** The bridge name and database, for schema-change events. */
+  readonly bridge?: string;
+  /** What the last checkpoint says each table's columns were (schema-tracker.ts); absent: first start. */
+  readonly previousSchemas?: CdcPosition['schemas'];
+  /** Where events with a changed column set start (the checkpoint's commit_lsn). */
+  readonly resumeLsn?: string | null;
 }
 
 /** What one register poll says: the highest synchpoint, and each captured table's CD_NEW_SYNCHPOINT. */
@@ -49,6 +58,10 @@ export interface CdcReader {
   readonly tables: readonly CapturedTable[];
   /** The lowest position (all zero bytes), where a database Capture never ran stands. */
   readonly zeroPosition: string;
+  /** Each table's column set and version as read at open. */
+  readonly schemas: Readonly<Record<string, TableSchema>>;
+  /** Column changes found at open against `previousSchemas`: one event per changed table. */
+  readonly schemaChanges: readonly SchemaChangeEvent[];
   pollRegister(): Promise<RegisterState>;
   /**
    * Changes of all tables with COMMITSEQ in (after, upTo] (`inclusive`: [after, upTo]) in commit
@@ -107,10 +120,25 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
     tables.push(capturedTable(name, schema, table, cd, cdCols, reg, await catalog(schema, table), o));
   }
   const zero = Buffer.alloc(o.sql.positionBytes).toString('hex');
+  // A changed column set (DBA's ALTER + reinit) is detected here, at open: a window naming a dropped
+  // column fails, the bridge reopens, and the catalog read here says what changed. Never silent.
+  const schemas: Record<string, TableSchema> = {};
+  const schemaChanges: SchemaChangeEvent[] = [];
+  for (const [i, t] of tables.entries()) {
+    const previous = o.previousSchemas?.[t.name];
+    const decision = trackSchema(t.name, previous ? { table: t.name, version: previous.version, columns: previous.columns } : undefined, t.columns, {
+      connectorVersion: CONNECTOR_VERSION, bridge: o.bridge ?? '', database: o.connect.database, commitLsn: o.resumeLsn ?? null, nowMs: Date.now(),
+    });
+    schemas[t.name] = decision.schema;
+    if (decision.event) schemaChanges.push(decision.event);
+    tables[i] = { ...t, schemaVersion: decision.schema.version };
+  }
 
   return {
     tables,
     zeroPosition: zero,
+    schemas,
+    schemaChanges,
     async pollRegister() {
       const all = await registerRows();
       let maxLsn: string | null = null;

@@ -41,7 +41,10 @@ export interface CdcSourceEvents {
 export interface CdcSourceOptions {
   readonly bridge: string;
   readonly db: string;
-  readonly openReader: () => Promise<CdcReader>;
+  /** Opens the reader; `resume` says what the checkpoint knew (columns per table, its commit_lsn). */
+  readonly openReader: (resume?: { readonly schemas?: CdcPosition['schemas']; readonly commitLsn: string | null }) => Promise<CdcReader>;
+  /** Topic of schema-change events (schema-tracker.ts), keyed by SCHEMA.TABLE. */
+  readonly schemaTopic?: string;
   readonly transactionTopic: string;
   readonly assembledTopic?: string;
   /** Where a bridge without a checkpoint starts: every change in the CD tables, the current end, or an initial snapshot. */
@@ -71,6 +74,10 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   let held: CdcOutputRecord | undefined;
   let pollDelay = o.poll.min;
   let nextPollAt = 0;
+  /** Column sets per table, carried in every position (a restart compares against them). */
+  let schemas: NonNullable<CdcPosition['schemas']> = {};
+  /** Schema-change events found at open, written before anything read with the new columns. */
+  let pendingSchemaChanges: Array<{ table: string; value: string }> = [];
   /** The initial snapshot in progress: the table being read, its last key read, the LSN streaming starts after. */
   let snapshot: { index: number; lastKey: SqlValue[] | null; startLsn: string } | undefined;
 
@@ -80,6 +87,8 @@ export function createCdcSource(o: CdcSourceOptions): Source {
     held = undefined;
     await w?.records.return(undefined).catch(() => {});
   };
+
+  const withSchemas = (p: CdcPosition): CdcPosition => ({ ...p, schemas });
 
   /** The next chunk(s) of the initial snapshot, up to the batch limit; the last one hands over to streaming. */
   async function snapshotBatch(r: CdcReader, limits: BatchLimits): Promise<SourceBatch> {
@@ -99,19 +108,21 @@ export function createCdcSource(o: CdcSourceOptions): Source {
     }
     if (s.index < r.tables.length) {
       const progress = { table: r.tables[s.index]!.name, last_key: s.lastKey === null ? null : encodeKey(s.lastKey), start_lsn: s.startLsn };
-      return { records, position: toSourcePosition({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0, snapshot: progress }) };
+      return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0, snapshot: progress })) };
     }
     // Done: the final row says so (Debezium's snapshot: "last"), and streaming starts after startLsn.
     if (last) records[records.length - 1] = sourceRecordOf(snapshotRecord(last.table, last.row, s.startLsn, ctx, true));
     snapshot = undefined;
     next = { after: s.startLsn, lower: 'exclusive' };
-    return { records, position: toSourcePosition({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0 }) };
+    return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0 })) };
   }
 
   return {
     async open(from) {
       resumedFrom = parsePosition(o.bridge, from);
-      reader = await o.openReader();
+      reader = await o.openReader({ schemas: resumedFrom?.schemas, commitLsn: resumedFrom?.commit_lsn ?? null });
+      schemas = reader.schemas as NonNullable<CdcPosition['schemas']>;
+      pendingSchemaChanges = reader.schemaChanges.map((e) => ({ table: e.table, value: JSON.stringify(e) }));
       next = windowStart(resumedFrom);
       snapshot = undefined;
       if (resumedFrom?.snapshot) {
@@ -134,6 +145,13 @@ export function createCdcSource(o: CdcSourceOptions): Source {
 
     async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
       const r = reader!;
+      if (pendingSchemaChanges.length > 0 && resumedFrom) {
+        // Their own batch, committing the position resumed from (now with the new column sets).
+        const records = pendingSchemaChanges.map((c, i) => schemaRecord(c, o.schemaTopic ?? `${o.transactionTopic}.schema-changes`, resumedFrom!.commit_lsn, i + 1));
+        pendingSchemaChanges = [];
+        return { records, position: toSourcePosition(withSchemas(resumedFrom)) };
+      }
+      pendingSchemaChanges = [];
       if (snapshot) return snapshotBatch(r, limits);
       for (;;) {
         if (!window) {
@@ -173,9 +191,9 @@ export function createCdcSource(o: CdcSourceOptions): Source {
           next = { after: upTo, lower: 'exclusive' };
           resumedFrom = undefined;
         }
-        if (last) return { records, position: toSourcePosition(positionAfter(last.place)) };
+        if (last) return { records, position: toSourcePosition(withSchemas(positionAfter(last.place))) };
         // An empty window (Capture's heartbeat moved the synchpoint): move the checkpoint with it.
-        if (done && !emitted) return { records: [], position: toSourcePosition({ commit_lsn: upTo, change_lsn: null, event_serial_no: 0 }) };
+        if (done && !emitted) return { records: [], position: toSourcePosition(withSchemas({ commit_lsn: upTo, change_lsn: null, event_serial_no: 0 })) };
       }
     },
 
@@ -197,6 +215,12 @@ function sourceRecordOf(out: CdcOutputRecord): CdcSourceRecord {
   const p = out.place;
   const positionId = p.kind === 'change' ? `${p.commitLsn}:${p.changeLsn}` : `${p.commitLsn}:${p.kind.toUpperCase()}`;
   return { bytes: Buffer.from(out.value), recordNumber: out.recordNumber, positionId, metadata: out.headers, cdc: out };
+}
+
+/** A schema-change event as a source record (a dead letter never: it is the bridge's own JSON). */
+function schemaRecord(c: { table: string; value: string }, topic: string, commitLsn: string, n: number): CdcSourceRecord {
+  const out: CdcOutputRecord = { place: { commitLsn, kind: 'end' }, topic, key: c.table, value: c.value, headers: { 'banyan-cdc-table': c.table }, recordNumber: n };
+  return { bytes: Buffer.from(c.value), recordNumber: n, positionId: `${commitLsn}:SCHEMA:${c.table}`, metadata: out.headers, cdc: out };
 }
 
 /** A snapshot key as checkpoint text: its SQL values as JSON, binary as {"hex": ...}. */

@@ -14,7 +14,9 @@
  * (crash shutdown / cannot connect now) and
  * 53300 (too many connections) a retriable unavailable database, 40001 / 40P01 / 55P03
  * (serialization failure, deadlock, lock not available) retriable lock conflicts;
- * anything else names the statement and SQLSTATE and stops the bridge.
+ * 42P01 / 3F000 (unknown table / schema) and 42703 (unknown column: the CD table changed) stop the
+ * bridge with their own codes, as Db2's -204 / -206 do; anything else names the statement and
+ * SQLSTATE and stops the bridge.
  */
 import pg from 'pg';
 import { BanyanError } from '../../core/errors.ts';
@@ -160,6 +162,8 @@ export function toCdcError(err: unknown, what: string): BanyanError {
     return new CdcErrors.BANYAN_ERR_CDC_CONNECTION_LOST(what, detail, cause);
   }
   if (code === '40001' || code === '40P01' || code === '55P03') return new CdcErrors.BANYAN_ERR_CDC_LOCK_CONFLICT(what, detail, cause);
+  if (code === '42P01' || code === '3F000') return new CdcErrors.BANYAN_ERR_CDC_OBJECT_UNKNOWN(what, detail, cause);
+  if (code === '42703') return new CdcErrors.BANYAN_ERR_CDC_COLUMN_UNKNOWN(what, detail, cause);
   return new CdcErrors.BANYAN_ERR_CDC_SQL_FAILED(what, detail, cause);
 }
 

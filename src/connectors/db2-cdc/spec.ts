@@ -31,6 +31,8 @@ export const db2CdcSourceSchema = z.strictObject({
   topic: topicRule.default('{prefix}.{schema}.{table}'),
   /** Topic of the BEGIN / END transaction boundaries. */
   transaction_topic: topicRule.default('{prefix}.transaction'),
+  /** Topic of schema-change events (a CD table's columns added, dropped or changed), keyed by SCHEMA.TABLE. */
+  schema_topic: topicRule.default('{prefix}.schema-changes'),
   /** The assembled-transaction stream (every change of a unit of work as one event at END), off unless set. */
   assembled_topic: topicRule.optional(),
   /**

@@ -37,8 +37,10 @@ function source(polls: number[] = []) {
   return createCdcSource({
     bridge: 'gw-cdc',
     db: 'GETWELL',
-    openReader: () =>
+    openReader: (resume) =>
       openCdcReader({
+        ...(resume?.schemas ? { previousSchemas: resume.schemas } : {}),
+        resumeLsn: resume?.commitLsn ?? null,
         driver: createPostgresDriver(),
         connect: server,
         sql: platformSql('postgres'),
@@ -160,8 +162,33 @@ describe('CDC source on the PostgreSQL stand-in', () => {
     const heartbeat = await src.read({ maxRecords: 10, maxBytes: 1 << 20, maxWaitMs: 1 }, signal);
     assert.ok(!('idle' in heartbeat));
     assert.deepEqual(heartbeat.records, []);
-    assert.deepEqual(heartbeat.position, { commit_lsn: sim.lsnHex(), change_lsn: null, event_serial_no: 0 });
+    const { schemas, ...position } = heartbeat.position;
+    assert.deepEqual(position, { commit_lsn: sim.lsnHex(), change_lsn: null, event_serial_no: 0 });
+    assert.ok(schemas, 'with the column sets it read with');
     await src.close();
+  });
+
+  it('reports a CD table column added while the bridge was down as a schema-change event, and carries the new version', async () => {
+    const batches = await drain(source(), 1000);
+    const position = batches.at(-1)!.position;
+    assert.equal((position.schemas as Record<string, { version: number }>)['GW.MEMBER']!.version, 1, 'the checkpoint carries the column sets');
+    await client.query('ALTER TABLE asncdc.cdc_gw_member ADD COLUMN email VARCHAR(40)');
+    const tx = sim.begin();
+    tx.insert('GW.MEMBER', { MEMBER_ID: 999_001, NAME: 'NEW', PLAN_CODE: 'GOLD', BALANCE: '1.00', UPDATED_AT: '2026-12-02 11:00:00.000000' });
+    tx.commit();
+    await sim.flush();
+    const after = records(await drain(source(), 1000, position));
+    const change = JSON.parse(after[0]!.cdc.value) as { table: string; schema_version: number; previous_version: number; ddl: string; changes: Array<{ kind: string; column: { name: string } }> };
+    assert.equal(after[0]!.cdc.topic, 'gw.transaction.schema-changes');
+    assert.equal(change.table, 'GW.MEMBER');
+    assert.deepEqual([change.previous_version, change.schema_version], [1, 2]);
+    assert.deepEqual(change.changes.map((c) => `${c.kind} ${c.column.name}`), ['added EMAIL']);
+    assert.match(change.ddl, /ADD COLUMN EMAIL VARCHAR\(40\)/);
+    const insert = after.map((r) => JSON.parse(r.cdc.value) as ChangeEvent).find((e) => e.op === 'c' && e.after!.MEMBER_ID === 999_001)!;
+    assert.equal(insert.source.schema_version, 2);
+    assert.equal(insert.after!.EMAIL, null);
+    const rx = after.map((r) => JSON.parse(r.cdc.value) as ChangeEvent).find((e) => e.source?.table === 'RX');
+    assert.equal(rx, undefined, 'nothing else was read again');
   });
 
   it('stops with the retention error and its remedy when changes after the stored position were pruned', async () => {

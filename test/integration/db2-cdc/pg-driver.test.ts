@@ -62,7 +62,7 @@ describe('PostgreSQL driver adapter', () => {
 
   it('reports an unknown table as a non-retriable SQL error naming the SQLSTATE', async () => {
     await assert.rejects(conn.query('SELECT * FROM asncdc.no_such_table'), (err: { code: string; retriable: boolean; message: string }) => {
-      assert.equal(err.code, 'BANYAN_ERR_CDC_SQL_FAILED');
+      assert.equal(err.code, 'BANYAN_ERR_CDC_OBJECT_UNKNOWN');
       assert.equal(err.retriable, false);
       assert.match(err.message, /42P01/);
       return true;
