@@ -72,6 +72,8 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
   const sourceKind = kindOf(bridge.source);
   if (!['file', 'kafka', 'ibm_mq', 'amqp', 'db2_cdc'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
+  // The http sink validates; it runs through the retry processor (src/retry), wired with it.
+  if (bridge.sink.http !== undefined) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, 'http');
   if (bridge.source.db2_cdc) return db2CdcBridge(bridge, bridge.source.db2_cdc, kafka, topics, deps);
   const mappingFile = resolve(rootDir, bridge.mapping!);
   const codec = openRecordCodec({ mapping: mappingFile });
