@@ -107,7 +107,7 @@ async function runBridgeJob(j: BridgeJob): Promise<WorkerResult> {
   const runOne = async (file: string) => {
     const config = loadBridgeFile(file, j.rootDir, process.env);
     const bridge = await assembleBridge(config, j.rootDir, kafka, topics);
-    const decode = j.contender === 'raw' ? passThrough(resolve(j.rootDir, config.mapping), j.keyField, config.sink.kafka!.topic) : bridge.options.decode;
+    const decode = j.contender === 'raw' ? passThrough(resolve(j.rootDir, config.mapping!), j.keyField, config.sink.kafka!.topic) : bridge.options.decode;
     const source = bridge.options.source;
     const timedSource: Source = {
       open: (from) => source.open(from),

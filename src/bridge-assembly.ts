@@ -34,12 +34,13 @@ import { amqpTransportOptions, createAmqpTransport } from './connectors/amqp/amq
 import type { QueueTransport } from './core/queue-port.ts';
 import type { BatchLimits, Source } from './core/bridge-contracts.ts';
 import type { RecordDecoder } from './core/bridge-pipeline.ts';
+import { db2CdcSide, type Db2CdcDeps } from './bridge-db2-cdc.ts';
 
 export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
-  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq, amqp and kafka sources run in this version)' },
-  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file, ibm_mq or amqp -> kafka, or kafka -> file, ibm_mq or amqp' },
+  BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq, amqp, db2_cdc and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file, ibm_mq, amqp or db2_cdc -> kafka, or kafka -> file, ibm_mq or amqp' },
 });
 
 /** Reads and checks a bridge file; throws ConfigError with every issue at its file:line:col. */
@@ -59,7 +60,7 @@ export interface AssembledBridge {
 }
 
 /** What the caller hands the connectors: instrumentation, and the drivers tests replace. */
-export interface AssemblyDeps {
+export interface AssemblyDeps extends Db2CdcDeps {
   /** What the caller logs of a file source's own doings. */
   readonly sourceEvents?: FileSourceEvents;
   /** Loads the `ibmmq` driver; default `import('ibmmq')` (tests hand in test/support/fake-ibmmq.ts). */
@@ -69,11 +70,12 @@ export interface AssemblyDeps {
 /** Builds the pipeline of a checked bridge and creates the topics it writes to. */
 export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps = {}): Promise<AssembledBridge> {
   const sourceKind = kindOf(bridge.source);
-  if (!['file', 'kafka', 'ibm_mq', 'amqp'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
+  if (!['file', 'kafka', 'ibm_mq', 'amqp', 'db2_cdc'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
   // The http sink validates; it runs through the retry processor (src/retry), wired with it.
   if (bridge.sink.http !== undefined) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, 'http');
-  const mappingFile = resolve(rootDir, bridge.mapping);
+  if (bridge.source.db2_cdc) return db2CdcBridge(bridge, bridge.source.db2_cdc, kafka, topics, deps);
+  const mappingFile = resolve(rootDir, bridge.mapping!);
   const codec = openRecordCodec({ mapping: mappingFile });
   if (bridge.source.kafka) return kafkaToLegacy(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile, deps);
   const sinkTopic = bridge.sink.kafka!.topic;
@@ -93,6 +95,30 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
       checkpoints: output.checkpoints,
       deadLetterTopic,
       idlePollMs: legacy.idlePollMs,
+      backoff: backoffOf(bridge),
+    },
+    close: () => output.sink.close(),
+  };
+}
+
+/** Db2 CDC -> Kafka (bridge-db2-cdc.ts): `sink.kafka.topic` is the prefix of the topics it writes. */
+async function db2CdcBridge(bridge: BridgeConfig, cfg: NonNullable<BridgeConfig['source']['db2_cdc']>, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps): Promise<AssembledBridge> {
+  const prefix = bridge.sink.kafka!.topic;
+  const side = db2CdcSide(bridge, cfg, prefix, deps);
+  const deadLetterTopic = bridge.dead_letter?.topic ?? `${prefix}.dlq`;
+  await topics.ensureTopics([...side.topics, ...(side.topics.some((t) => t.topic === deadLetterTopic) ? [] : [{ topic: deadLetterTopic }])]);
+  const output = deliveryOutput(bridge, kafka, topics);
+  return {
+    name: bridge.name,
+    options: {
+      provenance: { bridge: bridge.name },
+      source: side.source,
+      decode: side.decode,
+      limits: side.limits,
+      sink: output.sink,
+      checkpoints: output.checkpoints,
+      deadLetterTopic,
+      idlePollMs: side.idlePollMs,
       backoff: backoffOf(bridge),
     },
     close: () => output.sink.close(),

@@ -11,6 +11,7 @@ import { claimOwnership } from '../connectors/kafka/group-ownership.ts';
 import type { FileSourceEvents } from '../connectors/file/file-source.ts';
 import type { TopicAdmin } from '../connectors/kafka/topic-admin.ts';
 import { createBridgeMetrics } from '../observability/bridge-metrics.ts';
+import { createCdcMetrics } from '../observability/cdc-metrics.ts';
 import { createBridgeHost, type BridgeHost, type BridgeOutcome, type BridgeStatus } from './bridge-host.ts';
 import type { OwnershipSettings } from './spec.ts';
 
@@ -44,6 +45,7 @@ export interface BridgeSet {
 export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
   const instanceId = o.ownership.instance_id ?? `${hostname()}:${process.pid}`;
   const metrics = o.metrics ? createBridgeMetrics(o.metrics) : undefined;
+  const cdcMetrics = o.metrics && o.bridges.some((b) => b.source.db2_cdc) ? createCdcMetrics(o.metrics) : undefined;
   const sourceEvents = o.sourceEvents ?? logSourceEvents;
   const hosts = o.bridges.map((bridge) => {
     const logger = o.logger.child({ bridge: bridge.name });
@@ -66,7 +68,11 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
               topic: o.ownership.topic,
             })
         : undefined,
-      assemble: () => assembleBridge(bridge, o.rootDir, o.kafka, o.topics, { sourceEvents: sourceEvents(bridge.name, logger) }),
+      assemble: () =>
+        assembleBridge(bridge, o.rootDir, o.kafka, o.topics, {
+          sourceEvents: sourceEvents(bridge.name, logger),
+          ...(cdcMetrics && bridge.source.db2_cdc ? { cdcEvents: cdcMetrics.forBridge(bridge.name) } : {}),
+        }),
     });
   });
   return {

@@ -48,8 +48,11 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
     description: z.string().optional(),
     // All optional here; "exactly one" is checked with positions in check().
     source: z.strictObject(optionalAll(components.sources)),
-    /** Path of a mappings/records/*.yaml file, relative to the project root. */
-    mapping: nonEmpty,
+    /**
+     * Path of a mappings/records/*.yaml file, relative to the project root. Required for record
+     * sources and sinks; a db2_cdc source maps columns itself (typed columns, not record bytes).
+     */
+    mapping: nonEmpty.optional(),
     sink: z.strictObject(optionalAll(components.sinks)),
     /** How big a batch gets before it is published (records, bytes, and how long a read waits for more). */
     batch: z
@@ -88,6 +91,10 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
 
       issues.push(...exactlyOne(source, doc, 'source', 'reads', Object.keys(components.sources)));
       issues.push(...exactlyOne(source, doc, 'sink', 'writes', Object.keys(components.sinks)));
+      const sourceBlock = isRecord(doc.source) ? doc.source : {};
+      if (doc.mapping === undefined && !('db2_cdc' in sourceBlock)) {
+        issues.push(source.issueAt([], 'required', 'mapping is required (the record mapping of this bridge\'s records); only a db2_cdc source has none'));
+      }
       if (typeof doc.mapping === 'string' && doc.mapping.length > 0) {
         const target = resolve(context.rootDir, doc.mapping);
         if (!existsSync(target) || !statSync(target).isFile()) {

@@ -98,6 +98,8 @@ export interface CdcPosition {
   readonly event_serial_no: number;
   /** Set while an initial or incremental snapshot is in progress: what it has covered. */
   readonly snapshot?: { readonly table: string; readonly last_key: string | null; readonly start_lsn: string } | undefined;
+  /** Per table, the captured column set the bridge read with and its version (schema-tracker.ts), to detect changes across restarts. */
+  readonly schemas?: { readonly [table: string]: { readonly version: number; readonly columns: readonly { readonly name: string; readonly type: string; readonly forBitData?: boolean; readonly length?: number; readonly scale?: number }[] } } | undefined;
 }
 
 /** Kafka headers the CDC bridge adds to every change record (besides the bridge's own `banyan-*`). */

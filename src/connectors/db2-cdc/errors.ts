@@ -3,7 +3,8 @@
  * place, ibm-db-errors.ts (the PostgreSQL stand-in's adapter maps its own); every driver message
  * keeps the SQLCODE, the SQLSTATE and the statement it came from. `retriable` tells the reader to
  * close the connection, open a new one and read again from its position (connection lost, database
- * away, lock conflict), or to stop and surface the problem (unknown table, no authority, no licence).
+ * away, lock conflict), or to stop and surface the problem (unknown table, no authority, no licence,
+ * an unregistered table, a checkpoint older than what Capture kept).
  */
 import { defineErrors } from '../../core/errors.ts';
 
@@ -44,6 +45,24 @@ export const CdcErrors = defineErrors({
   BANYAN_ERR_CDC_TRANSACTION_TOO_LARGE: {
     message: 'transaction %s holds more than %s buffered change events (max_buffered_events); raise it or read the per-table topics without transaction assembly',
   },
+  // The reader's own (./cdc-reader.ts, ./cdc-source.ts, ./cdc-position.ts).
+  BANYAN_ERR_CDC_NOT_REGISTERED: {
+    message: 'table %s has no row in %s.IBMSNAP_REGISTER (it is not captured: ask the DBA to register it, e.g. CALL ASNCDC.ADDTABLE(\'%s\', \'%s\') with Debezium\'s ASN setup, and reinit Capture)',
+  },
+  BANYAN_ERR_CDC_CONTROL_TABLE_MISSING: { message: 'capture control table %s.%s not found (capture_schema names the schema holding IBMSNAP_REGISTER and IBMSNAP_UOW)' },
+  BANYAN_ERR_CDC_CD_TABLE_MISSING: { message: 'change table %s.%s of %s, named by IBMSNAP_REGISTER, does not exist' },
+  BANYAN_ERR_CDC_CD_COLUMN_MISSING: { message: 'change table %s.%s has no column %s (ASN Capture CD tables carry IBMSNAP_COMMITSEQ, IBMSNAP_INTENTSEQ and IBMSNAP_OPERATION)' },
+  BANYAN_ERR_CDC_KEY_COLUMN_UNKNOWN: { message: 'key column %s of %s is not a captured column of %s.%s (captured: %s)' },
+  BANYAN_ERR_CDC_RETENTION_LOST: {
+    message:
+      'the checkpoint of bridge %s is at commit_lsn %s, older than the oldest change left in %s (%s): Capture pruned changes the bridge has not read. ' +
+      'Remedy: raise Capture\'s RETENTION_LIMIT (or prune only what this bridge read), then re-snapshot: delete the bridge\'s checkpoint ' +
+      '(the checkpoints topic, key = bridge name) and start it again',
+  },
+  BANYAN_ERR_CDC_POSITION_INVALID: { message: 'the checkpoint of bridge %s is not a CDC position {commit_lsn, change_lsn, event_serial_no}: %s' },
+  BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING: { message: 'snapshot of %s: the source table is not visible to the bridge\'s user (grant SELECT on it, or start with snapshot: change_data / no_data)' },
+  BANYAN_ERR_CDC_SNAPSHOT_NO_KEY: { message: 'snapshot of %s: the table has no primary key and no keys: entry, so it cannot be read in key-ordered chunks (configure keys for it)' },
+  BANYAN_ERR_CDC_ROW_UNREADABLE: { message: '%s row at commit_lsn %s change_lsn %s: %s (sent to the dead-letter topic; the stream goes on)' },
 });
 
 export type CdcErrorCode = keyof typeof CdcErrors;

@@ -1,0 +1,272 @@
+/**
+ * The Db2 CDC reader as the bridge runtime's Source (src/core/bridge-contracts.ts). Each read:
+ *
+ * 1. no change window open: wait for the adaptive poll interval, read IBMSNAP_REGISTER once; nothing
+ *    past the last read position -> `drained` (idle polls back off to `poll.max`);
+ * 2. open a window (last read position, max LSN] over the CD tables whose CD_NEW_SYNCHPOINT moved,
+ *    merged into one commit order and grouped into transactions (./change-stream.ts);
+ * 3. hand out records up to the batch limits, never ending a batch on a BEGIN; the batch's position
+ *    is the last record's (./cdc-position.ts). After a restart the records at or below the stored
+ *    position are filtered out, so only the transaction in flight can repeat what the at-least-once
+ *    crash window left unacknowledged.
+ *
+ * When Capture's synchpoint moved past the last read position and the window had no records (the
+ * heartbeat of an idle database), an empty batch moves the position to it, so the checkpoint keeps
+ * up with Capture and the retention check compares against a recent position.
+ *
+ * `commit` has nothing to do at the database: positions live in the bridge's checkpoint topic and
+ * ASN pruning is the DBA's (Debezium does the same).
+ */
+import type { BatchLimits, Source, SourceBatch, SourceIdle, SourcePosition, SourceRecord } from '../../core/bridge-contracts.ts';
+import type { CdcPosition } from './change-event.ts';
+import { snapshotRecord, transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
+import type { CapturedTable } from './captured-table.ts';
+import type { SqlValue } from './sql-port.ts';
+import type { CdcReader } from './cdc-reader.ts';
+import { isCovered, nextPollDelay, parsePosition, positionAfter, toSourcePosition, windowStart } from './cdc-position.ts';
+import { CdcErrors } from './errors.ts';
+
+/** A source record that carries what the CDC decoder routes (./cdc-decisions.ts). */
+export interface CdcSourceRecord extends SourceRecord {
+  readonly cdc: CdcOutputRecord;
+}
+
+export interface CdcSourceEvents {
+  /** After each register poll. */
+  polled?(e: { readonly found: boolean; readonly maxLsn: string | null; readonly nextPollMs: number }): void;
+  /** At open, with the stored position (undefined: none) and where reading starts. */
+  opened?(e: { readonly position: CdcPosition | undefined; readonly after: string | null }): void;
+}
+
+export interface CdcSourceOptions {
+  readonly bridge: string;
+  readonly db: string;
+  /** Opens the reader; `resume` says what the checkpoint knew (columns per table, its commit_lsn). */
+  readonly openReader: (resume?: { readonly schemas?: CdcPosition['schemas']; readonly commitLsn: string | null }) => Promise<CdcReader>;
+  /** Topic of schema-change events (schema-tracker.ts), keyed by SCHEMA.TABLE. */
+  readonly schemaTopic?: string;
+  readonly transactionTopic: string;
+  readonly assembledTopic?: string;
+  /** Where a bridge without a checkpoint starts: every change in the CD tables, the current end, or an initial snapshot. */
+  readonly start: 'change_data' | 'no_data' | 'initial';
+  readonly poll: { readonly min: number; readonly max: number };
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly events?: CdcSourceEvents;
+}
+
+export function createCdcSource(o: CdcSourceOptions): Source {
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? abortableSleep;
+  const ctx: TransactionContext = {
+    bridge: o.bridge,
+    db: o.db,
+    transactionTopic: o.transactionTopic,
+    ...(o.assembledTopic !== undefined ? { assembledTopic: o.assembledTopic } : {}),
+    now,
+  };
+  let reader: CdcReader | undefined;
+  /** The stored position the reader resumed from: records it covers are filtered out. */
+  let resumedFrom: CdcPosition | undefined;
+  /** Where the next window starts. */
+  let next: { after: string | null; lower: 'exclusive' | 'inclusive' } = { after: null, lower: 'exclusive' };
+  let window: { records: AsyncGenerator<CdcOutputRecord>; upTo: string; emitted: boolean } | undefined;
+  let held: CdcOutputRecord | undefined;
+  let pollDelay = o.poll.min;
+  let nextPollAt = 0;
+  /** Column sets per table, carried in every position (a restart compares against them). */
+  let schemas: NonNullable<CdcPosition['schemas']> = {};
+  /** Schema-change events found at open, written before anything read with the new columns. */
+  let pendingSchemaChanges: Array<{ table: string; value: string }> = [];
+  /** The initial snapshot in progress: the table being read, its last key read, the LSN streaming starts after. */
+  let snapshot: { index: number; lastKey: SqlValue[] | null; startLsn: string } | undefined;
+
+  const closeWindow = async () => {
+    const w = window;
+    window = undefined;
+    held = undefined;
+    await w?.records.return(undefined).catch(() => {});
+  };
+
+  const withSchemas = (p: CdcPosition): CdcPosition => ({ ...p, schemas });
+
+  /** The next chunk(s) of the initial snapshot, up to the batch limit; the last one hands over to streaming. */
+  async function snapshotBatch(r: CdcReader, limits: BatchLimits): Promise<SourceBatch> {
+    const s = snapshot!;
+    const records: CdcSourceRecord[] = [];
+    let last: { table: CapturedTable; row: readonly SqlValue[] } | undefined;
+    while (records.length < limits.maxRecords && s.index < r.tables.length) {
+      const table = r.tables[s.index]!;
+      const want = limits.maxRecords - records.length;
+      const rows = await r.snapshotChunk(table, s.lastKey, want);
+      for (const row of rows) records.push(sourceRecordOf(snapshotRecord(table, row, s.startLsn, ctx, false)));
+      if (rows.length > 0) last = { table, row: rows.at(-1)! };
+      if (rows.length < want) {
+        s.index++;
+        s.lastKey = null;
+      } else s.lastKey = table.keyIndexes.map((i) => rows.at(-1)![i] ?? null);
+    }
+    if (s.index < r.tables.length) {
+      const progress = { table: r.tables[s.index]!.name, last_key: s.lastKey === null ? null : encodeKey(s.lastKey), start_lsn: s.startLsn };
+      return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0, snapshot: progress })) };
+    }
+    // Done: the final row says so (Debezium's snapshot: "last"), and streaming starts after startLsn.
+    if (last) records[records.length - 1] = sourceRecordOf(snapshotRecord(last.table, last.row, s.startLsn, ctx, true));
+    snapshot = undefined;
+    next = { after: s.startLsn, lower: 'exclusive' };
+    return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0 })) };
+  }
+
+  return {
+    async open(from) {
+      resumedFrom = parsePosition(o.bridge, from);
+      reader = await o.openReader({ schemas: resumedFrom?.schemas, commitLsn: resumedFrom?.commit_lsn ?? null });
+      schemas = reader.schemas as NonNullable<CdcPosition['schemas']>;
+      pendingSchemaChanges = reader.schemaChanges.map((e) => ({ table: e.table, value: JSON.stringify(e) }));
+      next = windowStart(resumedFrom);
+      snapshot = undefined;
+      if (resumedFrom?.snapshot) {
+        const s = resumedFrom.snapshot;
+        snapshot = { index: Math.max(0, reader.tables.findIndex((t) => t.name === s.table)), lastKey: s.last_key === null ? null : decodeKey(s.last_key), startLsn: s.start_lsn };
+        next = { after: s.start_lsn, lower: 'exclusive' };
+      } else if (resumedFrom) await checkRetention(reader, o.bridge, resumedFrom);
+      else if (o.start === 'no_data' || o.start === 'initial') {
+        // The LSN is taken before the first row is read: every change committed after it is streamed,
+        // so nothing falls between the snapshot and the stream (changes made while the snapshot
+        // reads may show in both; applied in order, the final state per key is the source's).
+        const state = await reader.pollRegister();
+        next = { after: state.maxLsn, lower: 'exclusive' };
+        if (o.start === 'initial') snapshot = { index: 0, lastKey: null, startLsn: state.maxLsn ?? reader.zeroPosition };
+      }
+      nextPollAt = 0;
+      pollDelay = o.poll.min;
+      o.events?.opened?.({ position: resumedFrom, after: next.after });
+    },
+
+    async read(limits: BatchLimits, signal: AbortSignal): Promise<SourceBatch | SourceIdle> {
+      const r = reader!;
+      if (pendingSchemaChanges.length > 0 && resumedFrom) {
+        // Their own batch, committing the position resumed from (now with the new column sets).
+        const records = pendingSchemaChanges.map((c, i) => schemaRecord(c, o.schemaTopic ?? `${o.transactionTopic}.schema-changes`, resumedFrom!.commit_lsn, i + 1));
+        pendingSchemaChanges = [];
+        return { records, position: toSourcePosition(withSchemas(resumedFrom)) };
+      }
+      pendingSchemaChanges = [];
+      if (snapshot) return snapshotBatch(r, limits);
+      for (;;) {
+        if (!window) {
+          const wait = nextPollAt - now();
+          if (wait > 0) await sleep(wait, signal);
+          if (signal.aborted) return { idle: 'waiting' };
+          const state = await r.pollRegister();
+          const found = state.maxLsn !== null && (next.after === null || state.maxLsn > next.after || (next.lower === 'inclusive' && state.maxLsn >= next.after));
+          pollDelay = nextPollDelay(pollDelay, found, o.poll);
+          nextPollAt = now() + pollDelay;
+          o.events?.polled?.({ found, maxLsn: state.maxLsn, nextPollMs: pollDelay });
+          if (!found) return { idle: 'drained' };
+          const changes = r.window(next.after, next.lower, state.maxLsn!, state);
+          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo: state.maxLsn!, emitted: false };
+        }
+        const records: CdcSourceRecord[] = [];
+        let bytes = 0;
+        let last: CdcOutputRecord | undefined;
+        let done = false;
+        while ((records.length < limits.maxRecords && bytes < limits.maxBytes) || last?.place.kind === 'begin') {
+          const out = held ?? (await nextRecord(window.records));
+          held = undefined;
+          if (out === undefined) {
+            done = true;
+            break;
+          }
+          const record = sourceRecordOf(out);
+          records.push(record);
+          bytes += record.bytes.length;
+          last = out;
+        }
+        if (records.length > 0) window.emitted = true;
+        const upTo = window.upTo;
+        const emitted = window.emitted;
+        if (done) {
+          await closeWindow();
+          next = { after: upTo, lower: 'exclusive' };
+          resumedFrom = undefined;
+        }
+        if (last) return { records, position: toSourcePosition(withSchemas(positionAfter(last.place))) };
+        // An empty window (Capture's heartbeat moved the synchpoint): move the checkpoint with it.
+        if (done && !emitted) return { records: [], position: toSourcePosition(withSchemas({ commit_lsn: upTo, change_lsn: null, event_serial_no: 0 })) };
+      }
+    },
+
+    async commit(_position: SourcePosition) {
+      // Positions are kept in the checkpoint topic by the pipeline; nothing to acknowledge at Db2.
+    },
+
+    async close() {
+      await closeWindow();
+      const r = reader;
+      reader = undefined;
+      await r?.close().catch(() => {});
+    },
+  };
+}
+
+/** The SourceRecord the pipeline sees: the event's JSON bytes, its headers, its stable position id. */
+function sourceRecordOf(out: CdcOutputRecord): CdcSourceRecord {
+  const p = out.place;
+  const positionId = p.kind === 'change' ? `${p.commitLsn}:${p.changeLsn}` : `${p.commitLsn}:${p.kind.toUpperCase()}`;
+  return { bytes: Buffer.from(out.value), recordNumber: out.recordNumber, positionId, metadata: out.headers, cdc: out };
+}
+
+/** A schema-change event as a source record (a dead letter never: it is the bridge's own JSON). */
+function schemaRecord(c: { table: string; value: string }, topic: string, commitLsn: string, n: number): CdcSourceRecord {
+  const out: CdcOutputRecord = { place: { commitLsn, kind: 'end' }, topic, key: c.table, value: c.value, headers: { 'banyan-cdc-table': c.table }, recordNumber: n };
+  return { bytes: Buffer.from(c.value), recordNumber: n, positionId: `${commitLsn}:SCHEMA:${c.table}`, metadata: out.headers, cdc: out };
+}
+
+/** A snapshot key as checkpoint text: its SQL values as JSON, binary as {"hex": ...}. */
+function encodeKey(key: readonly SqlValue[]): string {
+  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { hex: v.toString('hex') } : v)));
+}
+
+function decodeKey(text: string): SqlValue[] {
+  return (JSON.parse(text) as Array<string | number | null | { hex: string }>).map((v) => (v !== null && typeof v === 'object' ? Buffer.from(v.hex, 'hex') : v));
+}
+
+async function* uncovered(records: AsyncIterable<CdcOutputRecord>, position: CdcPosition | undefined): AsyncGenerator<CdcOutputRecord> {
+  for await (const r of records) if (!isCovered(position, r.place)) yield r;
+}
+
+async function nextRecord(it: AsyncGenerator<CdcOutputRecord>): Promise<CdcOutputRecord | undefined> {
+  const r = await it.next();
+  return r.done ? undefined : r.value;
+}
+
+/**
+ * Retention: Capture prunes every CD table up to one prune point. When even the oldest change left
+ * in all CD tables is newer than the stored position, changes after the position may have been
+ * pruned unread; resuming would skip them silently, so the bridge stops with the remedy instead
+ * (issue 14, "Retention"). One table alone newer than the position proves nothing (it may simply
+ * have had no changes since), so the oldest row over all tables decides.
+ */
+async function checkRetention(reader: CdcReader, bridge: string, position: CdcPosition): Promise<void> {
+  let oldest: { table: string; min: string } | undefined;
+  for (const [table, min] of await reader.minPositions()) {
+    if (min !== null && (oldest === undefined || min < oldest.min)) oldest = { table, min };
+  }
+  if (oldest && oldest.min > position.commit_lsn) {
+    throw new CdcErrors.BANYAN_ERR_CDC_RETENTION_LOST(bridge, position.commit_lsn, oldest.table, `oldest commit_lsn ${oldest.min}`);
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
