@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBanyan } from '../../support/cli.ts';
 import { eventually } from '../../support/gateway-process.ts';
+import { testBrokers } from '../../support/kafka.ts';
 import { readWholeTopic } from '../../support/read-topic.ts';
 import { startDeliveryServer } from '../../support/delivery-server.ts';
 import { createFetchTarget } from '../../support/fetch-target.ts';
@@ -69,7 +74,7 @@ test('per-key order: key A\'s first event fails three times; A\'s later events a
   }
 });
 
-test('a permanent 400 goes to the dead-letter topic at once, with the original coordinates, error, status, attempt, target and bridge in its headers', async () => {
+test('a permanent 400 goes to the dead-letter topic at once, with the original coordinates, error, status, attempt, target and bridge in its headers; after the target is fixed, banyan replay delivers it', async () => {
   const server = await startDeliveryServer(({ eventId }) => ({ status: eventId === 'bad' ? 400 : 200 }));
   const target = createFetchTarget(server.url, 'orders-service');
   const p = await startProcessor({ target, policy: FAST_TIERS });
@@ -80,7 +85,6 @@ test('a permanent 400 goes to the dead-letter topic at once, with the original c
       return r.length > 0 ? r : undefined;
     });
     await eventually('the good event delivered', 30_000, async () => (server.accepted.has('good') ? true : undefined));
-    await p.stop();
     const h = parked!.headers;
     assert.equal(server.attempts('bad'), 1, 'a 400 is not retried');
     assert.equal(text(h['banyan-event-id']), 'bad', 'the event id is kept');
@@ -99,6 +103,31 @@ test('a permanent 400 goes to the dead-letter topic at once, with the original c
     assert.equal(text(h['banyan-retry-first-failure']), text(h['banyan-retry-last-failure']));
     assert.equal(parked!.key?.toString(), 'K1');
     assert.equal(parked!.value?.toString(), JSON.stringify({ id: 'bad' }));
+
+    // The service is fixed; the operator looks at the dead-letter topic and replays it.
+    server.setRule(() => ({ status: 200 }));
+    const dir = await mkdtemp(join(tmpdir(), 'banyan-replay-'));
+    try {
+      await writeFile(join(dir, 'banyan.yaml'), `kafka:\n  brokers: ${testBrokers().join(',')}\n`);
+      const list = await runBanyan(['dlq', 'list', `${p.topic}.dlq`, '--error', '400'], { cwd: dir });
+      assert.equal(list.code, 0, list.stderr);
+      const listed = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(listed.map((l) => [l.eventId, l.reason, l.httpStatus, l.key]), [['bad', 'permanent', 400, 'K1']]);
+      const dry = await runBanyan(['replay', '--from', `${p.topic}.dlq`, '--dry-run'], { cwd: dir });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stderr, /1 record\(s\) would be replayed \(dry run/);
+      const replay = await runBanyan(['replay', '--from', `${p.topic}.dlq`, '--key', 'K1'], { cwd: dir });
+      assert.equal(replay.code, 0, replay.stderr);
+      assert.deepEqual(JSON.parse(replay.stdout.trim()), { from: `${p.topic}.dlq/${parked!.partition}/${parked!.offset}`, to: p.topic, eventId: 'bad', key: 'K1' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await eventually('the replayed event delivered', 30_000, async () => (server.accepted.has('bad') ? true : undefined));
+    await p.stop();
+    const delivered = server.accepted.get('bad')!;
+    assert.equal(delivered.attempt, 1, 'the replay reset the attempt count');
+    assert.equal(delivered.body, JSON.stringify({ id: 'bad' }));
+    assert.equal(server.attempts('bad'), 2, 'one attempt before parking, one after the replay');
   } finally {
     await p.stop().catch(() => {});
     await server.close();
