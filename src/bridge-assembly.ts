@@ -103,6 +103,8 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
   const sourceKind = kindOf(bridge.source);
   if (!['file', 'kafka', 'ibm_mq', 'amqp'].includes(sourceKind)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE(bridge.name, sourceKind);
   if ((sourceKind === 'kafka') === (bridge.sink.kafka !== undefined)) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, kindOf(bridge.sink));
+  // The http sink validates; it runs through the retry processor (src/retry), wired with it.
+  if (bridge.sink.http !== undefined) throw new BridgeErrors.BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE(bridge.name, sourceKind, 'http');
   const mappingFile = resolve(rootDir, bridge.mapping);
   const codec = openRecordCodec({ mapping: mappingFile });
   if (bridge.source.kafka) return kafkaToLegacy(bridge, bridge.source.kafka, { rootDir, kafka, topics, codec }, mappingFile, deps);

@@ -13,6 +13,7 @@ import type { ConfigIssue } from './config/issues.ts';
 import { checkConfigText, loadConfigText } from './config/load.ts';
 import { amqpSinkSchema, amqpSourceSchema } from './connectors/amqp/spec.ts';
 import { db2CdcSourceSchema } from './connectors/db2-cdc/spec.ts';
+import { httpSinkSchema } from './connectors/http/spec.ts';
 import { ibmMqSinkSchema, ibmMqSourceSchema } from './connectors/ibm-mq/spec.ts';
 import { kafkaSinkSchema, kafkaSourceSchema } from './connectors/kafka/spec.ts';
 import { createBridgeSpec } from './core/bridge-spec.ts';
@@ -23,7 +24,7 @@ import { checkRouteFile } from './router/config/load-routes.ts';
 /** Every source and sink a bridge file may name, each the connector's own spec. */
 export const bridgeSpec = createBridgeSpec({
   sources: { file: fileSourceSchema, kafka: kafkaSourceSchema, ibm_mq: ibmMqSourceSchema, amqp: amqpSourceSchema, db2_cdc: db2CdcSourceSchema },
-  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema, ibm_mq: ibmMqSinkSchema, amqp: amqpSinkSchema },
+  sinks: { kafka: kafkaSinkSchema, file: fileSinkSchema, ibm_mq: ibmMqSinkSchema, amqp: amqpSinkSchema, http: httpSinkSchema },
 });
 
 export const CONFIG_CATALOG: ConfigCatalog = {

@@ -75,6 +75,7 @@ test('bridge and record-mapping specs mark their credentials', () => {
     'bridge.source.db2_cdc.password',
     'bridge.sink.ibm_mq.password',
     'bridge.sink.amqp.password',
+    'bridge.sink.http.secret_headers.*',
   ]);
   assert.deepEqual(secretRedactPaths(recordMappingSchema, 'mapping'), ['mapping.mask_hash_key']);
 });
