@@ -18,6 +18,7 @@ import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
 import type { BridgeEvents, BridgePipelineOptions, BridgeRunSummary } from './core/bridge-pipeline.ts';
 import { assembleRedeliveryBridge } from './bridge-redelivery.ts';
 import type { DeliveryTarget } from './retry/delivery-target.ts';
+import { createHttpTarget } from './connectors/http/http-target.ts';
 import { defineErrors } from './core/errors.ts';
 import { createFileSource, type FileSourceEvents } from './connectors/file/file-source.ts';
 import type { KafkaClient } from './connectors/kafka/client.ts';
@@ -67,17 +68,20 @@ export interface RunnableBridge {
 
 /** What a gateway runs for a bridge file: the retry processor for a `redelivery:` bridge, else the pipeline. */
 export async function assembleRunnableBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps = {}): Promise<AssembledBridge | RunnableBridge> {
-  if (!bridge.source.kafka || !bridge.redelivery) return assembleBridge(bridge, rootDir, kafka, topics, deps);
+  // A Kafka -> HTTP bridge always runs through the processor (default tiers without `redelivery:`).
+  if (!bridge.source.kafka || (!bridge.redelivery && !bridge.sink.http)) return assembleBridge(bridge, rootDir, kafka, topics, deps);
   if (bridge.delivery === 'exactly_once') throw new BridgeErrors.BANYAN_ERR_BRIDGE_REDELIVERY_EXACTLY_ONCE(bridge.name);
   const mappingFile = resolve(rootDir, bridge.mapping);
-  const codec = openRecordCodec({ mapping: mappingFile });
   return assembleRedeliveryBridge(bridge, {
     kafka,
     topics,
-    codec,
-    provenance: provenanceOf(bridge, codec, mappingFile),
+    // Only a queue sink encodes events with the mapping; an HTTP target sends the event's JSON.
+    openCodec: () => {
+      const codec = openRecordCodec({ mapping: mappingFile });
+      return { codec, provenance: provenanceOf(bridge, codec, mappingFile) };
+    },
     ...(deps.ibmMqDriver ? { ibmMqDriver: deps.ibmMqDriver } : {}),
-    ...(deps.deliveryTarget ? { otherTarget: deps.deliveryTarget } : {}),
+    otherTarget: deps.deliveryTarget ?? (async (b) => createHttpTarget(b.sink.http!)),
   });
 }
 

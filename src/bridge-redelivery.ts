@@ -18,12 +18,13 @@ import { kafkaToMqEnds } from './bridge-kafka-to-mq.ts';
 import type { DeliveryTarget } from './retry/delivery-target.ts';
 import { createRetryProcessor, type RetrySummary } from './retry/retry-processor.ts';
 import { createSinkTarget } from './retry/sink-target.ts';
+import { redeliverySchema } from './core/redelivery-spec.ts';
 
 export interface RedeliveryContext {
   readonly kafka: KafkaClient;
   readonly topics: TopicAdmin;
-  readonly codec: OpenedRecordCodec;
-  readonly provenance: EventProvenance;
+  /** The bridge's record codec and provenance, opened only by a queue sink. */
+  readonly openCodec: () => { readonly codec: OpenedRecordCodec; readonly provenance: EventProvenance };
   readonly ibmMqDriver?: () => Promise<MqiApi>;
   /** Makes the target of a sink kind the queue sinks do not cover (the HTTP target). */
   readonly otherTarget?: (bridge: BridgeConfig) => Promise<DeliveryTarget>;
@@ -31,7 +32,7 @@ export interface RedeliveryContext {
 
 export async function assembleRedeliveryBridge(bridge: BridgeConfig, c: RedeliveryContext): Promise<RunnableBridge> {
   const source = bridge.source.kafka!;
-  const redelivery = bridge.redelivery!;
+  const redelivery = bridge.redelivery ?? redeliverySchema.parse({});
   const publisher = createPublisher({ kafka: c.kafka });
   let target: DeliveryTarget | undefined;
   let reported: BridgeEvents | undefined;
@@ -76,9 +77,10 @@ export async function assembleRedeliveryBridge(bridge: BridgeConfig, c: Redelive
 
 async function targetOf(bridge: BridgeConfig, source: NonNullable<BridgeConfig['source']['kafka']>, publisher: ReturnType<typeof createPublisher>, c: RedeliveryContext): Promise<DeliveryTarget> {
   if (bridge.sink.ibm_mq || bridge.sink.amqp) {
-    const ends = await kafkaToMqEnds(bridge, source, { kafka: c.kafka, topics: c.topics, codec: c.codec, publisher, ...(c.ibmMqDriver ? { ibmMqDriver: c.ibmMqDriver } : {}) });
+    const { codec, provenance } = c.openCodec();
+    const ends = await kafkaToMqEnds(bridge, source, { kafka: c.kafka, topics: c.topics, codec, publisher, ...(c.ibmMqDriver ? { ibmMqDriver: c.ibmMqDriver } : {}) });
     const queue = bridge.sink.ibm_mq?.queue ?? bridge.sink.amqp!.address;
-    return createSinkTarget({ name: `${bridge.sink.ibm_mq ? 'ibm_mq' : 'amqp'}:${queue}`, decode: ends.decode, sink: ends.sink, provenance: c.provenance });
+    return createSinkTarget({ name: `${bridge.sink.ibm_mq ? 'ibm_mq' : 'amqp'}:${queue}`, decode: ends.decode, sink: ends.sink, provenance });
   }
   if (!c.otherTarget) throw new Error(`bridge ${bridge.name}: no delivery target for its sink`);
   return c.otherTarget(bridge);

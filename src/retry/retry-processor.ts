@@ -227,6 +227,7 @@ class ProcessorRun {
   }
 
   #onAvailability(a: TargetAvailability): void {
+    if (this.#stopped) return;
     if (a === 'unavailable') {
       if (this.#breakerOpen) return;
       this.#breakerOpen = true;
