@@ -25,6 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
@@ -47,7 +48,7 @@ const kafkaVersion = process.env.BANYAN_TEST_KAFKA_VERSION || DEFAULT_KAFKA_VERS
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 type Contender = 'processor' | 'bare' | 'one-tier';
-const CONTENDERS: readonly Contender[] = ['processor', 'bare', 'one-tier'];
+const CONTENDERS: readonly Contender[] = process.env.RETRY_BENCH_ONLY ? [process.env.RETRY_BENCH_ONLY as Contender] : ['processor', 'bare', 'one-tier'];
 
 interface Run {
   readonly contender: Contender;
@@ -99,7 +100,7 @@ async function runJob(contender: Contender, tag: string, events: number): Promis
       }),
     );
   }
-  await service.reset(contender === 'one-tier' ? 1 : 0);
+  await service.reset(contender === 'one-tier' ? 1 : 0, events);
   const stop = new AbortController();
   let running: Promise<unknown>;
   if (contender === 'bare') running = bareLoop(topic, stop.signal);
@@ -120,19 +121,16 @@ async function runJob(contender: Contender, tag: string, events: number): Promis
       .finally(() => target.close());
   }
   // Timed from the first accepted event to the last: a new consumer group's join (seconds) is not delivery.
-  if (process.env.RETRY_BENCH_DEBUG) console.log(`${contender} ${tag}: started`);
-  const first = await service.waitForAccepted(1);
+  const first = await service.first();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const last = await service.waitForAccepted(events);
+  const last = await service.done();
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const requests = last.requests - first.requests;
   const timed = last.accepted - first.accepted;
-  if (process.env.RETRY_BENCH_DEBUG) console.log(`${contender} ${tag}: all accepted`);
   stop.abort();
   await running;
-  if (process.env.RETRY_BENCH_DEBUG) console.log(`${contender} ${tag}: stopped`);
   return { contender, records: timed, seconds, cpuSeconds: (used.user + used.system) / 1e6, requests };
 }
 
@@ -162,14 +160,21 @@ async function bareLoop(topic: string, signal: AbortSignal): Promise<void> {
   await pool.close();
 }
 
-/** The fast local service: 200 at once (or 503 for each key's first `failFirst` requests); counts what it accepted. */
-async function startService(): Promise<{ child: ChildProcess; url: string; reset(failFirst: number): Promise<void>; waitForAccepted(n: number): Promise<{ accepted: number; requests: number }> }> {
+/**
+ * The fast local service: 200 at once (or 503 for each key's first `failFirst` requests). It tells
+ * the bench on stdout when it accepted the first event and when it accepted `want` (no polling: a
+ * poll loop in the bench process would count as the contenders' CPU).
+ */
+async function startService(): Promise<{ child: ChildProcess; url: string; reset(failFirst: number, want: number): Promise<void>; first(): Promise<Counts>; done(): Promise<Counts> }> {
   const script = `
     const http = require('node:http');
-    let failFirst = 0, seen = new Map(), accepted = new Set(), requests = 0;
+    let failFirst = 0, want = 0, seen = new Map(), accepted = new Set(), requests = 0;
+    const tell = (what) => process.stdout.write(what + ' ' + accepted.size + ' ' + requests + '\\n');
     const server = http.createServer((req, res) => {
-      if (req.method === 'GET') { res.end(JSON.stringify({ accepted: accepted.size, requests })); return; }
-      if (req.url.startsWith('/reset/')) { failFirst = Number(req.url.slice(7)); seen = new Map(); accepted = new Set(); requests = 0; req.resume(); req.on('end', () => res.end()); return; }
+      if (req.url.startsWith('/reset/')) {
+        [failFirst, want] = req.url.slice(7).split('/').map(Number); seen = new Map(); accepted = new Set(); requests = 0;
+        req.resume(); req.on('end', () => res.end()); return;
+      }
       req.resume();
       req.on('end', () => {
         requests++;
@@ -177,29 +182,53 @@ async function startService(): Promise<{ child: ChildProcess; url: string; reset
         const n = seen.get(id) ?? 0;
         seen.set(id, n + 1);
         if (n < failFirst) { res.writeHead(503); res.end(); return; }
-        accepted.add(id);
+        if (!accepted.has(id)) {
+          accepted.add(id);
+          if (accepted.size === 1) tell('first');
+          if (accepted.size === want) tell('done');
+        }
         res.writeHead(200); res.end();
       });
     });
     server.keepAliveTimeout = 60000;
-    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+    server.listen(0, '127.0.0.1', () => process.stdout.write('port ' + server.address().port + '\\n'));`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
+  const waiting = new Map<string, (c: Counts) => void>();
+  const arrived = new Map<string, Counts>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const [what, a, b] = line.split(' ');
+    const counts = { accepted: Number(a), requests: Number(b) };
+    const w = waiting.get(what!);
+    if (w) {
+      waiting.delete(what!);
+      w(counts);
+    } else arrived.set(what!, counts);
+  });
+  const next = (what: string) =>
+    new Promise<Counts>((resolve) => {
+      const got = arrived.get(what);
+      if (got) {
+        arrived.delete(what);
+        resolve(got);
+      } else waiting.set(what, resolve);
+    });
+  const port = (await next('port')).accepted;
   const base = `http://127.0.0.1:${port}`;
   return {
     child,
     url: `${base}/events`,
-    async reset(failFirst) {
-      await (await fetch(`${base}/reset/${failFirst}`, { method: 'POST' })).text();
+    async reset(failFirst, want) {
+      arrived.clear();
+      await (await fetch(`${base}/reset/${failFirst}/${want}`, { method: 'POST' })).text();
     },
-    async waitForAccepted(n) {
-      for (;;) {
-        const s = (await (await fetch(`${base}/count`)).json()) as { accepted: number; requests: number };
-        if (s.accepted >= n) return s;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    first: () => next('first'),
+    done: () => next('done'),
   };
+}
+
+interface Counts {
+  readonly accepted: number;
+  readonly requests: number;
 }
 
 function report(runs: readonly Run[]): void {

@@ -7,9 +7,9 @@
  * that depends on it.
  */
 import type { KafkaClient } from '../connectors/kafka/client.ts';
-import type { Publisher } from '../connectors/kafka/publisher.ts';
 import type { TopicAdmin } from '../connectors/kafka/topic-admin.ts';
 import { readTopicToEnd } from '../connectors/kafka/topic-reader.ts';
+import type { Publish } from './coalescing-publish.ts';
 import { decodeBacklog, encodeBacklog, type KeyBacklog } from './key-backlog.ts';
 
 export const DEFAULT_BACKLOG_TOPIC = 'banyan.retry-keys';
@@ -26,7 +26,7 @@ export function backlogKeyId(originalTopic: string, key: Buffer): string {
   return `${originalTopic}/${key.toString('base64')}`;
 }
 
-export function createKeyBacklogStore(o: { kafka: KafkaClient; topics: TopicAdmin; publisher: Publisher; bridge: string; topic?: string }): KeyBacklogStore {
+export function createKeyBacklogStore(o: { kafka: KafkaClient; topics: TopicAdmin; publish: Publish; bridge: string; topic?: string }): KeyBacklogStore {
   const topic = o.topic ?? DEFAULT_BACKLOG_TOPIC;
   const prefix = `${o.bridge}/`;
   return {
@@ -44,7 +44,7 @@ export function createKeyBacklogStore(o: { kafka: KafkaClient; topics: TopicAdmi
       return backlogs;
     },
     async save(keyId, backlog) {
-      await o.publisher.publish([{ topic, key: `${prefix}${keyId}`, value: encodeBacklog(backlog) }]);
+      await o.publish([{ topic, key: `${prefix}${keyId}`, value: encodeBacklog(backlog) }]);
     },
   };
 }

@@ -24,6 +24,7 @@ import type { TopicAdmin } from '../connectors/kafka/topic-admin.ts';
 import type { BanyanError } from '../core/errors.ts';
 import { decideOnOutcome, decideOnRead, dueAtFor, type OutcomeDecision, type RedeliveryPolicy } from './decide-step.ts';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryTarget, TargetAvailability } from './delivery-target.ts';
+import { coalescingPublish, type Publish } from './coalescing-publish.ts';
 import { adoptIntoBacklog, EMPTY_BACKLOG, joinBacklog, leaveBacklog, moveInBacklog, type KeyBacklog } from './key-backlog.ts';
 import { backlogKeyId, createKeyBacklogStore, type KeyBacklogStore } from './key-backlog-store.ts';
 import { eventHeadersOf, eventIdOf, readRetryState, writeRetryHeaders, type RetryReason, type RetryState } from './retry-headers.ts';
@@ -116,12 +117,15 @@ class ProcessorRun {
   #stopped = false;
   #wakeRun: (() => void) | undefined;
   readonly #attempts = new AbortController();
+  /** Writes of all lanes, grouped into one acknowledged batch while another is in flight. */
+  readonly #publish: Publish;
 
   constructor(o: RetryProcessorOptions) {
     this.#o = o;
     this.#clock = o.clock ?? Date.now;
     this.#random = o.random ?? Math.random;
-    this.#store = createKeyBacklogStore({ kafka: o.kafka, topics: o.topics, publisher: o.publisher, bridge: o.bridge, ...(o.backlogTopic ? { topic: o.backlogTopic } : {}) });
+    this.#publish = coalescingPublish(o.publisher);
+    this.#store = createKeyBacklogStore({ kafka: o.kafka, topics: o.topics, publish: this.#publish, bridge: o.bridge, ...(o.backlogTopic ? { topic: o.backlogTopic } : {}) });
   }
 
   async run(signal: AbortSignal): Promise<RetrySummary> {
@@ -392,7 +396,7 @@ class ProcessorRun {
       ...eventHeadersOf(record.headers),
       ...writeRetryHeaders({ state, key: record.key, reason, target: this.#o.target.name, bridge: this.#o.bridge, consumerGroup: this.#o.groupId }),
     };
-    await this.#o.publisher.publish([{ topic, key: record.key, value: record.value, headers }]);
+    await this.#publish([{ topic, key: record.key, value: record.value, headers }]);
   }
 
   /** The retry state of a record: from its headers (a tier record), or its own coordinates (a first read). */
