@@ -110,6 +110,8 @@ class ProcessorRun {
   readonly #lanes = new Map<string, Lane>();
   readonly #summary: RetrySummary = { delivered: 0, retried: 0, followed: 0, parked: 0, skipped: 0 };
   #backlogs = new Map<string, KeyBacklog>();
+  /** Per key, backlog changes whose record is not acknowledged yet: seq -> the tier it left (undefined: a join). */
+  readonly #pending = new Map<string, Map<number, number | undefined>>();
   #consumer: PartitionConsumer | undefined;
   #ready: Promise<void> = Promise.resolve();
   #breakerOpen = false;
@@ -298,10 +300,10 @@ class ProcessorRun {
           this.#o.events?.skipped?.({ eventId: this.#eventId(record, state), why: 'duplicate' });
           return true;
         case 'follow': {
-          const moved = this.#placeInBacklog(keyId!, state?.keySequence, decision.tier);
-          const next = { ...this.#stateOf(record, lane, state), dueAt: dueAtFor(decision.tier, this.#o.policy, now, this.#random), keySequence: moved.seq };
+          const seq = this.#placeInBacklog(keyId!, state?.keySequence, decision.tier);
+          const next = { ...this.#stateOf(record, lane, state), dueAt: dueAtFor(decision.tier, this.#o.policy, now, this.#random), keySequence: seq };
           await this.#send(record, tierTopic(lane.originalTopic, decision.tier), next, 'following');
-          await this.#saveBacklog(keyId!, moved.backlog);
+          await this.#placed(keyId!, seq);
           this.#summary.followed++;
           this.#o.events?.retried?.({ eventId: this.#eventId(record, state), attempt: next.attempts, toTier: decision.tier, reason: 'following' });
           return true;
@@ -338,7 +340,7 @@ class ProcessorRun {
     }
     const seq = state?.keySequence;
     if (decision.kind === 'done') {
-      if (keyId !== undefined && seq !== undefined) await this.#saveBacklog(keyId, leaveBacklog(this.#backlogs.get(keyId) ?? EMPTY_BACKLOG, seq));
+      if (keyId !== undefined && seq !== undefined) await this.#left(keyId, seq);
       this.#summary.delivered++;
       this.#o.events?.delivered?.({ eventId: delivery.eventId, attempt: delivery.attempt, tier: lane.tier });
       return true;
@@ -353,15 +355,15 @@ class ProcessorRun {
     };
     if (decision.kind === 'retry') {
       const placed = keyId === undefined ? undefined : this.#placeInBacklog(keyId, seq, decision.tier);
-      await this.#send(record, tierTopic(lane.originalTopic, decision.tier), { ...failed, dueAt: decision.dueAt, ...(placed ? { keySequence: placed.seq } : {}) }, 'retriable');
-      if (placed) await this.#saveBacklog(keyId!, placed.backlog);
+      await this.#send(record, tierTopic(lane.originalTopic, decision.tier), { ...failed, dueAt: decision.dueAt, ...(placed !== undefined ? { keySequence: placed } : {}) }, 'retriable');
+      if (placed !== undefined) await this.#placed(keyId!, placed);
       this.#summary.retried++;
       this.#o.events?.retried?.({ eventId: delivery.eventId, attempt: delivery.attempt, toTier: decision.tier, reason: 'retriable' });
       return true;
     }
     const dlq = deadLetterTopicOf(lane.originalTopic, this.#o.deadLetterTopic);
     await this.#send(record, dlq, { ...failed, dueAt: now }, decision.reason);
-    if (keyId !== undefined && seq !== undefined) await this.#saveBacklog(keyId, leaveBacklog(this.#backlogs.get(keyId) ?? EMPTY_BACKLOG, seq));
+    if (keyId !== undefined && seq !== undefined) await this.#left(keyId, seq);
     this.#summary.parked++;
     this.#o.events?.parked?.({ eventId: delivery.eventId, attempt: delivery.attempt, reason: decision.reason, topic: dlq });
     return true;
@@ -377,17 +379,48 @@ class ProcessorRun {
     }
   }
 
-  /** Joins the key's backlog (a record not in it yet) or moves its entry to `tier`; in memory at once. */
-  #placeInBacklog(keyId: string, seq: number | undefined, tier: number): { backlog: KeyBacklog; seq: number } {
+  /**
+   * Joins the key's backlog (a record not in it yet) or moves its entry to `tier`, in memory at once
+   * (the lanes decide on the live backlog); returns the record's sequence number. Until its record
+   * is acknowledged (`#placed`) the change is pending: a backlog written meanwhile by another lane
+   * leaves a join out and keeps a move's old tier, so Kafka never holds an entry without its record.
+   */
+  #placeInBacklog(keyId: string, seq: number | undefined, tier: number): number {
     const current = this.#backlogs.get(keyId) ?? EMPTY_BACKLOG;
-    const placed = seq !== undefined && current.outstanding.some((e) => e.seq === seq) ? { backlog: moveInBacklog(current, seq, tier), seq } : joinBacklog(current, tier);
+    const old = seq === undefined ? undefined : current.outstanding.find((e) => e.seq === seq);
+    const placed = old ? { backlog: moveInBacklog(current, old.seq, tier), seq: old.seq } : joinBacklog(current, tier);
     this.#backlogs.set(keyId, placed.backlog);
-    return placed;
+    let pending = this.#pending.get(keyId);
+    if (!pending) this.#pending.set(keyId, (pending = new Map()));
+    pending.set(placed.seq, old?.tier);
+    return placed.seq;
   }
 
-  async #saveBacklog(keyId: string, backlog: KeyBacklog): Promise<void> {
-    this.#backlogs.set(keyId, backlog);
-    await this.#store.save(keyId, this.#backlogs.get(keyId)!);
+  /** The record of a pending change is acknowledged: the change becomes durable. */
+  async #placed(keyId: string, seq: number): Promise<void> {
+    const pending = this.#pending.get(keyId);
+    pending?.delete(seq);
+    if (pending?.size === 0) this.#pending.delete(keyId);
+    await this.#persist(keyId);
+  }
+
+  /** Record `seq` is delivered or parked: out of its key's backlog, the next one becomes the head. */
+  async #left(keyId: string, seq: number): Promise<void> {
+    this.#backlogs.set(keyId, leaveBacklog(this.#backlogs.get(keyId) ?? EMPTY_BACKLOG, seq));
+    await this.#persist(keyId);
+  }
+
+  /** Writes the key's backlog as it is now, without what is still pending. */
+  async #persist(keyId: string): Promise<void> {
+    const b = this.#backlogs.get(keyId) ?? EMPTY_BACKLOG;
+    const pending = this.#pending.get(keyId);
+    const durable = !pending
+      ? b
+      : {
+          next: b.next,
+          outstanding: b.outstanding.flatMap((e) => (!pending.has(e.seq) ? [e] : pending.get(e.seq) === undefined ? [] : [{ seq: e.seq, tier: pending.get(e.seq)! }])),
+        };
+    await this.#store.save(keyId, durable);
   }
 
   /** Writes the record, with its event headers and the new retry headers, to a tier or the dead-letter topic. */

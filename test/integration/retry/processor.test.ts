@@ -174,3 +174,25 @@ async function committed(p: { topic: string }, groupId: string): Promise<string[
     await admin.disconnect();
   }
 }
+
+test('per-key order under load: 600 events on 60 keys, each failing its first attempt, 1 ms tiers: all delivered once, each key in publish order', async () => {
+  const server = await startDeliveryServer(({ attemptsSoFar }) => ({ status: attemptsSoFar < 1 ? 503 : 200 }));
+  const target = createFetchTarget(server.url);
+  const p = await startProcessor({ target, policy: { tierDelaysMs: [1, 1, 1], jitter: 0, ordering: 'key' }, partitions: 6 });
+  try {
+    const events = Array.from({ length: 600 }, (_, n) => [`key-${n % 60}`, `e${n}`] as const);
+    await p.send(events);
+    await eventually('all 600 accepted', 120_000, async () => (server.accepted.size === 600 ? true : undefined));
+    await p.stop();
+    assert.equal(server.duplicates(), 0);
+    const accepted = [...server.accepted.values()];
+    for (let k = 0; k < 60; k++) {
+      const mine = accepted.filter((r) => r.key === `key-${k}`).map((r) => Number(r.eventId.slice(1)));
+      assert.deepEqual(mine, [...mine].sort((a, b) => a - b), `key-${k} in publish order`);
+      assert.equal(mine.length, 10);
+    }
+  } finally {
+    await p.stop().catch(() => {});
+    await server.close();
+  }
+});
