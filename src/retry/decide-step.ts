@@ -62,11 +62,15 @@ export type OutcomeDecision =
   | { readonly kind: 'pause' };
 
 /**
- * After an attempt of a record read from `tier`: delivered -> done; retriable -> the next tier
- * (its delay, or the target's Retry-After when longer), or the dead-letter topic after the last;
- * permanent -> the dead-letter topic at once; unavailable -> pause.
+ * After attempt number `attempt` of a record: delivered -> done; retriable -> tier `attempt` (the
+ * first failure to tier 1, the second to tier 2, ...) after its delay, or the target's Retry-After
+ * when longer, and the dead-letter topic once every tier had its attempt; permanent -> the
+ * dead-letter topic at once; unavailable -> pause. The tier follows the record's own attempts, not
+ * where it sits: a record that followed its key into tier 3 without an attempt gets all its tiers
+ * (going back to tier 1 keeps its key's order: the key's later records wait behind it, see
+ * decideOnRead's `behind-head`).
  */
-export function decideOnOutcome(outcome: DeliveryOutcome, tier: number, policy: RedeliveryPolicy, now: number, random: () => number): OutcomeDecision {
+export function decideOnOutcome(outcome: DeliveryOutcome, attempt: number, policy: RedeliveryPolicy, now: number, random: () => number): OutcomeDecision {
   switch (outcome.kind) {
     case 'delivered':
       return { kind: 'done' };
@@ -75,10 +79,9 @@ export function decideOnOutcome(outcome: DeliveryOutcome, tier: number, policy: 
     case 'permanent':
       return { kind: 'park', reason: 'permanent' };
     case 'retriable': {
-      const next = tier + 1;
-      if (next > policy.tierDelaysMs.length) return { kind: 'park', reason: 'exhausted' };
-      const dueAt = Math.max(dueAtFor(next, policy, now, random), now + (outcome.retryAfterMs ?? 0));
-      return { kind: 'retry', tier: next, dueAt };
+      if (attempt > policy.tierDelaysMs.length) return { kind: 'park', reason: 'exhausted' };
+      const dueAt = Math.max(dueAtFor(attempt, policy, now, random), now + (outcome.retryAfterMs ?? 0));
+      return { kind: 'retry', tier: attempt, dueAt };
     }
   }
 }

@@ -331,7 +331,7 @@ class ProcessorRun {
     // Aborted by shutdown: not a failure of the event. It stays uncommitted and is delivered after restart.
     if (this.#stopped) return false;
     const now = this.#clock();
-    const decision: OutcomeDecision = decideOnOutcome(outcome, lane.tier, this.#o.policy, now, this.#random);
+    const decision: OutcomeDecision = decideOnOutcome(outcome, delivery.attempt, this.#o.policy, now, this.#random);
     if (decision.kind === 'pause') {
       this.#onAvailability('unavailable');
       // The target said unavailable without telling its listeners (yet): look again shortly.

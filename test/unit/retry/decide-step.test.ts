@@ -25,20 +25,20 @@ test('decideOnRead: due time first, then the key backlog decides attempt / follo
   for (const [name, facts, expected] of rows) assert.deepEqual(decideOnRead(facts, now), expected, name);
 });
 
-test('decideOnOutcome: delivered / retriable (next tier or DLQ after the last) / permanent / unavailable', () => {
+test('decideOnOutcome: delivered / retriable (the tier of its attempt number, the DLQ after the last) / permanent / unavailable', () => {
   const failure = { errorClass: 'HttpStatus', message: '503', status: 503 };
   const retriable: DeliveryOutcome = { kind: 'retriable', failure };
   const rows: Array<[string, DeliveryOutcome, number, ReturnType<typeof decideOnOutcome>]> = [
-    ['delivered is done', { kind: 'delivered', status: 200 }, 0, { kind: 'done' }],
-    ['a first failure goes to tier 1 after its delay', retriable, 0, { kind: 'retry', tier: 1, dueAt: now + 5_000 }],
-    ['a failure in tier 2 goes to tier 3', retriable, 2, { kind: 'retry', tier: 3, dueAt: now + 600_000 }],
-    ['a failure in the last tier parks the record', retriable, 3, { kind: 'park', reason: 'exhausted' }],
-    ['a longer Retry-After wins over the tier delay', { ...retriable, retryAfterMs: 20_000 }, 0, { kind: 'retry', tier: 1, dueAt: now + 20_000 }],
-    ['a shorter Retry-After does not shorten the tier delay', { ...retriable, retryAfterMs: 1_000 }, 1, { kind: 'retry', tier: 2, dueAt: now + 60_000 }],
-    ['permanent parks at once, even from the source topic', { kind: 'permanent', failure: { errorClass: 'HttpStatus', message: '400', status: 400 } }, 0, { kind: 'park', reason: 'permanent' }],
-    ['unavailable (breaker open) spends no attempt: pause', { kind: 'unavailable' }, 1, { kind: 'pause' }],
+    ['delivered is done', { kind: 'delivered', status: 200 }, 1, { kind: 'done' }],
+    ['a first failure goes to tier 1 after its delay', retriable, 1, { kind: 'retry', tier: 1, dueAt: now + 5_000 }],
+    ['a third failure goes to tier 3', retriable, 3, { kind: 'retry', tier: 3, dueAt: now + 600_000 }],
+    ['a failure after every tier had its attempt parks the record', retriable, 4, { kind: 'park', reason: 'exhausted' }],
+    ['a longer Retry-After wins over the tier delay', { ...retriable, retryAfterMs: 20_000 }, 1, { kind: 'retry', tier: 1, dueAt: now + 20_000 }],
+    ['a shorter Retry-After does not shorten the tier delay', { ...retriable, retryAfterMs: 1_000 }, 2, { kind: 'retry', tier: 2, dueAt: now + 60_000 }],
+    ['permanent parks at once, even on a first attempt', { kind: 'permanent', failure: { errorClass: 'HttpStatus', message: '400', status: 400 } }, 1, { kind: 'park', reason: 'permanent' }],
+    ['unavailable (breaker open) spends no attempt: pause', { kind: 'unavailable' }, 2, { kind: 'pause' }],
   ];
-  for (const [name, outcome, tier, expected] of rows) assert.deepEqual(decideOnOutcome(outcome, tier, policy, now, () => 0.5), expected, name);
+  for (const [name, outcome, attempt, expected] of rows) assert.deepEqual(decideOnOutcome(outcome, attempt, policy, now, () => 0.5), expected, name);
 });
 
 test('dueAtFor: the jitter spreads the delay by at most +- jitter x delay', () => {
