@@ -15,7 +15,10 @@ import { openRecordCodec, type OpenedRecordCodec } from './codec/index.ts';
 import { kafkaToFileEnds, type KafkaToFileContext } from './bridge-kafka-to-file.ts';
 import { kafkaToMqEnds } from './bridge-kafka-to-mq.ts';
 import { codecProvenance, recordDecoder } from './codec/record-decisions.ts';
-import type { BridgePipelineOptions } from './core/bridge-pipeline.ts';
+import type { BridgeEvents, BridgePipelineOptions, BridgeRunSummary } from './core/bridge-pipeline.ts';
+import { assembleRedeliveryBridge } from './bridge-redelivery.ts';
+import type { DeliveryTarget } from './retry/delivery-target.ts';
+import { createHttpTarget } from './connectors/http/http-target.ts';
 import { defineErrors } from './core/errors.ts';
 import { createFileSource, type FileSourceEvents } from './connectors/file/file-source.ts';
 import type { KafkaClient } from './connectors/kafka/client.ts';
@@ -40,6 +43,7 @@ export type BridgeConfig = z.output<typeof bridgeSpec.schema>;
 
 export const BridgeErrors = defineErrors({
   BANYAN_ERR_BRIDGE_SOURCE_NOT_RUNNABLE: { message: 'bridge %s: its %s source is validated but cannot run yet (file, ibm_mq, amqp, db2_cdc and kafka sources run in this version)' },
+  BANYAN_ERR_BRIDGE_REDELIVERY_EXACTLY_ONCE: { message: 'bridge %s: redelivery (retry tiers) delivers each event at least once, with its event id as idempotency key; it cannot be combined with delivery: exactly_once' },
   BANYAN_ERR_BRIDGE_ENDS_NOT_RUNNABLE: { message: 'bridge %s: a %s source with a %s sink cannot run; Kafka is one side: file, ibm_mq, amqp or db2_cdc -> kafka, or kafka -> file, ibm_mq or amqp' },
 });
 
@@ -50,6 +54,36 @@ export function loadBridgeFile(file: string, rootDir: string, env: NodeJS.Proces
   const result = checkConfigText(file, text, bridgeSpec.schema, { env });
   if (issues.length > 0 || !result.ok) throw new ConfigError(issues.length > 0 ? issues : result.ok ? [] : result.issues);
   return result.config.value;
+}
+
+/**
+ * A bridge that runs itself rather than through the batch pipeline: a Kafka -> target bridge with
+ * `redelivery:`, run by the retry processor (bridge-redelivery.ts).
+ */
+export interface RunnableBridge {
+  readonly name: string;
+  /** Runs until `signal` aborts; rejects with what stopped it (a retriable error: the host runs it again). */
+  run(signal: AbortSignal, events?: BridgeEvents): Promise<BridgeRunSummary>;
+  close(): Promise<void>;
+}
+
+/** What a gateway runs for a bridge file: the retry processor for a `redelivery:` bridge, else the pipeline. */
+export async function assembleRunnableBridge(bridge: BridgeConfig, rootDir: string, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps = {}): Promise<AssembledBridge | RunnableBridge> {
+  // A Kafka -> HTTP bridge always runs through the processor (default tiers without `redelivery:`).
+  if (!bridge.source.kafka || (!bridge.redelivery && !bridge.sink.http)) return assembleBridge(bridge, rootDir, kafka, topics, deps);
+  if (bridge.delivery === 'exactly_once') throw new BridgeErrors.BANYAN_ERR_BRIDGE_REDELIVERY_EXACTLY_ONCE(bridge.name);
+  const mappingFile = resolve(rootDir, bridge.mapping!);
+  return assembleRedeliveryBridge(bridge, {
+    kafka,
+    topics,
+    // Only a queue sink encodes events with the mapping; an HTTP target sends the event's JSON.
+    openCodec: () => {
+      const codec = openRecordCodec({ mapping: mappingFile });
+      return { codec, provenance: provenanceOf(bridge, codec, mappingFile) };
+    },
+    ...(deps.ibmMqDriver ? { ibmMqDriver: deps.ibmMqDriver } : {}),
+    otherTarget: deps.deliveryTarget ?? (async (b) => createHttpTarget(b.sink.http!)),
+  });
 }
 
 export interface AssembledBridge {
@@ -65,6 +99,8 @@ export interface AssemblyDeps extends Db2CdcDeps {
   readonly sourceEvents?: FileSourceEvents;
   /** Loads the `ibmmq` driver; default `import('ibmmq')` (tests hand in test/support/fake-ibmmq.ts). */
   readonly ibmMqDriver?: () => Promise<MqiApi>;
+  /** The delivery target of a `redelivery:` bridge whose sink is not a queue (the HTTP target). */
+  readonly deliveryTarget?: (bridge: BridgeConfig) => Promise<DeliveryTarget>;
 }
 
 /** Builds the pipeline of a checked bridge and creates the topics it writes to. */
@@ -243,7 +279,7 @@ export function backoffOf(bridge: BridgeConfig): BridgePipelineOptions['backoff'
   return { initialMs: r.initial_ms, maxMs: r.max_ms, ...(r.max_attempts !== undefined ? { maxAttempts: r.max_attempts } : {}) };
 }
 
-function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {
+export function provenanceOf(bridge: BridgeConfig, codec: OpenedRecordCodec, mappingFile: string) {
   const mappingVersion = `sha256:${createHash('sha256').update(readFileSync(mappingFile, 'utf8')).digest('hex').slice(0, 12)}`;
   return codecProvenance(bridge.name, codec, basename(mappingFile, extname(mappingFile)), mappingVersion);
 }

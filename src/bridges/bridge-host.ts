@@ -9,7 +9,7 @@
  * code, reported not-ready, while the gateway's other bridges keep running.
  */
 import type { Logger } from 'pino';
-import type { AssembledBridge, BridgeConfig } from '../bridge-assembly.ts';
+import type { AssembledBridge, BridgeConfig, RunnableBridge } from '../bridge-assembly.ts';
 import { backoffDelay, exhausted, runBridgePipeline, type BackoffPolicy, type BridgeEvents, type BridgeRunSummary } from '../core/bridge-pipeline.ts';
 import { BanyanError } from '../core/errors.ts';
 import type { OwnershipClaim, OwnershipRole } from '../connectors/kafka/group-ownership.ts';
@@ -64,8 +64,8 @@ export interface BridgeHostOptions {
    * instance at once), and this instance runs it as if it owned it.
    */
   readonly claim?: () => Promise<OwnershipClaim>;
-  /** Builds the bridge's pipeline (assembleBridge with the gateway's Kafka). */
-  readonly assemble: () => Promise<AssembledBridge>;
+  /** Builds the bridge's pipeline, or the retry processor of a `redelivery:` bridge (assembleRunnableBridge). */
+  readonly assemble: () => Promise<AssembledBridge | RunnableBridge>;
   /** Stop once the source is drained and committed (`banyan run --until-idle`). */
   readonly untilIdle: boolean;
   readonly logger: Logger;
@@ -151,12 +151,13 @@ export function createBridgeHost(o: BridgeHostOptions): BridgeHost {
     const done = (async () => {
       for (let attempt = 0; !controller.signal.aborted; attempt++) {
         setState('starting');
-        let assembled: AssembledBridge | undefined;
+        let assembled: AssembledBridge | RunnableBridge | undefined;
         try {
           assembled = await o.assemble();
           setState('running');
           log.info({ instance: o.instanceId }, 'bridge running: this instance owns it');
-          const summary = await runBridgePipeline({ ...assembled.options, untilIdle: o.untilIdle, events }, controller.signal);
+          const summary =
+            'run' in assembled ? await assembled.run(controller.signal, events) : await runBridgePipeline({ ...assembled.options, untilIdle: o.untilIdle, events }, controller.signal);
           if (!controller.signal.aborted) {
             setState('finished');
             log.info({ ...summary }, 'bridge finished: source drained and committed');

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { assembleBridge, backoffOf, type BridgeConfig } from '../bridge-assembly.ts';
+import { assembleRunnableBridge, backoffOf, type BridgeConfig } from '../bridge-assembly.ts';
 import type { KafkaClient } from '../connectors/kafka/client.ts';
 import { claimOwnership } from '../connectors/kafka/group-ownership.ts';
 import type { FileSourceEvents } from '../connectors/file/file-source.ts';
@@ -69,7 +69,7 @@ export function createBridgeSet(o: BridgeSetOptions): BridgeSet {
             })
         : undefined,
       assemble: () =>
-        assembleBridge(bridge, o.rootDir, o.kafka, o.topics, {
+        assembleRunnableBridge(bridge, o.rootDir, o.kafka, o.topics, {
           sourceEvents: sourceEvents(bridge.name, logger),
           ...(cdcMetrics && bridge.source.db2_cdc ? { cdcEvents: cdcMetrics.forBridge(bridge.name) } : {}),
         }),

@@ -17,6 +17,7 @@ import { checkConfigText } from '../config/load.ts';
 import { interpolateEnv } from '../config/env.ts';
 import { parseYamlSource, type YamlSource } from '../config/yaml-document.ts';
 import { nonEmpty, positiveInt } from '../config/schema-helpers.ts';
+import { redeliverySchema } from './redelivery-spec.ts';
 
 /** The connector specs a bridge may name, by the key a bridge file uses (`ibm_mq`, `kafka`, ...). */
 export interface BridgeComponentSpecs<Sources extends z.ZodRawShape, Sinks extends z.ZodRawShape> {
@@ -74,6 +75,11 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
     retry: z
       .strictObject({ initial_ms: positiveInt.default(200), max_ms: positiveInt.default(30_000), max_attempts: positiveInt.optional() })
       .default({ initial_ms: 200, max_ms: 30_000 }),
+    /**
+     * Kafka -> HTTP / queue bridges: retry tiers as topics, then the dead-letter topic (redelivery-spec.ts).
+     * Absent on a Kafka -> queue bridge: the pipeline's batch put with `retry:` back-off, as before.
+     */
+    redelivery: redeliverySchema.optional(),
     /** The compacted topic holding the bridge's committed source position, keyed by bridge name. */
     checkpoints: z.strictObject({ topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'not a valid Kafka topic name').max(249) }).default({ topic: 'banyan.checkpoints' }),
   });
