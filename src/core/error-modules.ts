@@ -21,6 +21,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/connectors/file/errors.ts',
   'src/connectors/ibm-mq/errors.ts',
   'src/connectors/amqp/errors.ts',
+  'src/jms/amqp/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */

@@ -1,0 +1,247 @@
+/**
+ * Fixes to rhea 3.0.5 that the AMQP endpoint needs, applied to rhea's own prototypes once, when this
+ * module is first imported (docs/rhea-patches.md has the upstream-ready description of each):
+ *
+ *  1. Transactions (AMQP 1.0 §4): rhea knows no coordinator terminus (lib/terminus.js logs
+ *     "Unknown terminus: 48" and the link's target becomes null) and its Reader folds a described
+ *     value whose value is itself described (an amqp-value section holding `declare` / `discharge`)
+ *     into one constructor, keeping only the outer descriptor: the marker is lost. Patched:
+ *     `terminus.unwrap` knows `coordinator` (0x30), `Reader.read` nests descriptors, and
+ *     `message.unwrap_outcome` knows `declared` (0x33) and `transactional-state` (0x34).
+ *  2. Dispositions: `write_dispositions` (lib/session.js) sends one outcome for deliveries whose
+ *     outcomes differ when they are set in the same event-loop pass (see disposition-ranges.ts).
+ *     Patched: the sessions' `update` queues go to our own list, written with planDispositions.
+ *
+ * Why patch at load rather than edit node_modules: it needs no install step, survives `npm ci`, and
+ * cannot leak into other checkouts sharing hard-linked node_modules. Each patch first checks that
+ * rhea's code still has the shape it was written for, and throws BANYAN_ERR_JMS_AMQP_RHEA_CHANGED
+ * otherwise, so a rhea upgrade is reviewed rather than silently half-patched.
+ */
+import { createRequire } from 'node:module';
+import { JmsAmqpErrors } from './errors.ts';
+import { planDispositions, type PendingDisposition } from './disposition-ranges.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The rhea release these patches were written against and checked on. */
+export const PATCHED_RHEA_VERSION = '3.0.5';
+
+/** AMQP 1.0 §4.5 descriptor codes of the transaction types. */
+export const TXN_CODES = { coordinator: 0x30, declare: 0x31, discharge: 0x32, declared: 0x33, transactionalState: 0x34 } as const;
+
+/** A described AMQP value as rhea's types module represents it. */
+export interface RheaTyped {
+  readonly type?: unknown;
+  value: unknown;
+  descriptor?: { readonly value: unknown };
+}
+
+/** A rhea composite (source, target, outcome) built by types.define_composite. */
+export interface RheaComposite {
+  readonly value: unknown[];
+  described(): RheaTyped;
+  [field: string]: unknown;
+}
+
+type CompositeClass = { new (fields?: unknown[]): RheaComposite; create(fields: Record<string, unknown>): RheaComposite; composite_type?: string };
+
+interface RheaTypesModule {
+  define_composite(def: { name: string; code: number; fields: { name: string; type: string; mandatory?: boolean; multiple?: boolean; default_value?: unknown }[] }): CompositeClass;
+  described_nc(descriptor: unknown, value: unknown): RheaTyped;
+  described(descriptor: unknown, value: unknown): RheaTyped;
+  wrap_ulong(n: number): RheaTyped;
+  Reader: { prototype: { read(this: ReaderLike): unknown } };
+  Writer: { prototype: { write(this: WriterLike, o: unknown): void } };
+}
+
+interface WriterLike {
+  write(o: unknown): void;
+  write_typecode(code: number): void;
+}
+
+interface ReaderLike {
+  buffer: Buffer;
+  position: number;
+  read(): unknown;
+}
+
+interface DeliveryLike extends PendingDisposition {
+  readonly link: { is_receiver(): boolean; connection: { _register(): void }; session: { output(frame: unknown): void } };
+  remote_settled: boolean;
+}
+
+interface SessionQueue {
+  banyanPending?: DeliveryLike[];
+  process(...args: unknown[]): void;
+  update(delivery: DeliveryLike | undefined, settled: boolean, state?: unknown): void;
+}
+
+const types = require('rhea/lib/types.js') as RheaTypesModule;
+const terminus = require('rhea/lib/terminus.js') as { unwrap(field: unknown): unknown };
+const message = require('rhea/lib/message.js') as { unwrap_outcome(outcome: unknown): unknown };
+const frames = require('rhea/lib/frames.js') as { disposition(fields: Record<string, unknown>): unknown };
+/** rhea's (unexported) Typed class, the constructor of every wrapped value. */
+const Typed = (types.wrap_ulong(0) as object).constructor as new (type: unknown, value: unknown) => RheaTyped;
+const Session = require('rhea/lib/session.js') as new (connection: unknown, channel: number) => { outgoing: SessionQueue; incoming: SessionQueue };
+
+/** AMQP 1.0 §4.5.1 coordinator terminus (the target of a transaction controller's link). */
+export const Coordinator = types.define_composite({
+  name: 'coordinator',
+  code: TXN_CODES.coordinator,
+  fields: [{ name: 'capabilities', type: 'symbol', multiple: true }],
+});
+
+/** AMQP 1.0 §4.5.5 declared outcome. */
+export const Declared = types.define_composite({
+  name: 'declared',
+  code: TXN_CODES.declared,
+  fields: [{ name: 'txn_id', type: 'binary', mandatory: true }],
+});
+Declared.composite_type = 'declared';
+
+/** AMQP 1.0 §4.5.6 transactional-state: a delivery's state inside a transaction. */
+export const TransactionalState = types.define_composite({
+  name: 'transactional_state',
+  code: TXN_CODES.transactionalState,
+  fields: [
+    { name: 'txn_id', type: 'binary', mandatory: true },
+    { name: 'outcome', type: 'delivery_state' },
+  ],
+});
+TransactionalState.composite_type = 'transactional_state';
+
+let installed = false;
+
+/** Applies the patches (idempotent). Importing src/jms/amqp/* calls it; exported for tests and the CLI. */
+export function installRheaPatches(): void {
+  if (installed) return;
+  checkShape();
+  patchCoordinatorTerminus();
+  patchNestedDescribedValues();
+  patchTransactionOutcomes();
+  patchDispositions();
+  installed = true;
+}
+
+function checkShape(): void {
+  const version = (require('rhea/package.json') as { version: string }).version;
+  const probe = new Session({ options: {} }, 0);
+  const outgoing = Object.getPrototypeOf(probe.outgoing) as SessionQueue;
+  const incoming = Object.getPrototypeOf(probe.incoming) as SessionQueue;
+  const expectations: [boolean, string][] = [
+    [String(outgoing.process).includes('write_dispositions(this.pending_dispositions)'), 'Outgoing.process writes pending_dispositions'],
+    [String(outgoing.update).includes('this.pending_dispositions.push(delivery)'), 'Outgoing.update queues into pending_dispositions'],
+    [String(incoming.process).includes('write_dispositions(this.updated)'), 'Incoming.process writes updated'],
+    [String(incoming.update).includes('this.updated.push(delivery)'), 'Incoming.update queues into updated'],
+    [String(terminus.unwrap).includes('Unknown terminus'), 'terminus.unwrap rejects unknown termini'],
+    [String(types.Reader.prototype.read).includes('read_constructor'), 'Reader.read reads one constructor'],
+    [String(types.described_nc).includes('o.descriptor = descriptor'), 'described_nc sets the descriptor'],
+    [String(types.Writer.prototype.write).includes('write_constructor(o.type.typecode, o.descriptor)'), 'Writer.write writes one constructor'],
+  ];
+  const broken = expectations.filter(([ok]) => !ok).map(([, what]) => what);
+  if (broken.length > 0) {
+    throw new JmsAmqpErrors.BANYAN_ERR_JMS_AMQP_RHEA_CHANGED(version, PATCHED_RHEA_VERSION, broken.join('; '));
+  }
+}
+
+/** Patch 1a: attach frames with a coordinator target become a Coordinator (was: null + a warning). */
+function patchCoordinatorTerminus(): void {
+  const original = terminus.unwrap;
+  terminus.unwrap = function unwrapWithCoordinator(field: unknown): unknown {
+    const described = field as RheaTyped | null | undefined;
+    const code = described?.descriptor?.value;
+    if (code === TXN_CODES.coordinator || code === 'amqp:coordinator:list') return new Coordinator(described?.value as unknown[]);
+    return original.call(this, field);
+  };
+}
+
+/**
+ * Patch 1b: `0x00 <d1> 0x00 <d2> <value>` is a value described by d1 whose value is described by d2
+ * (AMQP 1.0 §1.2: a descriptor is followed by any constructor), e.g. an amqp-value section (0x77)
+ * holding a `declare` (0x31). rhea lost d2 both ways: the Reader read both descriptors into one
+ * constructor and kept d1; `described_nc` (used by message.encode) overwrote d2 with d1. Here a
+ * nested described value is its own Typed, read, written and unwrapped as such.
+ */
+function patchNestedDescribedValues(): void {
+  const originalRead = types.Reader.prototype.read;
+  types.Reader.prototype.read = function readNested(this: ReaderLike): unknown {
+    if (this.buffer[this.position] !== 0x00) return originalRead.call(this);
+    this.position++;
+    const descriptor = this.read();
+    return types.described_nc(descriptor, this.read());
+  };
+  const originalDescribed = types.described_nc;
+  types.described_nc = function describedKeepingInner(descriptor: unknown, value: unknown): RheaTyped {
+    const inner = value as RheaTyped | undefined;
+    if (inner?.descriptor === undefined || Array.isArray(descriptor)) return originalDescribed.call(this, descriptor, value);
+    // A Typed like rhea's own, so types.unwrap() peels the outer descriptor and keeps the inner one.
+    const outer = new Typed(inner.type, inner) as RheaTyped & { [NESTED]?: true };
+    outer.descriptor = descriptor as RheaTyped['descriptor'];
+    outer[NESTED] = true;
+    return outer;
+  };
+  types.described = types.described_nc;
+  const originalWrite = types.Writer.prototype.write;
+  types.Writer.prototype.write = function writeNested(this: WriterLike, o: RheaTyped & { [NESTED]?: true }): void {
+    if (o?.[NESTED] !== true) return originalWrite.call(this, o);
+    this.write_typecode(0x00);
+    this.write(o.descriptor);
+    this.write(o.value as RheaTyped);
+  };
+}
+
+const NESTED = Symbol('banyan.nestedDescribed');
+
+/** Patch 1c: declared and transactional-state dispositions are outcomes rhea can dispatch. */
+function patchTransactionOutcomes(): void {
+  const original = message.unwrap_outcome;
+  message.unwrap_outcome = function unwrapWithTransactions(outcome: unknown): unknown {
+    const code = (outcome as RheaTyped | undefined)?.descriptor?.value;
+    if (code === TXN_CODES.declared || code === 'amqp:declared:list') return new Declared((outcome as RheaTyped).value as unknown[]);
+    if (code === TXN_CODES.transactionalState || code === 'amqp:transactional-state:list') {
+      return new TransactionalState((outcome as RheaTyped).value as unknown[]);
+    }
+    return original.call(this, outcome);
+  };
+}
+
+/**
+ * Patch 2: both session queues collect updated deliveries in `banyanPending`, written by
+ * planDispositions; rhea's own lists stay empty so its write_dispositions never runs. Incoming
+ * outcomes are set by the application between passes: written first, as rhea did. Outgoing ones
+ * can be set by handlers rhea calls during the pass: written last, as rhea did.
+ */
+function patchDispositions(): void {
+  const probe = new Session({ options: {} }, 0);
+  for (const [queue, writeFirst] of [
+    [Object.getPrototypeOf(probe.outgoing) as SessionQueue, false],
+    [Object.getPrototypeOf(probe.incoming) as SessionQueue, true],
+  ] as const) {
+    const originalProcess = queue.process;
+    queue.update = function updateIntoBanyanPending(this: SessionQueue, delivery, settled, state) {
+      if (!delivery) return;
+      (delivery as { settled: boolean }).settled = settled;
+      if (state !== undefined) (delivery as { state: unknown }).state = state;
+      if (!delivery.remote_settled) (this.banyanPending ??= []).push(delivery);
+      delivery.link.connection._register();
+    };
+    queue.process = function processWithPlannedDispositions(this: SessionQueue, ...args: unknown[]) {
+      if (writeFirst) writePending(this);
+      originalProcess.apply(this, args);
+      if (!writeFirst) writePending(this);
+    };
+  }
+}
+
+function writePending(queue: SessionQueue): void {
+  const pending = queue.banyanPending;
+  if (!pending || pending.length === 0) return;
+  queue.banyanPending = [];
+  for (const { first, last } of planDispositions(pending)) {
+    first.link.session.output(
+      frames.disposition({ role: first.link.is_receiver(), first: first.id, last: last.id, state: first.state, settled: first.settled }),
+    );
+  }
+}
+
+installRheaPatches();
