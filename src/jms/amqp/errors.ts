@@ -9,4 +9,8 @@ export const JmsAmqpErrors = defineErrors({
     message: 'rhea %s is not the release the endpoint patches were written for (%s): %s; review docs/rhea-patches.md before upgrading',
     retriable: false,
   },
+  BANYAN_ERR_JMS_AMQP_MESSAGE_INVALID: {
+    message: 'JMS message %s cannot be translated: %s: %s',
+    retriable: false,
+  },
 });

@@ -50,6 +50,8 @@ interface RheaTypesModule {
   described_nc(descriptor: unknown, value: unknown): RheaTyped;
   described(descriptor: unknown, value: unknown): RheaTyped;
   wrap_ulong(n: number): RheaTyped;
+  unwrap(o: unknown, leaveDescribed?: boolean): unknown;
+  unwrap_map_simple(o: RheaTyped): Record<string, unknown>;
   Reader: { prototype: { read(this: ReaderLike): unknown } };
   Writer: { prototype: { write(this: WriterLike, o: unknown): void } };
 }
@@ -120,6 +122,7 @@ export function installRheaPatches(): void {
   patchNestedDescribedValues();
   patchTransactionOutcomes();
   patchDispositions();
+  keepAmqpTypes();
   installed = true;
 }
 
@@ -242,6 +245,50 @@ function writePending(queue: SessionQueue): void {
       frames.disposition({ role: first.link.is_receiver(), first: first.id, last: last.id, state: first.state, settled: first.settled }),
     );
   }
+}
+
+/**
+ * Where keepAmqpTypes leaves the AMQP type of decoded values (a non-enumerable property):
+ * on a decoded application-properties / annotations map, a Map from key to rhea type name
+ * ('Byte', 'Short', 'Int', 'SmallInt', 'Long', 'Float', 'CharUTF32', 'Str8', ...); on a decoded
+ * amqp-value / amqp-sequence body that is a map or list, the section's raw Typed items (a map's
+ * as key, value, key, value...).
+ */
+export const AMQP_TYPES = Symbol.for('banyan.amqpTypes');
+export const AMQP_RAW = Symbol.for('banyan.amqpRaw');
+
+/**
+ * 3 (a feature, not a fix): rhea decodes AMQP values to plain JavaScript values, so a JMS byte,
+ * short and int property all arrive as `number`, and a char as a number too. The JMS mapping must
+ * give a Java client back the type it sent (JMS 2.0 §3.5.4), so the types are kept beside the values.
+ */
+function keepAmqpTypes(): void {
+  const originalMap = types.unwrap_map_simple;
+  types.unwrap_map_simple = function unwrapMapKeepingTypes(o: RheaTyped): Record<string, unknown> {
+    const result = originalMap.call(this, o);
+    const entries = o.value as RheaTyped[];
+    const typesByKey = new Map<string, string>();
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      typesByKey.set(String(entries[i].value), typeName(entries[i + 1]));
+    }
+    Object.defineProperty(result, AMQP_TYPES, { value: typesByKey, enumerable: false });
+    return result;
+  };
+  const originalUnwrap = types.unwrap;
+  types.unwrap = function unwrapKeepingBodyTypes(o: unknown, leaveDescribed?: boolean): unknown {
+    const result = originalUnwrap.call(this, o, leaveDescribed);
+    const code = (o as RheaTyped | undefined)?.descriptor?.value;
+    if (!leaveDescribed && (code === 0x77 || code === 0x76) && typeof result === 'object' && result !== null) {
+      Object.defineProperty(result, AMQP_RAW, { value: (o as RheaTyped).value, enumerable: false });
+    }
+    return result;
+  };
+}
+
+/** The rhea type name of a wrapped value ('Null' for anything untyped). */
+export function typeName(value: unknown): string {
+  const type = (value as RheaTyped | undefined)?.type as { name?: string } | undefined;
+  return type?.name ?? 'Null';
 }
 
 installRheaPatches();
