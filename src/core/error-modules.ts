@@ -21,6 +21,8 @@ export const ERROR_MODULES: readonly string[] = [
   'src/connectors/file/errors.ts',
   'src/connectors/ibm-mq/errors.ts',
   'src/connectors/amqp/errors.ts',
+  'src/jms/jms-errors.ts',
+  'src/jms/selector/errors.ts',
   'src/jms/amqp/errors.ts',
 ];
 

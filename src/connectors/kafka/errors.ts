@@ -47,6 +47,7 @@ export const KafkaErrors = defineErrors({
   // A bridge's Kafka source (kafka-source.ts)
   BANYAN_ERR_KAFKA_CONSUMER_FAILED: { message: 'Kafka consumer of group %s failed: %s', retriable: true },
   BANYAN_ERR_KAFKA_COMMIT_FAILED: { message: 'committing offsets of group %s failed: %s' },
+  BANYAN_ERR_KAFKA_GROUP_DELETE_FAILED: { message: 'deleting consumer group %s failed: %s (a group with active members cannot be deleted)' },
   // Reading a topic to its end (topic-reader.ts: checkpoints at a bridge's start, banyan consume)
   BANYAN_ERR_KAFKA_READ_RETRIABLE: { message: 'reading topic %s failed, retry later: %s', retriable: true },
   BANYAN_ERR_KAFKA_READ_FAILED: { message: 'reading topic %s failed: %s' },

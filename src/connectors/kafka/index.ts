@@ -11,3 +11,7 @@ export { createPublisher, type PublishReceipt, type PublishRecord, type Publishe
 export { publishUntilAcknowledged, type RetryPolicy } from './publish-until-acknowledged.ts';
 export { KafkaErrors } from './errors.ts';
 export { startLocalKafka, ensureKafkaJars, DEFAULT_KAFKA_VERSION, type LocalKafka, type LocalKafkaOptions } from './local/index.ts';
+export { createGroupConsumer, type GroupConsumer, type GroupConsumerOptions, type TopicPartition } from './group-consumer.ts';
+export { createGroupAdmin, type GroupAdmin } from './group-admin.ts';
+export { createTransactionalProducer, type GroupOffsets, type TransactionalProducer, type TransactionalProducerOptions } from './transactional-producer.ts';
+export { readTopicToEnd, type TopicRecord } from './topic-reader.ts';

@@ -1,0 +1,50 @@
+/**
+ * Request/reply with a temporary queue across two contexts on the real Kafka (JMSReplyTo,
+ * JMSCorrelationID), and the temporary queue's topic deleted when its context closes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { queue, type JmsEngine, type TextMessage } from '../../../src/jms/index.ts';
+import { oracleKafkajs } from '../../support/kafka.ts';
+import { testEngine, textOf, uniquePrefix } from '../../support/jms.ts';
+
+const prefix = uniquePrefix();
+let engine: JmsEngine;
+before(() => {
+  engine = testEngine(prefix);
+});
+after(() => engine.close());
+
+describe('JMS request/reply over a temporary queue', () => {
+  it('a requester and a server in two contexts talk through JMSReplyTo, and the temporary queue goes with its context', async () => {
+    const server = await engine.createContext();
+    const requests = await server.createConsumer(queue('rpc'));
+    const serving = (async () => {
+      const request = (await requests.receive(20_000)) as TextMessage;
+      assert.ok(request, 'the server got the request');
+      assert.equal(request.JMSReplyTo?.kind, 'temporary-queue');
+      await server.createProducer().setJMSCorrelationID(request.JMSMessageID).send(request.JMSReplyTo!, `echo ${request.text}`);
+    })();
+
+    const client = await engine.createContext();
+    const replyTo = await client.createTemporaryQueue();
+    const replies = await client.createConsumer(replyTo);
+    const request = client.createTextMessage('ping');
+    await client.createProducer().setJMSReplyTo(replyTo).send(queue('rpc'), request);
+    const reply = await replies.receive(20_000);
+    await serving;
+    assert.equal(textOf(reply), 'echo ping');
+    assert.equal(reply!.JMSCorrelationID, request.JMSMessageID);
+    await assert.rejects(server.createConsumer(replyTo), { code: 'BANYAN_ERR_JMS_ILLEGAL_STATE' }, 'only its creator consumes a temporary queue');
+
+    const tempTopic = `${prefix}tmp.${replyTo.name}`;
+    const admin = oracleKafkajs().admin();
+    await admin.connect();
+    assert.ok((await admin.listTopics()).includes(tempTopic));
+    await client.close();
+    assert.ok(!(await admin.listTopics()).includes(tempTopic), 'deleted when its context closed');
+    await admin.disconnect();
+    await assert.rejects(server.createProducer().send(replyTo, 'late'), { code: 'BANYAN_ERR_JMS_INVALID_DESTINATION' });
+    await server.close();
+  });
+});
