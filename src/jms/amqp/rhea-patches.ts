@@ -80,7 +80,11 @@ interface SessionQueue {
 
 const types = require('rhea/lib/types.js') as RheaTypesModule;
 const terminus = require('rhea/lib/terminus.js') as { unwrap(field: unknown): unknown };
-const message = require('rhea/lib/message.js') as { unwrap_outcome(outcome: unknown): unknown };
+const message = require('rhea/lib/message.js') as {
+  unwrap_outcome(outcome: unknown): unknown;
+  accepted(): RheaComposite;
+  rejected(fields: { error?: { condition: string; description?: string } }): RheaComposite;
+};
 const frames = require('rhea/lib/frames.js') as { disposition(fields: Record<string, unknown>): unknown };
 /** rhea's (unexported) Typed class, the constructor of every wrapped value. */
 const Typed = (types.wrap_ulong(0) as object).constructor as new (type: unknown, value: unknown) => RheaTyped;
@@ -292,3 +296,27 @@ export function typeName(value: unknown): string {
 }
 
 installRheaPatches();
+
+/**
+ * rhea answers a peer's attach as soon as the attach handler returns. The endpoint's answers need
+ * async work first (a Kafka consumer group, a temporary topic): this takes the answer back, and
+ * `answerAttach` sends it once the terminus is set (link.open() as rhea would have called it).
+ */
+export function deferAttach(link: { state: { local_open: boolean; open_requests: number } }): void {
+  if (link.state.local_open && link.state.open_requests > 0) {
+    link.state.local_open = false;
+    link.state.open_requests--;
+  }
+}
+
+export function answerAttach(link: { open(): void }): void {
+  link.open();
+}
+
+/** Described outcomes to put in a disposition (rhea's message.accepted() etc., typed). */
+export const outcomes = {
+  accepted: (): RheaTyped => message.accepted().described(),
+  rejected: (condition: string, description: string): RheaTyped => message.rejected({ error: { condition, description } }).described(),
+  /** A described outcome as received (e.g. inside transactional-state) as rhea's outcome object. */
+  unwrap: (outcome: unknown): unknown => message.unwrap_outcome(outcome),
+};
