@@ -51,7 +51,7 @@ export class ConsumerLink {
   /** Credit arrived (rhea `sendable`) or a drain was asked for (`sender_draining`). */
   flow(draining: boolean): void {
     if (draining) this.#draining = true;
-    void this.#pump();
+    void this.#pump().catch((error: Error) => this.#events.error?.({ link: this.#name, error }));
   }
 
   /** The delivery a client disposition is about (undefined: not ours or already settled). */

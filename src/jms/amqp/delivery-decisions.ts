@@ -45,6 +45,8 @@ export function decideOutcome(state: DispositionState): OutcomeAction {
 /** What the endpoint offers in its open (Qpid JMS AmqpSupport). */
 export const OFFERED_CAPABILITIES = ['sole-connection-for-container', 'DELAYED_DELIVERY', 'ANONYMOUS-RELAY', 'SHARED-SUBS'] as const;
 export const SOLE_CONNECTION = 'sole-connection-for-container';
+/** Qpid JMS's generated container-id: "ID:" + a UUID + ":" + a counter. */
+const GENERATED_CONTAINER_ID = /^ID:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\d+$/i;
 
 export interface OpenRequest {
   readonly containerId: string;
@@ -55,9 +57,14 @@ export type OpenDecision =
   | { readonly kind: 'accept'; readonly clientId: string | undefined }
   | { readonly kind: 'refuse'; readonly condition: string; readonly description: string; readonly info: Readonly<Record<string, string>> };
 
-/** `inUse`: clientIDs of the endpoint's open connections. */
+/**
+ * `inUse`: container-ids of the endpoint's open connections. Qpid JMS asks for sole-connection on
+ * every connection; without an application clientID its container-id is generated
+ * (`ID:<uuid>:<n>`, JmsConnectionFactory's clientIDPrefix "ID:"): never a clash, and no clientID.
+ */
 export function decideOpen(request: OpenRequest, inUse: ReadonlySet<string>): OpenDecision {
   if (!request.desiredCapabilities.includes(SOLE_CONNECTION)) return { kind: 'accept', clientId: undefined };
+  if (GENERATED_CONTAINER_ID.test(request.containerId)) return { kind: 'accept', clientId: undefined };
   if (inUse.has(request.containerId)) {
     return {
       kind: 'refuse',

@@ -23,7 +23,7 @@ import { decideOpen, OFFERED_CAPABILITIES, type DispositionState } from './deliv
 import { capabilitiesOf, planLink, type AttachView, type LinkPlan } from './link-decision.ts';
 import { createRecordPublisher, type RecordPublisher } from './record-publisher.ts';
 import { toRecord } from './record-translation.ts';
-import { answerAttach, Coordinator, deferAttach, outcomes, TransactionalState, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
+import { answerAttach, closeWithError, Coordinator, deferAttach, symbolicError, outcomes, TransactionalState, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
 import type { JmsAmqpSettings } from './spec.ts';
 import { Transactions } from './transactions.ts';
 
@@ -81,7 +81,7 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
     if (decision.kind === 'refuse') {
       // Qpid JMS reads the close as the reason only after an open that says it failed.
       (connection as unknown as { local: { open: { properties?: Record<string, unknown> } } }).local.open.properties = { 'amqp:connection-establishment-failed': true };
-      connection.close({ condition: decision.condition, description: decision.description, info: decision.info } as rhea.AmqpError);
+      closeWithError(connection as never, symbolicError(decision.condition, decision.description, decision.info));
       events.connectionRefused?.({ containerId: open.container_id, reason: decision.description });
       return;
     }

@@ -4,6 +4,7 @@
  * used. Topics come from the engine's naming (kafkaTopicOf) and are created on first use like the
  * engine does; sends share one batching idempotent publisher (the engine's send batcher).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPublisher, createTopicAdmin, type KafkaClient, type PublishRecord } from '../../connectors/kafka/index.ts';
 import type { JmsMapping } from '../config/spec.ts';
 import { isTemporary, type JmsDestination } from '../destination.ts';
@@ -45,7 +46,7 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
       const headers = { ...record.headers, 'x-opt-banyan-connection-id': connectionId };
       return { topic, key: keyOf(record, o.mapping.key_property), value: record.value, headers };
     },
-    send: (record) => batcher.send(record),
+    send: (record) => sendRetrying(() => batcher.send(record)),
     async deadLetter(record, reason, deliveryCount) {
       const topic = o.mapping.dead_letter_topic;
       if (!known.has(topic)) {
@@ -61,6 +62,21 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
       await topics.close();
     },
   };
+}
+
+/**
+ * Retriable publish failures (a topic created a moment ago and not yet in every broker's metadata:
+ * UNKNOWN_TOPIC_OR_PARTITION) are tried again with a short back-off, for up to ~10 s.
+ */
+async function sendRetrying(send: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true || attempt >= 20) throw err;
+      await sleep(Math.min(100 * attempt, 1000));
+    }
+  }
 }
 
 /** The Kafka key: the key property's value (docs/jms-kafka-mapping.md), JMSXGroupID by default. */

@@ -21,7 +21,8 @@
  *         Bytes data                        <-> the bytes
  *         Map   amqp-value map              <-> JSON {"name": [type, text]}
  *         Stream amqp-sequence / value list <-> JSON [[type, text], ...]
- *         Object data (java serialized)     <-> the bytes, content-type kept
+ *         Object data (java serialized)     <-> the bytes, stored as a BytesMessage (type 3) with
+ *                                               its content-type (the engine's ObjectMessage is JSON)
  *         Message: no body                  <-> null value
  *
  * header.delivery-count is the engine's redelivery state, not the record's: the endpoint passes it
@@ -69,6 +70,9 @@ export interface AmqpJmsMessage {
 
 /** OASIS AMQP JMS Mapping: x-opt-jms-msg-type. */
 export const JMS_MSG_TYPE = { MESSAGE: 0, OBJECT: 1, MAP: 2, BYTES: 3, STREAM: 4, TEXT: 5 } as const;
+
+/** Qpid JMS's content-type of a Java-serialized ObjectMessage body (OASIS AMQP JMS Mapping §3.2.4.4). */
+export const JAVA_SERIALIZED = 'application/x-java-serialized-object';
 
 /** Record header names (docs/jms-kafka-mapping.md). */
 export const H = {
@@ -128,7 +132,9 @@ export function toRecord(message: AmqpJmsMessage): JmsRecord {
   }
 
   const msgType = msgTypeOf(message, annotations['x-opt-jms-msg-type']);
-  headers[H.msgType] = String(msgType);
+  // A Java-serialized ObjectMessage is bytes to the engine (its ObjectMessage is JSON): stored as a
+  // BytesMessage with its content-type, and given back to JMS clients as an ObjectMessage.
+  headers[H.msgType] = String(msgType === JMS_MSG_TYPE.OBJECT && message.content_type === JAVA_SERIALIZED ? JMS_MSG_TYPE.BYTES : msgType);
   return { headers, value: bodyToRecord(message, msgType, headers[H.messageId]) };
 }
 
@@ -168,7 +174,8 @@ export function toAmqp(record: JmsRecord, deliveryCount: number): AmqpJmsMessage
   }
   if (Object.keys(app).length > 0) message.application_properties = app;
 
-  const msgType = h[H.msgType] !== undefined ? Number(h[H.msgType]) : record.value === null ? JMS_MSG_TYPE.MESSAGE : JMS_MSG_TYPE.BYTES;
+  const stored = h[H.msgType] !== undefined ? Number(h[H.msgType]) : record.value === null ? JMS_MSG_TYPE.MESSAGE : JMS_MSG_TYPE.BYTES;
+  const msgType = stored === JMS_MSG_TYPE.BYTES && h[H.contentType] === JAVA_SERIALIZED ? JMS_MSG_TYPE.OBJECT : stored;
   annotations['x-opt-jms-msg-type'] = rheaTypes.wrap_byte(msgType);
   message.message_annotations = annotations;
   const body = bodyToAmqp(record.value, msgType, h[H.messageId]);

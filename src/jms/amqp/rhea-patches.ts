@@ -111,7 +111,8 @@ export const TransactionalState = types.define_composite({
   code: TXN_CODES.transactionalState,
   fields: [
     { name: 'txn_id', type: 'binary', mandatory: true },
-    { name: 'outcome', type: 'delivery_state' },
+    // Raw: rhea's unwrap would drop the outcome's descriptor (the caller unwraps it with outcomes.unwrap).
+    { name: 'outcome', type: '*' },
   ],
 });
 TransactionalState.composite_type = 'transactional_state';
@@ -127,6 +128,7 @@ export function installRheaPatches(): void {
   patchTransactionOutcomes();
   patchDispositions();
   keepAmqpTypes();
+  patchDrainAnswer();
   installed = true;
 }
 
@@ -144,6 +146,7 @@ function checkShape(): void {
     [String(types.Reader.prototype.read).includes('read_constructor'), 'Reader.read reads one constructor'],
     [String(types.described_nc).includes('o.descriptor = descriptor'), 'described_nc sets the descriptor'],
     [String(types.Writer.prototype.write).includes('write_constructor(o.type.typecode, o.descriptor)'), 'Writer.write writes one constructor'],
+    [!String((require('rhea/lib/link.js') as { Sender: { prototype: SenderProto } }).Sender.prototype.set_drained).includes('_register'), 'Sender.set_drained does not register'],
   ];
   const broken = expectations.filter(([ok]) => !ok).map(([, what]) => what);
   if (broken.length > 0) {
@@ -298,6 +301,26 @@ export function typeName(value: unknown): string {
 installRheaPatches();
 
 /**
+ * Patch 4: `Sender.set_drained(true)` marks the drain answer (a flow spending the credit, AMQP 1.0
+ * §2.6.7) but does not schedule the connection's output, so the answer waits for unrelated
+ * traffic; Qpid JMS's receiveNoWait / receive(timeout) then time out ("Remote did not respond to a
+ * drain request in time"). Patched: it registers the connection for output, as every other
+ * link operation does.
+ */
+function patchDrainAnswer(): void {
+  const Sender = (require('rhea/lib/link.js') as { Sender: { prototype: SenderProto } }).Sender;
+  const original = Sender.prototype.set_drained;
+  Sender.prototype.set_drained = function setDrainedAndFlush(this: SenderProto & { connection: { _register(): void } }, drained: boolean): void {
+    original.call(this, drained);
+    if (drained) this.connection._register();
+  };
+}
+
+interface SenderProto {
+  set_drained(drained: boolean): void;
+}
+
+/**
  * rhea answers a peer's attach as soon as the attach handler returns. The endpoint's answers need
  * async work first (a Kafka consumer group, a temporary topic): this takes the answer back, and
  * `answerAttach` sends it once the terminus is set (link.open() as rhea would have called it).
@@ -320,3 +343,21 @@ export const outcomes = {
   /** A described outcome as received (e.g. inside transactional-state) as rhea's outcome object. */
   unwrap: (outcome: unknown): unknown => message.unwrap_outcome(outcome),
 };
+
+/**
+ * An AMQP error (AMQP 1.0 §2.8.14) whose info map has symbol keys and values. rhea writes info
+ * keys and values as strings; Qpid JMS looks up `invalid-field` as a symbol, so without this the
+ * clientID clash reads as a plain remote close instead of InvalidClientIDException.
+ */
+export function symbolicError(condition: string, description: string, info: Readonly<Record<string, string>>): RheaTyped {
+  const t = types as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const symbols: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(info)) symbols[k] = t.wrap_symbol(v);
+  return types.described_nc(t.wrap_ulong(0x1d), t.wrap_list([t.wrap_symbol(condition), t.wrap_string(description), t.wrap_map(symbols, t.wrap_symbol)]));
+}
+
+/** Closes a connection with an error built by symbolicError (rhea would re-wrap its info map). */
+export function closeWithError(connection: { close(): void; local: { close: { value: unknown[] } } }, error: RheaTyped): void {
+  connection.close();
+  connection.local.close.value[0] = error;
+}

@@ -28,6 +28,11 @@ describe('decideOpen (JMS clientID from the container-id)', () => {
     assert.deepEqual(decideOpen({ containerId: 'ID:gen', desiredCapabilities: ['ANONYMOUS-RELAY'] }, new Set(['ID:gen'])), { kind: 'accept', clientId: undefined });
   });
 
+  it('a container-id Qpid JMS generated (no application clientID) is no clientID, even with sole-connection', () => {
+    const generated = 'ID:46610fea-be60-46ac-a3ae-e78f3bb3e2bc:1';
+    assert.deepEqual(decideOpen({ containerId: generated, desiredCapabilities: ['sole-connection-for-container'] }, new Set()), { kind: 'accept', clientId: undefined });
+  });
+
   it('refuses a clientID in use with invalid-field on container-id', () => {
     const d = decideOpen({ containerId: 'app-1', desiredCapabilities: ['sole-connection-for-container'] }, new Set(['app-1']));
     assert.equal(d.kind, 'refuse');

@@ -106,9 +106,9 @@ const table: { name: string; message: AmqpJmsMessage; msgType: string; value: Bu
     extraHeaders: { 'content-type': 'application/octet-stream' },
   },
   {
-    name: 'ObjectMessage (Java serialized, content-type kept)',
+    name: 'ObjectMessage (Java serialized: stored as bytes with its content-type)',
     message: qpidMessage(1, m.data_section(Buffer.from('aced0005', 'hex')), { content_type: 'application/x-java-serialized-object' }),
-    msgType: '1',
+    msgType: '3',
     value: Buffer.from('aced0005', 'hex'),
     extraHeaders: { 'content-type': 'application/x-java-serialized-object' },
   },
@@ -177,6 +177,12 @@ describe('Kafka record -> AMQP (what a Qpid JMS consumer reads)', () => {
     const annotations = (sent.message_annotations as Record<symbol, Map<string, string>>)[Symbol.for('banyan.amqpTypes')];
     assert.equal(annotations.get('x-opt-jms-msg-type'), 'Byte');
     assert.equal(annotations.get('x-opt-jms-dest'), 'Byte');
+  });
+
+  it('gives a Java-serialized ObjectMessage back as an ObjectMessage', () => {
+    const sent = wire(toAmqp(toRecord(wire(table[3].message)), 0));
+    assert.equal(sent.message_annotations?.['x-opt-jms-msg-type'], 1);
+    assert.equal(sent.content_type, 'application/x-java-serialized-object');
   });
 
   it('carries the redelivery count as header delivery-count (JMSRedelivered / JMSXDeliveryCount)', () => {
