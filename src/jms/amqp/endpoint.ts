@@ -227,7 +227,11 @@ class ClientConnection {
   message(receiver: Receiver, delivery: RheaDelivery, message: Record<string, unknown>): void {
     const target = receiver.target as unknown;
     if (target instanceof Coordinator) {
-      void this.#transactions.control(message.body as RheaTyped, delivery).catch((error: Error) => this.#events.error?.({ where: 'coordinator', error }));
+      // A discharge covers every transfer the client sent before it: wait until they are held.
+      const before = [...this.#producerChains.values()];
+      void Promise.all(before)
+        .then(() => this.#transactions.control(message.body as RheaTyped, delivery))
+        .catch((error: Error) => this.#events.error?.({ where: 'coordinator', error }));
       return;
     }
     const chain = (this.#producerChains.get(receiver) ?? Promise.resolve()).then(() => this.#produce(receiver, delivery, message));
@@ -355,6 +359,9 @@ function destinationOf(receiver: Receiver, headers: Readonly<Record<string, stri
 
 function txnIdOf(state: unknown): Buffer | undefined {
   if (state instanceof TransactionalState) return Buffer.from(state.txn_id as Buffer);
+  // rhea unwraps a transfer's state field, dropping its descriptor: [txn-id, outcome?]. A client's
+  // transfer carries no other state here (AMQP 1.0 §2.7.5: resume and transactions only).
+  if (Array.isArray(state) && state[0] instanceof Uint8Array) return Buffer.from(state[0]);
   const raw = state as RheaTyped | undefined;
   if (raw?.descriptor && Number(raw.descriptor.value) === TXN_CODES.transactionalState) {
     const fields = raw.value as RheaTyped[];
