@@ -151,6 +151,8 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
         clients.delete(connection);
         connection.close({ condition: 'amqp:connection:forced', description: 'the endpoint is stopping' } as rhea.AmqpError);
         await client.close().catch(() => {});
+        // server.close() waits for every socket: a client that never answers the close must not hold it.
+        setTimeout(() => (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy(), 1_000).unref();
       }
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await publisher.close();
