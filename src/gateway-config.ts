@@ -20,6 +20,7 @@ import { secretRedactPaths } from './config/secrets.ts';
 import { kafkaSettingsSchema } from './connectors/kafka/spec.ts';
 import { routerSettingsSchema } from './router/config/settings.ts';
 import { ownershipSettingsSchema } from './bridges/spec.ts';
+import { jmsGatewaySettingsSchema } from './jms/amqp/spec.ts';
 
 const http = z.strictObject({
   // Loopback by default: the container image overrides it through BANYAN_HTTP_HOST.
@@ -47,6 +48,8 @@ export const gatewaySchema = z.strictObject({
   paths: paths.prefault({}),
   /** The bridges area owns this section (src/bridges/spec.ts): one owner per bridge across instances. */
   ownership: ownershipSettingsSchema.prefault({}),
+  /** The JMS facade owns this section (src/jms/amqp/spec.ts): `jms.amqp` opens the AMQP 1.0 listener. */
+  jms: jmsGatewaySettingsSchema.optional(),
 });
 
 /** What a valid banyan.yaml becomes; relative paths are still relative to the file's directory. */
@@ -102,6 +105,18 @@ export function resolveGatewayConfig(config: GatewayConfig, baseDir: string, red
       admin: config.router.admin && { ...config.router.admin, state_file: at(config.router.admin.state_file) },
     },
     paths: { bridges: at(config.paths.bridges), mappings: at(config.paths.mappings) },
+    jms: config.jms && {
+      ...config.jms,
+      amqp: config.jms.amqp && {
+        ...config.jms.amqp,
+        tls: config.jms.amqp.tls && {
+          ...config.jms.amqp.tls,
+          cert_file: at(config.jms.amqp.tls.cert_file),
+          key_file: at(config.jms.amqp.tls.key_file),
+          ca_file: config.jms.amqp.tls.ca_file && at(config.jms.amqp.tls.ca_file),
+        },
+      },
+    },
   };
   return deepFreeze(resolved);
 }

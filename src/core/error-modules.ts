@@ -25,6 +25,7 @@ export const ERROR_MODULES: readonly string[] = [
   'src/connectors/http/errors.ts',
   'src/jms/selector/errors.ts',
   'src/connectors/db2-cdc/errors.ts',
+  'src/jms/amqp/errors.ts',
 ];
 
 /** Loads every listed module (registering its codes) and returns the catalogue. */
