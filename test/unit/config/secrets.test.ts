@@ -37,8 +37,8 @@ test('a field the spec marks secret is redacted; fields merely named like creden
   });
 });
 
-test("banyan.yaml's secrets are the Kafka SASL password and the admin tokens, however they are given", () => {
-  assert.deepEqual(secretRedactPaths(gatewaySchema), ['config.kafka.sasl.password', 'config.router.admin.tokens[*].token']);
+test("banyan.yaml's secrets are the Kafka SASL password, the admin tokens and the JMS AMQP users' passwords, however they are given", () => {
+  assert.deepEqual(secretRedactPaths(gatewaySchema), ['config.kafka.sasl.password', 'config.router.admin.tokens[*].token', 'config.jms.amqp.users[*].password']);
   const yaml = [
     'kafka:',
     '  brokers: ["${BROKERS}"]',
