@@ -94,7 +94,7 @@ export class ConsumerLink {
           break;
         }
         // Short waits: a drain is answered promptly, a closed link stops the loop.
-        const d = await this.consumer.feed.receive(this.#draining ? 0 : 250);
+        const d = await this.consumer.feed.receive(this.#draining ? 0 : 250, this.consumer.receiveOptions);
         if (this.#closed || !this.#sender.is_open()) {
           if (d) d.feed.release([d], false);
           break;

@@ -73,7 +73,9 @@ export function planLink(attach: AttachView): LinkPlan {
   const source = attach.source;
   if (!source) return { kind: 'unsubscribe', name: subscriptionName(attach.name), shared: hasCapability(source, 'shared') || /\|/.test(attach.name) };
   if (source.dynamic) return temporary('sender', source);
-  if (!source.address) return { kind: 'refuse', condition: 'amqp:invalid-field', description: 'a consumer link needs a source address' };
+  // Qpid JMS looks a shared durable subscription up (unsubscribe) with a source that has its
+  // capabilities but no address (AmqpConsumerBuilder): the same look-up by link name as a null source.
+  if (!source.address) return { kind: 'unsubscribe', name: subscriptionName(attach.name), shared: hasCapability(source, 'shared') || /\|/.test(attach.name) };
   const kind = destinationKind(source);
   const selector = selectorOf(source.filter);
   const noLocal = source.filter ? NO_LOCAL_FILTER in source.filter : false;

@@ -5,7 +5,8 @@
  */
 import type { JmsDestination } from '../destination.ts';
 import type { Subscription } from '../engine/naming.ts';
-import type { Delivery, SubscriptionFeed } from '../engine/subscription-feed.ts';
+import type { Delivery, ReceiveOptions, SubscriptionFeed } from '../engine/subscription-feed.ts';
+import type { MessageSelector } from '../selector/selector-contract.ts';
 import { JmsErrors } from '../jms-errors.ts';
 import type { AnyMessage, BytesMessage, JsonValue, MapMessage, ObjectMessage, StreamMessage, TextMessage } from '../message.ts';
 import type { BodyValue } from '../typed-value.ts';
@@ -24,14 +25,17 @@ export class JmsConsumer {
   readonly subscription: Subscription;
   /** Engine use. */
   readonly feed: SubscriptionFeed;
+  /** A queue consumer's selector, applied to the queue's shared feed (a subscription's is its feed's). */
+  readonly ownSelector: MessageSelector | undefined;
   readonly #session: SessionHooks;
   #listener: MessageListener | undefined;
   #listening: Promise<void> | undefined;
   #closed = false;
 
   /** Made by JmsContext.create*Consumer. */
-  constructor(feed: SubscriptionFeed, destination: JmsDestination, selector: string | null, subscription: Subscription, session: SessionHooks) {
+  constructor(feed: SubscriptionFeed, destination: JmsDestination, selector: string | null, subscription: Subscription, session: SessionHooks, ownSelector?: MessageSelector) {
     this.feed = feed;
+    this.ownSelector = ownSelector;
     this.destination = destination;
     this.messageSelector = selector;
     this.subscription = subscription;
@@ -68,11 +72,16 @@ export class JmsConsumer {
     if (listener && !this.#listening) this.#listening = this.#listen().finally(() => (this.#listening = undefined));
   }
 
+  /** Engine use: what this consumer's receives ask of its (maybe shared) feed. */
+  get receiveOptions(): ReceiveOptions {
+    return { selector: this.ownSelector, owner: this };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listener = undefined;
-    await this.feed.close();
+    await this.feed.close(this);
     await this.#listening;
     await this.#session.consumerClosed(this);
   }
@@ -80,7 +89,7 @@ export class JmsConsumer {
   async #receive(timeoutMs: number | undefined): Promise<AnyMessage | null> {
     if (this.#closed) return null;
     await this.#session.waitUntilStarted();
-    const d = await this.feed.receive(timeoutMs);
+    const d = await this.feed.receive(timeoutMs, this.receiveOptions);
     if (!d) return null;
     if (this.#closed) {
       this.feed.release([d], false);
@@ -94,7 +103,7 @@ export class JmsConsumer {
     while (this.#listener && !this.#closed) {
       await this.#session.waitUntilStarted();
       // Short waits, so removing the listener stops the loop without a message.
-      const d: Delivery | undefined = await this.feed.receive(200);
+      const d: Delivery | undefined = await this.feed.receive(200, this.receiveOptions);
       if (!d) continue;
       const listener = this.#listener;
       if (!listener || this.#closed) {

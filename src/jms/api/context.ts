@@ -15,7 +15,8 @@ import { createTransactionalProducer, type GroupOffsets, type PublishRecord, typ
 import { destination, isQueueLike, isTemporary, queue as queueOf, topic as topicOf, type JmsDestination } from '../destination.ts';
 import type { EngineCore } from '../engine/engine-core.ts';
 import { groupIdOf, kafkaTopicOf, type Subscription } from '../engine/naming.ts';
-import { SubscriptionFeed, type Delivery } from '../engine/subscription-feed.ts';
+import { SubscriptionFeed, type Delivery, type SubscriptionFeedOptions } from '../engine/subscription-feed.ts';
+import type { MessageSelector } from '../selector/selector-contract.ts';
 import { JmsErrors } from '../jms-errors.ts';
 import { BytesMessage, MapMessage, Message, ObjectMessage, StreamMessage, TextMessage, type JsonValue } from '../message.ts';
 import { JmsQueueBrowser } from './browser.ts';
@@ -56,6 +57,8 @@ export class JmsContext {
   /** Delivered and not yet acknowledged (CLIENT_ACKNOWLEDGE) or committed (SESSION_TRANSACTED). */
   #unacknowledged: Delivery[] = [];
   #pendingSends: PublishRecord[] = [];
+  /** Which consumer handed a delivery out (consumers of a queue share one feed). */
+  readonly #deliveredBy = new WeakMap<Delivery, JmsConsumer>();
   #transactions: TransactionalProducer | undefined;
   #started = true;
   #startGate: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -131,7 +134,7 @@ export class JmsContext {
    * of a topic (sees what is published from now on). Rejects with INVALID_SELECTOR for a bad selector.
    */
   async createConsumer(d: JmsDestination, selector?: string, noLocal = false): Promise<JmsConsumer> {
-    const subscription: Subscription = isQueueLike(d) ? { kind: 'queue', selector: blankToUndefined(selector) } : { kind: 'non-durable', id: randomUUID() };
+    const subscription: Subscription = isQueueLike(d) ? { kind: 'queue' } : { kind: 'non-durable', id: randomUUID() };
     return this.#consumer(d, subscription, selector, noLocal);
   }
 
@@ -255,6 +258,9 @@ export class JmsContext {
     this.#closed = true;
     this.start(); // wake receives waiting for start()
     this.#pendingSends = [];
+    // Unacknowledged / uncommitted messages go back to their feeds counted before the consumers
+    // close: a queue's lingering feed hands them to its next consumer here as redelivered.
+    this.#redeliverUnacknowledged();
     await Promise.allSettled([...this.#consumers].map((c) => c.close()));
     await this.#transactions?.close().catch(() => {});
     if (this.#temporaries.length > 0) {
@@ -288,28 +294,10 @@ export class JmsContext {
     try {
       // A topic subscription sees what is published after it was made (6.11); a queue, everything waiting.
       if (subscription.kind !== 'queue') await this.#core.groups.startAtEndIfNew(groupId, [topic]);
-      const m = this.#core.mapping;
-      const feed = new SubscriptionFeed({
-        kafka: this.#core.kafka,
-        groupId,
-        topic,
-        maxDeliveries: m.max_deliveries,
-        prefetch: m.prefetch,
-        // Only what is done is committed (acknowledged, or skipped / moved by the engine), so the
-        // interval commit is safe in CLIENT_ACKNOWLEDGE too; a transacted session commits offsets
-        // only inside its transactions.
-        commit:
-          this.sessionMode === 'SESSION_TRANSACTED'
-            ? { mode: 'manual' }
-            : { mode: 'interval', intervalMs: m.commit_interval_ms * (this.sessionMode === 'DUPS_OK_ACKNOWLEDGE' ? 10 : 1) },
-        selector,
-        noLocalConnection: noLocal ? this.connectionId : undefined,
-        clock: this.#core.clock,
-        move: (to, record, headers) => this.#core.move(to, record, headers),
-        events: this.#core.events,
-      });
-      await feed.start();
-      const consumer = new JmsConsumer(feed, d, selector?.text ?? null, subscription, this.#hooks);
+      // A queue consumer's selector picks from the queue's shared feed; a subscription's is its feed's.
+      const ownSelector = subscription.kind === 'queue' ? selector : undefined;
+      const feed = await this.#feedFor(groupId, topic, subscription, subscription.kind === 'queue' ? undefined : selector, noLocal);
+      const consumer = new JmsConsumer(feed, d, selector?.text ?? null, subscription, this.#hooks, ownSelector);
       this.#consumers.add(consumer);
       this.start();
       return consumer;
@@ -319,8 +307,74 @@ export class JmsContext {
     }
   }
 
+  /**
+   * The feed for a new consumer: a queue's or a shared subscription's consumers in this engine share
+   * one (one group member: they balance, and a message one of them returns or does not select is
+   * there for the others); other subscriptions have a feed of their own.
+   */
+  async #feedFor(groupId: string, topic: string, subscription: Subscription, selector: MessageSelector | undefined, noLocal: boolean): Promise<SubscriptionFeed> {
+    const m = this.#core.mapping;
+    // Only what is done is committed (acknowledged, or skipped / moved by the engine), so the
+    // interval commit is safe in CLIENT_ACKNOWLEDGE too; a transacted session commits offsets
+    // only inside its transactions.
+    const commit: SubscriptionFeedOptions['commit'] =
+      this.sessionMode === 'SESSION_TRANSACTED'
+        ? { mode: 'manual' }
+        : { mode: 'interval', intervalMs: m.commit_interval_ms * (this.sessionMode === 'DUPS_OK_ACKNOWLEDGE' ? 10 : 1) };
+    const shared = this.#core.registry.sharedFeeds;
+    const kind = subscription.kind;
+    const shareable = kind === 'queue' || kind === 'shared' || kind === 'shared-durable';
+    const key = [groupId, commit.mode, 'intervalMs' in commit ? commit.intervalMs : '', selector?.text ?? '', noLocal ? this.connectionId : ''].join('\u0000');
+    let made: Promise<SubscriptionFeed> | undefined;
+    const create = async () => {
+      const feed = new SubscriptionFeed({
+        kafka: this.#core.kafka,
+        groupId,
+        topic,
+        maxDeliveries: m.max_deliveries,
+        prefetch: m.prefetch,
+        commit,
+        selector,
+        noLocalConnection: noLocal ? this.connectionId : undefined,
+        clock: this.#core.clock,
+        move: (to, record, headers) => this.#core.move(to, record, headers),
+        events: this.#core.events,
+        lingerMs: kind === 'queue' ? QUEUE_LINGER_MS : 0,
+        onClosed: () => {
+          if (made !== undefined && shared.get(key) === made) shared.delete(key);
+        },
+      });
+      await feed.start();
+      return feed;
+    };
+    if (!shareable) return create();
+    // A feed of the same group lingering under another key (another session mode, selector) would
+    // keep the group's partitions from the new one: it leaves first, its messages come back from Kafka.
+    for (const [other, feed] of [...shared]) {
+      if (other === key || !other.startsWith(`${groupId}\u0000`)) continue;
+      const f = await feed.catch(() => undefined);
+      if (f?.lingering) await f.closeNow();
+    }
+    for (;;) {
+      const existing = shared.get(key);
+      if (existing === undefined) break;
+      const feed = await existing.catch(() => undefined);
+      if (feed?.retain()) return feed;
+      if (shared.get(key) === existing) shared.delete(key);
+    }
+    made = create();
+    shared.set(key, made);
+    try {
+      return await made;
+    } catch (err) {
+      if (shared.get(key) === made) shared.delete(key);
+      throw err;
+    }
+  }
+
   readonly #hooks: SessionHooks = {
-    delivered: (_consumer, d, autoAcknowledge) => {
+    delivered: (consumer, d, autoAcknowledge) => {
+      this.#deliveredBy.set(d, consumer);
       if (this.#autoAcknowledges()) {
         if (autoAcknowledge) d.feed.acknowledge(d);
         d.message.markReceived(undefined);
@@ -339,7 +393,7 @@ export class JmsContext {
       this.#consumers.delete(consumer);
       if (consumer.subscription.kind === 'durable') this.#core.registry.activeDurable.delete(consumer.feed.groupId);
       // Its unacknowledged messages can no longer be acknowledged here: they come back from Kafka.
-      this.#unacknowledged = this.#unacknowledged.filter((d) => d.feed !== consumer.feed);
+      this.#unacknowledged = this.#unacknowledged.filter((d) => this.#deliveredBy.get(d) !== consumer);
       // A non-durable subscription ends with its consumer (6.11); a shared one with its last consumer:
       // Kafka refuses to delete a group that still has members, which is that rule.
       const kind = consumer.subscription.kind;
@@ -389,6 +443,13 @@ export class JmsContext {
     if (this.#closed) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE('the context is closed');
   }
 }
+
+/**
+ * How long a queue's feed stays in its group after its last consumer in this engine closed, when it
+ * still holds messages (not selected, or returned with their delivery count): the queue's next
+ * consumer here gets them as they were. After that they come back from Kafka's committed offset.
+ */
+const QUEUE_LINGER_MS = 30_000;
 
 function subscriptionName(name: string): string {
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`subscription name ${JSON.stringify(name)}: 1-100 characters of A-Z a-z 0-9 . _ - (it names a consumer group)`);

@@ -6,7 +6,7 @@ import type { GroupAdmin, KafkaClient, PublishRecord, TopicAdmin, TopicRecord } 
 import type { JmsMapping } from '../config/spec.ts';
 import type { JmsDestination } from '../destination.ts';
 import type { MessageSelector } from '../selector/selector-contract.ts';
-import type { SubscriptionFeedEvents } from './subscription-feed.ts';
+import type { SubscriptionFeed, SubscriptionFeedEvents } from './subscription-feed.ts';
 
 export interface EngineCore {
   readonly kafka: KafkaClient;
@@ -39,6 +39,11 @@ export interface EngineRegistry {
   readonly temporaryOwners: Map<string, string>;
   /** Unshared durable subscriptions with an active consumer (group ids). */
   readonly activeDurable: Set<string>;
+  /**
+   * The feed a queue's (or shared subscription's) consumers in this engine share, by group and
+   * commit mode: one group member, so they balance and see each other's returned messages.
+   */
+  readonly sharedFeeds: Map<string, Promise<SubscriptionFeed>>;
 }
 
 /** Instrumentation of an engine (metrics subscribe in one place); handlers must not throw. */

@@ -54,6 +54,7 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     },
     temporaryOwners: new Map(),
     activeDurable: new Set(),
+    sharedFeeds: new Map(),
   };
   const known = new Set<string>();
   let moveTopics: Promise<void> | undefined;
@@ -117,6 +118,8 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     },
     async close() {
       await Promise.allSettled([...contexts].map((c) => c.close()));
+      // Feeds lingering after their last consumer (subscription-feed.ts) leave their groups now.
+      await Promise.allSettled([...registry.sharedFeeds.values()].map((f) => f.then((feed) => feed.closeNow())));
       await batcher.drain();
       await Promise.allSettled([publisher.close(), topics.close(), groups.close()]);
     },

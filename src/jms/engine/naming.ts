@@ -5,12 +5,11 @@
  * every message: non-durable = a fresh group starting at the end, durable = named by clientId and
  * subscription name, shared = named by subscription name (and clientId when set, JMS 2.0 6.11).
  */
-import { createHash } from 'node:crypto';
 import type { JmsDestination } from '../destination.ts';
 import type { JmsMapping } from '../config/spec.ts';
 
 export type Subscription =
-  | { readonly kind: 'queue'; readonly selector?: string }
+  | { readonly kind: 'queue' }
   | { readonly kind: 'non-durable'; readonly id: string }
   | { readonly kind: 'durable'; readonly clientId: string; readonly name: string }
   | { readonly kind: 'shared'; readonly clientId?: string; readonly name: string }
@@ -28,15 +27,15 @@ export function kafkaTopicOf(d: JmsDestination, m: JmsMapping): string {
 }
 
 /**
- * The group of a subscription on `d`. A queue consumer with a selector reads in a group of its own
- * per selector text: messages it does not select stay for the queue's other consumers (a shared
- * group would commit past them). Consumers that should compete must use the same selector.
+ * The group of a subscription on `d`. A queue has one group whatever its consumers' selectors:
+ * they share one feed in this process, where each takes only what it selects and the rest stays
+ * for the others (subscription-feed.ts).
  */
 export function groupIdOf(d: JmsDestination, s: Subscription, m: JmsMapping): string {
   const g = m.group_prefix;
   switch (s.kind) {
     case 'queue':
-      return `${g}queue.${kafkaTopicOf(d, m)}${s.selector ? `.selector-${digest(s.selector)}` : ''}`;
+      return `${g}queue.${kafkaTopicOf(d, m)}`;
     case 'non-durable':
       return `${g}subscriber.${s.id}`;
     case 'durable':
@@ -46,8 +45,4 @@ export function groupIdOf(d: JmsDestination, s: Subscription, m: JmsMapping): st
     case 'shared-durable':
       return `${g}shared-durable.${s.clientId ?? ''}.${s.name}`;
   }
-}
-
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

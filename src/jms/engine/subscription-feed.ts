@@ -11,6 +11,13 @@
  * the dead-letter topic instead. A record that is not a valid JMS message goes there too, with the
  * reason: nothing is lost. After a process restart the delivery count starts again at 1 (the count
  * lives in this process; Kafka keeps only the committed offset).
+ *
+ * Sharing: the consumers of one queue (or one shared subscription) in this process share one feed,
+ * one group member (feed-sharing in context.ts): each receive may carry the consumer's own selector
+ * and takes the first ready message it matches, leaving the others for the feed's other consumers
+ * (JMS 2.0 §3.8.1: unselected messages stay on the queue). A feed created with `lingerMs` stays in
+ * its group that long after its last consumer closed when it still holds messages (unselected or
+ * returned ones), so the next consumer in this process gets them with their delivery counts.
  */
 import type { KafkaClient, TopicRecord } from '../../connectors/kafka/index.ts';
 import { createGroupConsumer, type GroupConsumer } from '../../connectors/kafka/index.ts';
@@ -19,6 +26,7 @@ import { connectionIdOf, fromRecord, HEADERS } from '../kafka-record-mapping.ts'
 import type { AnyMessage } from '../message.ts';
 import { AckTracker, type PartitionOffset } from './ack-tracker.ts';
 import { decideDispatch } from './dispatch-decision.ts';
+import { selectorSubjectOf } from '../selector-subject.ts';
 
 export interface Delivery {
   readonly message: AnyMessage;
@@ -45,6 +53,18 @@ export interface SubscriptionFeedOptions {
   readonly clock: () => number;
   readonly move: MoveRecord;
   readonly events?: SubscriptionFeedEvents;
+  /** After the last consumer closed, how long a feed that still holds messages stays (0: closes at once). */
+  readonly lingerMs?: number;
+  /** Called once the feed really closed (its sharing registry forgets it). */
+  readonly onClosed?: () => void;
+}
+
+/** What one receive asks for. */
+export interface ReceiveOptions {
+  /** The consumer's own selector: messages it does not match stay ready for the feed's other consumers. */
+  readonly selector?: MessageSelector;
+  /** The consumer receiving: close(owner) wakes only its waiting receives. */
+  readonly owner?: object;
 }
 
 /** Instrumentation (metrics subscribe here); must not throw. */
@@ -59,11 +79,14 @@ interface Pending {
   readonly offset: bigint;
   /** Deliveries so far. */
   readonly deliveries: number;
+  /** When returned after a delivery: that delivery's sequence number in this feed (keeps redelivery order). */
+  readonly returnedSeq?: number;
 }
 
 interface Waiter {
   readonly resolve: (d: Delivery | undefined) => void;
   readonly timer: NodeJS.Timeout | undefined;
+  readonly options: ReceiveOptions;
 }
 
 export class SubscriptionFeed {
@@ -81,6 +104,10 @@ export class SubscriptionFeed {
   #moving = new Set<Promise<void>>();
   #failure: Error | undefined;
   #closed = false;
+  #users = 1;
+  /** Numbers deliveries in the order they were handed out. */
+  #deliverySeq = 0;
+  #lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(o: SubscriptionFeedOptions) {
     this.#o = o;
@@ -121,13 +148,14 @@ export class SubscriptionFeed {
    * The next deliverable message: at once when one is ready, else after waiting up to `timeoutMs`
    * (undefined: until one arrives or the feed closes; 0: no wait). Undefined: none.
    */
-  receive(timeoutMs: number | undefined): Promise<Delivery | undefined> {
+  receive(timeoutMs: number | undefined, options: ReceiveOptions = {}): Promise<Delivery | undefined> {
     if (this.#failure) return Promise.reject(this.#failure);
-    const now = this.#take();
+    const now = this.#take(options.selector);
     if (now || this.#closed || timeoutMs === 0) return Promise.resolve(now);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         resolve,
+        options,
         timer:
           timeoutMs === undefined
             ? undefined
@@ -154,13 +182,31 @@ export class SubscriptionFeed {
    * if never handed out.
    */
   release(deliveries: readonly Delivery[], counted = true): void {
-    for (const d of [...deliveries].reverse()) {
+    for (const d of deliveries) {
       if (!this.#held.has(d.tp)) continue; // the partition moved to another member, which reads it again
-      const p: Pending = { record: (d as DeliveryImpl).record, tp: d.tp, offset: d.offset, deliveries: counted ? d.deliveryCount : d.deliveryCount - 1 };
-      this.#ready[d.message.JMSPriority]!.unshift(p);
+      const impl = d as DeliveryImpl;
+      const p: Pending = { record: impl.record, tp: d.tp, offset: d.offset, deliveries: counted ? d.deliveryCount : d.deliveryCount - 1, returnedSeq: impl.seq };
+      insertInDeliveryOrder(this.#ready[d.message.JMSPriority]!, p);
       this.#readyCount++;
     }
     this.#pump();
+  }
+
+  /**
+   * Another consumer shares this feed. False when it is closed or closing (make a new one). A
+   * lingering feed is taken back into use.
+   */
+  retain(): boolean {
+    if (this.#closed || this.#users === 0 && this.#lingerTimer === undefined) return false;
+    this.#users++;
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    return true;
+  }
+
+  /** No consumer uses it: it only stays in its group for the messages it holds (lingerMs). */
+  get lingering(): boolean {
+    return !this.#closed && this.#users === 0 && this.#lingerTimer !== undefined;
   }
 
   /** What to commit now (for a transaction's sendOffsets). */
@@ -202,10 +248,35 @@ export class SubscriptionFeed {
     await this.#consumer.start();
   }
 
+  /**
+   * One consumer of the feed closed (`owner`: its waiting receives get undefined). The last one
+   * closes the feed, or leaves it lingering (lingerMs) while it holds messages.
+   */
+  async close(owner?: object): Promise<void> {
+    if (this.#closed) return;
+    if (owner !== undefined) this.#wake((w) => w.options.owner === owner);
+    if (this.#users > 0) this.#users--;
+    if (this.#users > 0) return;
+    if ((this.#o.lingerMs ?? 0) > 0 && this.#readyCount + this.#delayed.size > 0) {
+      if (this.#lingerTimer === undefined) {
+        this.#lingerTimer = setTimeout(() => {
+          this.#lingerTimer = undefined;
+          void this.closeNow();
+        }, this.#o.lingerMs);
+        this.#lingerTimer.unref();
+      }
+      return;
+    }
+    await this.closeNow();
+  }
+
   /** Commits what is done, stops fetching and leaves the group; waiting receives get undefined. */
-  async close(): Promise<void> {
+  async closeNow(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    this.#o.onClosed?.();
     for (const t of this.#delayed.values()) clearTimeout(t);
     this.#delayed.clear();
     this.#wakeAll();
@@ -246,21 +317,29 @@ export class SubscriptionFeed {
     }
   }
 
-  /** Hands ready messages to waiting receives. */
+  /** Hands ready messages to waiting receives, oldest receive first, each with its own selector. */
   #pump(): void {
-    while (this.#waiters.length > 0) {
-      const d = this.#take();
-      if (!d) return;
-      const w = this.#waiters.shift()!;
+    for (let i = 0; i < this.#waiters.length && this.#readyCount > 0; ) {
+      const w = this.#waiters[i]!;
+      const d = this.#take(w.options.selector);
+      if (!d) {
+        i++;
+        continue;
+      }
+      this.#waiters.splice(i, 1);
       clearTimeout(w.timer);
       w.resolve(d);
     }
   }
 
-  /** The next deliverable message, acting on every one that is not (skip, delay, move). */
-  #take(): Delivery | undefined {
-    while (this.#readyCount > 0 && !this.#closed) {
-      const p = this.#next()!;
+  /**
+   * The next deliverable message the consumer's selector matches, acting on every one that is
+   * not deliverable at all (skip, delay, move); unmatched ones stay where they are.
+   */
+  #take(consumerSelector?: MessageSelector): Delivery | undefined {
+    let passed = 0; // ready messages looked at and left for other consumers
+    while (this.#readyCount > passed && !this.#closed) {
+      const { p, bucket, index } = this.#next(passed)!;
       const origin = `${p.tp}@${p.offset}`;
       let message: AnyMessage;
       try {
@@ -280,10 +359,17 @@ export class SubscriptionFeed {
       });
       switch (decision.action) {
         case 'deliver': {
+          if (consumerSelector && !consumerSelector.matches(selectorSubjectOf(message))) {
+            // Left where it was, for the feed's other consumers.
+            bucket.splice(index, 0, p);
+            this.#readyCount++;
+            passed++;
+            continue;
+          }
           const deliveryCount = p.deliveries + 1;
           message.JMSRedelivered = deliveryCount > 1;
           message.setProviderProperty('JMSXDeliveryCount', { type: 'int', value: deliveryCount });
-          return new DeliveryImpl(message, p.tp, p.offset, deliveryCount, this, p.record);
+          return new DeliveryImpl(message, p.tp, p.offset, deliveryCount, this, p.record, this.#deliverySeq++);
         }
         case 'skip':
           this.#tracker.done(p.tp, p.offset);
@@ -310,13 +396,15 @@ export class SubscriptionFeed {
     return undefined;
   }
 
-  #next(): Pending | undefined {
+  /** Takes the ready message after the first `skip` ones (in priority, then arrival order). */
+  #next(skip = 0): { p: Pending; bucket: Pending[]; index: number } | undefined {
     for (let i = 9; i >= 0; i--) {
       const bucket = this.#ready[i]!;
-      if (bucket.length > 0) {
+      if (skip < bucket.length) {
         this.#readyCount--;
-        return bucket.shift();
+        return { p: bucket.splice(skip, 1)[0]!, bucket, index: skip };
       }
+      skip -= bucket.length;
     }
     return undefined;
   }
@@ -356,7 +444,12 @@ export class SubscriptionFeed {
   }
 
   #wakeAll(): void {
-    for (const w of this.#waiters.splice(0)) {
+    this.#wake(() => true);
+  }
+
+  #wake(which: (w: Waiter) => boolean): void {
+    for (const w of this.#waiters.filter(which)) {
+      this.#waiters.splice(this.#waiters.indexOf(w), 1);
       clearTimeout(w.timer);
       w.resolve(undefined);
     }
@@ -370,8 +463,10 @@ class DeliveryImpl implements Delivery {
   readonly deliveryCount: number;
   readonly feed: SubscriptionFeed;
   readonly record: TopicRecord;
+  readonly seq: number;
 
-  constructor(message: AnyMessage, tp: string, offset: bigint, deliveryCount: number, feed: SubscriptionFeed, record: TopicRecord) {
+  constructor(message: AnyMessage, tp: string, offset: bigint, deliveryCount: number, feed: SubscriptionFeed, record: TopicRecord, seq: number) {
+    this.seq = seq;
     this.message = message;
     this.tp = tp;
     this.offset = offset;
@@ -379,6 +474,16 @@ class DeliveryImpl implements Delivery {
     this.feed = feed;
     this.record = record;
   }
+}
+
+/**
+ * Puts a returned message back at the front, after the returned ones handed out before it:
+ * redeliveries keep the original delivery order whatever order (or batches) they come back in.
+ */
+function insertInDeliveryOrder(bucket: Pending[], p: Pending): void {
+  let at = 0;
+  while (at < bucket.length && bucket[at]!.returnedSeq !== undefined && bucket[at]!.returnedSeq! < p.returnedSeq!) at++;
+  bucket.splice(at, 0, p);
 }
 
 function priorityOf(record: TopicRecord): number {

@@ -60,9 +60,9 @@ const table: { name: string; attach: AttachView; plan: LinkPlan }[] = [
     plan: { kind: 'consumer', destination: { kind: 'temporary-queue', name: 'jms.tmp.1' }, selector: undefined, noLocal: false, subscription: { kind: 'none' } },
   },
   {
-    name: 'a consumer without a source address is refused',
-    attach: { name: 'r', role: 'sender', source: { address: null } },
-    plan: { kind: 'refuse', condition: 'amqp:invalid-field', description: 'a consumer link needs a source address' },
+    name: 'a receiver whose source has no address is the subscription look-up by link name (shared durable unsubscribe)',
+    attach: { name: 'sub|global', role: 'sender', source: { address: null, capabilities: ['topic', 'shared', 'global'] } },
+    plan: { kind: 'unsubscribe', name: 'sub', shared: true },
   },
 ];
 
