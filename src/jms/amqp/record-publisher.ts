@@ -4,8 +4,9 @@
  * used. Topics come from the engine's naming (kafkaTopicOf) and are created on first use like the
  * engine does; sends share one batching idempotent publisher (the engine's send batcher).
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPublisher, createTopicAdmin, type KafkaClient, type PublishRecord } from '../../connectors/kafka/index.ts';
+import { createPublisher, createTopicAdmin, createTransactionalProducer, type KafkaClient, type PublishRecord, type TransactionalProducer } from '../../connectors/kafka/index.ts';
 import type { JmsMapping } from '../config/spec.ts';
 import { isTemporary, type JmsDestination } from '../destination.ts';
 import { kafkaTopicOf } from '../engine/naming.ts';
@@ -20,6 +21,8 @@ export interface RecordPublisher {
   send(record: PublishRecord): Promise<void>;
   /** Copies a delivered record to the dead-letter topic with the reason (x-opt-banyan-reason). */
   deadLetter(record: JmsRecord, reason: string, deliveryCount: number): Promise<void>;
+  /** A Kafka transactional producer of its own (one per connection's coordinator; the caller closes it). */
+  transactional(): TransactionalProducer;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,10 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
       }
       const headers = { ...record.headers, 'x-opt-banyan-reason': reason, 'delivery-count': String(deliveryCount) };
       await batcher.send({ topic, key: keyOf(record, o.mapping.key_property), value: record.value, headers });
+    },
+    transactional() {
+      const id = randomUUID();
+      return createTransactionalProducer({ kafka: o.kafka, transactionalId: `${o.mapping.group_prefix}amqp-tx.${id}`, owner: `jms amqp coordinator ${id}` });
     },
     async close() {
       await batcher.drain().catch(() => {});

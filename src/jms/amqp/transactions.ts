@@ -5,15 +5,18 @@
  * outcomes, discharge(fail=true) drops the records and hands the consumed messages out again,
  * counted (JMSRedelivered). Then the discharge is accepted.
  *
- * Not yet atomic in Kafka: the held records are written by the idempotent publisher, then the
- * outcomes applied (offsets committed by the feeds); a crash between the two can deliver a consumed
- * message again. Part 1's Kafka transactions (the context's commit) are the step after this.
+ * A discharge(commit) is one Kafka transaction, like the engine's SESSION_TRANSACTED commit: the
+ * held records and the consumed (accepted) messages' offsets (sendOffsets) of the connection's
+ * transactional producer. Until then nothing is in Kafka, so a connection that dies between declare
+ * and discharge leaves nothing for read_committed readers, and its consumed messages come back.
+ * Only a transaction's other outcomes (released / modified / rejected) are applied after the commit
+ * (a rejected one's dead-letter copy by the idempotent publisher).
  */
 import { Declared, outcomes, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
-import type { PublishRecord } from '../../connectors/kafka/index.ts';
-import type { Delivery } from '../engine/subscription-feed.ts';
+import type { GroupOffsets, PublishRecord, TransactionalProducer } from '../../connectors/kafka/index.ts';
+import type { Delivery, SubscriptionFeed } from '../engine/subscription-feed.ts';
 import { applyOutcome } from './consumer-link.ts';
-import type { DispositionState } from './delivery-decisions.ts';
+import { decideOutcome, type DispositionState } from './delivery-decisions.ts';
 import type { RecordPublisher } from './record-publisher.ts';
 
 interface Transaction {
@@ -29,6 +32,8 @@ export class Transactions {
   readonly #publisher: RecordPublisher;
   readonly #open = new Map<string, Transaction>();
   #next = 1;
+  /** The connection's Kafka transactional producer, made on the first commit. */
+  #kafka: TransactionalProducer | undefined;
 
   constructor(publisher: RecordPublisher) {
     this.#publisher = publisher;
@@ -79,6 +84,9 @@ export class Transactions {
   abandonAll(): void {
     for (const txn of this.#open.values()) this.#rollback(txn);
     this.#open.clear();
+    const kafka = this.#kafka;
+    this.#kafka = undefined;
+    void kafka?.close().catch(() => {});
   }
 
   #transaction(id: Buffer): Transaction {
@@ -88,11 +96,33 @@ export class Transactions {
   }
 
   async #commit(txn: Transaction): Promise<void> {
-    await Promise.all(txn.sends.map((r) => this.#publisher.send(r)));
-    for (const { delivery, state } of txn.outcomes) await applyOutcome(delivery, state, this.#publisher);
+    const consumed = txn.outcomes.filter(({ state }) => decideOutcome(state).kind === 'acknowledge').map(({ delivery }) => delivery);
+    const feeds = new Set<SubscriptionFeed>();
+    for (const d of consumed) {
+      d.feed.acknowledge(d);
+      feeds.add(d.feed);
+    }
+    const offsets = [...feeds].map((feed) => ({ feed, offsets: feed.committable() }));
+    const groupOffsets: GroupOffsets[] = offsets.map(({ feed, offsets: o }) => ({ groupId: feed.groupId, offsets: o.map(({ tp, offset }) => ({ ...splitTp(tp), offset })) }));
+    this.#kafka ??= this.#publisher.transactional();
+    try {
+      await this.#kafka.commit(txn.sends, groupOffsets);
+    } catch (error) {
+      // The acknowledgements were counted as done: the feeds read again from what Kafka committed.
+      await Promise.allSettled([...feeds].map((f) => f.restart()));
+      throw error;
+    }
+    for (const { feed, offsets: o } of offsets) feed.markCommitted(o);
+    for (const { delivery, state } of txn.outcomes) if (decideOutcome(state).kind !== 'acknowledge') await applyOutcome(delivery, state, this.#publisher);
   }
 
   #rollback(txn: Transaction): void {
     for (const { delivery } of txn.outcomes) delivery.feed.release([delivery], true);
   }
+}
+
+/** A feed's `topic/partition` key as a topic and partition. */
+function splitTp(tp: string): { topic: string; partition: number } {
+  const i = tp.lastIndexOf('/');
+  return { topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)) };
 }
