@@ -67,6 +67,7 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
     ...(assembledTopic !== undefined ? { assembledTopic } : {}),
     start: cfg.snapshot,
     poll: cfg.poll_interval_ms,
+    schemaCheckPolls: cfg.schema_check_polls,
     ...(deps.cdcEvents ? { events: deps.cdcEvents } : {}),
   });
   const tableTopics = cfg.tables.map((t) => {

@@ -22,7 +22,7 @@ import type { CdcPosition } from './change-event.ts';
 import { snapshotRecord, transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
 import type { CapturedTable } from './captured-table.ts';
 import type { SqlValue } from './sql-port.ts';
-import type { CdcReader } from './cdc-reader.ts';
+import type { CdcReader, RegisterState } from './cdc-reader.ts';
 import { isCovered, nextPollDelay, parsePosition, positionAfter, toSourcePosition, windowStart } from './cdc-position.ts';
 import { CdcErrors } from './errors.ts';
 
@@ -50,6 +50,11 @@ export interface CdcSourceOptions {
   /** Where a bridge without a checkpoint starts: every change in the CD tables, the current end, or an initial snapshot. */
   readonly start: 'change_data' | 'no_data' | 'initial';
   readonly poll: { readonly min: number; readonly max: number };
+  /**
+   * Re-read the CD tables' columns every this many register polls (and at once when a table's
+   * CD_OLD_SYNCHPOINT or STATE changes), so an ALTER shows while the bridge runs. Default 20.
+   */
+  readonly schemaCheckPolls?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly events?: CdcSourceEvents;
@@ -80,6 +85,12 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   let pendingSchemaChanges: Array<{ table: string; value: string }> = [];
   /** The initial snapshot in progress: the table being read, its last key read, the LSN streaming starts after. */
   let snapshot: { index: number; lastKey: SqlValue[] | null; startLsn: string } | undefined;
+  const schemaCheckPolls = o.schemaCheckPolls ?? 20;
+  let pollsSinceCheck = 0;
+  /** Each table's CD_OLD_SYNCHPOINT/STATE at the last schema check. */
+  let seenRegistration: ReadonlyMap<string, string> = new Map();
+  /** Columns changed while running: applied once reading reached `at` (null: at the next window start). */
+  let liveSchema: { at: string | null } | undefined;
 
   const closeWindow = async () => {
     const w = window;
@@ -89,6 +100,40 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   };
 
   const withSchemas = (p: CdcPosition): CdcPosition => ({ ...p, schemas });
+
+  /**
+   * Schema changes while running (issue 14): every `schemaCheckPolls` polls, or when a registration's
+   * CD_OLD_SYNCHPOINT/STATE moved, the CD tables' columns are read again. A change applies at the
+   * CD_OLD_SYNCHPOINT Capture stamped when the DBA reinitialised the registration, when that lies
+   * ahead of what was read: changes committed before it keep the old version. Without a stamp (or
+   * with a dropped column, which the old column list can no longer select) it applies at the next
+   * window start. Either way the schema-change event comes first and nothing is dropped silently.
+   */
+  async function checkSchemas(r: CdcReader, state: RegisterState): Promise<{ at: string | null } | undefined> {
+    const current = registrationText(state.registration);
+    const moved = [...current].some(([t, v]) => seenRegistration.get(t) !== v);
+    if (!moved && ++pollsSinceCheck < schemaCheckPolls) return undefined;
+    pollsSinceCheck = 0;
+    const changed = await r.checkSchemas();
+    if (changed.length === 0) {
+      seenRegistration = current;
+      return undefined;
+    }
+    // The catalog may have changed after this poll's register read: read the stamps once more.
+    const fresh = await r.pollRegister();
+    const before = seenRegistration;
+    seenRegistration = registrationText(fresh.registration);
+    if (changed.some((c) => c.drops)) return { at: null };
+    let at: string | null = null;
+    for (const c of changed) {
+      const reg = fresh.registration.get(c.table);
+      const stamp = reg?.oldSynchpoint ?? null;
+      const stamped = stamp !== null && before.get(c.table) !== seenRegistration.get(c.table) && (next.after === null || stamp > next.after);
+      if (!stamped) return { at: null };
+      if (at === null || stamp < at) at = stamp;
+    }
+    return { at };
+  }
 
   /** The next chunk(s) of the initial snapshot, up to the batch limit; the last one hands over to streaming. */
   async function snapshotBatch(r: CdcReader, limits: BatchLimits): Promise<SourceBatch> {
@@ -140,6 +185,9 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       }
       nextPollAt = 0;
       pollDelay = o.poll.min;
+      seenRegistration = registrationText(reader.registration);
+      pollsSinceCheck = 0;
+      liveSchema = undefined;
       o.events?.opened?.({ position: resumedFrom, after: next.after });
     },
 
@@ -155,6 +203,15 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       if (snapshot) return snapshotBatch(r, limits);
       for (;;) {
         if (!window) {
+          if (liveSchema && next.lower === 'exclusive' && (liveSchema.at === null || (next.after !== null && next.after >= liveSchema.at))) {
+            // Everything before the change was read with the old columns; from here on the new version.
+            liveSchema = undefined;
+            const at = next.after ?? r.zeroPosition;
+            const events = r.applySchemas(at);
+            schemas = r.schemas as NonNullable<CdcPosition['schemas']>;
+            const records = events.map((e, i) => schemaRecord({ table: e.table, value: JSON.stringify(e) }, o.schemaTopic ?? `${o.transactionTopic}.schema-changes`, at, i + 1));
+            return { records, position: toSourcePosition(withSchemas({ commit_lsn: at, change_lsn: null, event_serial_no: 0 })) };
+          }
           const wait = nextPollAt - now();
           if (wait > 0) await sleep(wait, signal);
           if (signal.aborted) return { idle: 'waiting' };
@@ -163,9 +220,12 @@ export function createCdcSource(o: CdcSourceOptions): Source {
           pollDelay = nextPollDelay(pollDelay, found, o.poll);
           nextPollAt = now() + pollDelay;
           o.events?.polled?.({ found, maxLsn: state.maxLsn, nextPollMs: pollDelay });
+          if (!liveSchema) liveSchema = await checkSchemas(r, state);
           if (!found) return { idle: 'drained' };
-          const changes = r.window(next.after, next.lower, state.maxLsn!, state);
-          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo: state.maxLsn!, emitted: false };
+          // A column change at `at` inside this window: read up to it with the old columns first.
+          const upTo = liveSchema?.at != null && liveSchema.at < state.maxLsn! ? liveSchema.at : state.maxLsn!;
+          const changes = r.window(next.after, next.lower, upTo, state);
+          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo, emitted: false };
         }
         const records: CdcSourceRecord[] = [];
         let bytes = 0;
@@ -208,6 +268,10 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       await r?.close().catch(() => {});
     },
   };
+}
+
+function registrationText(r: RegisterState['registration']): Map<string, string> {
+  return new Map([...r].map(([t, v]) => [t, `${v.oldSynchpoint ?? ''}/${v.state}`]));
 }
 
 /** The SourceRecord the pipeline sees: the event's JSON bytes, its headers, its stable position id. */

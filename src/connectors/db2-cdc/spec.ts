@@ -44,6 +44,11 @@ export const db2CdcSourceSchema = z.strictObject({
   snapshot: z.enum(['change_data', 'no_data', 'initial']).default('change_data'),
   /** Register polls back off from `min` to `max` while nothing changes, and return to `min` when something does. */
   poll_interval_ms: z.strictObject({ min: positiveInt.default(200), max: positiveInt.default(5_000) }).default({ min: 200, max: 5_000 }),
+  /**
+   * Re-read the CD tables' columns every this many register polls (also at once when a
+   * registration's CD_OLD_SYNCHPOINT or STATE changes): schema changes show while the bridge runs.
+   */
+  schema_check_polls: positiveInt.default(20),
   /** Rows per block fetch from a CD table. */
   block_rows: positiveInt.default(1_000),
   /** Largest CLOB / BLOB / XML value carried in an event, bytes; a larger one makes its change a dead letter. */
