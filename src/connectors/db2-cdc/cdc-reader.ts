@@ -16,7 +16,7 @@ import type { CdcPosition } from './change-event.ts';
 import { CONNECTOR_VERSION } from './change-stream.ts';
 import { mergeChanges, tableChanges, type CdRow, type TableChange, type UnreadableRow } from './change-stream.ts';
 import { CdcErrors } from './errors.ts';
-import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
+import { CATALOG_COLUMNS, exactTextColumns, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
 import type { SqlConnection, SqlConnectOptions, SqlDriver, SqlValue } from './sql-port.ts';
 
 export type CdcStatement = 'catalog' | 'register' | 'window' | 'min_position' | 'snapshot';
@@ -253,7 +253,7 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
     async snapshotChunk(table, lastKey, rows) {
       if (!table.source) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING(table.name);
       if (table.keyIndexes.length === 0) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_NO_KEY(table.name);
-      const sql = o.sql.snapshotChunk({ source: table.source, columns: table.columns.map((c) => c.name), key: table.keyIndexes.map((i) => table.columns[i]!.name), after: lastKey !== null, rows });
+      const sql = o.sql.snapshotChunk({ source: table.source, columns: table.columns.map((c) => c.name), key: table.keyIndexes.map((i) => table.columns[i]!.name), after: lastKey !== null, rows, asText: exactTextColumns(table.columns) });
       const r = await timed('snapshot', () => conn.query(sql, lastKey === null ? [] : snapshotChunkParams(lastKey)));
       return r.rows;
     },
@@ -276,7 +276,7 @@ async function* windowOf(
   let ended = false;
   try {
     const params = [Buffer.from(from, 'hex'), Buffer.from(upTo, 'hex')];
-    const streams = due.map((t) => tableChanges(cdRows(t, conn.fetchBlocks(o.sql.changeWindow({ cd: t.cd, uow, captured: selectedColumns(t), lower }), params, o.blockRows), timed)));
+    const streams = due.map((t) => tableChanges(cdRows(t, conn.fetchBlocks(o.sql.changeWindow({ cd: t.cd, uow, captured: selectedColumns(t), lower, asText: textColumns(t) }), params, o.blockRows), timed)));
     yield* mergeChanges(streams);
     ended = true;
   } finally {
@@ -313,6 +313,13 @@ async function* cdRows(
 function selectedColumns(t: CapturedTable): string[] {
   const before = [...t.beforeImageIndexes.keys()].map((i) => `${t.beforeImagePrefix}${t.columns[i]!.name}`);
   return [...t.columns.map((c) => c.name), ...before];
+}
+
+/** The selected columns a double cannot hold, before-image columns included (see exactTextColumns). */
+function textColumns(t: CapturedTable): Set<string> {
+  const wide = exactTextColumns(t.columns);
+  for (const i of t.beforeImageIndexes.keys()) if (wide.has(t.columns[i]!.name)) wide.add(`${t.beforeImagePrefix}${t.columns[i]!.name}`);
+  return wide;
 }
 
 type CatalogRow = { schema: string; table: string; column: string; type: string; length: number | null; scale: number | null; keySeq: number | null; forBitData: boolean };
