@@ -221,6 +221,8 @@ export function createCdcSource(o: CdcSourceOptions): Source {
           nextPollAt = now() + pollDelay;
           o.events?.polled?.({ found, maxLsn: state.maxLsn, nextPollMs: pollDelay });
           if (!liveSchema) liveSchema = await checkSchemas(r, state);
+          // Applies at this window's start (a dropped column: the old column list no longer selects).
+          if (liveSchema?.at === null && next.lower === 'exclusive') continue;
           if (!found) return { idle: 'drained' };
           // A column change at `at` inside this window: read up to it with the old columns first.
           const upTo = liveSchema?.at != null && liveSchema.at < state.maxLsn! ? liveSchema.at : state.maxLsn!;
