@@ -87,6 +87,11 @@ describe('parseSignal: the signal topic in Debezium\'s shape', () => {
     assert.match(problem(JSON.stringify({ id: 'a', type: 'execute-snapshot', data: { 'data-collections': [] } }))!, /data-collections must list SCHEMA\.TABLE/);
     assert.match(problem(JSON.stringify({ id: 'a', type: 'execute-snapshot', data: { 'data-collections': ['MEMBER'] } }))!, /data-collections must list SCHEMA\.TABLE/);
     assert.match(problem('null')!, /signal type undefined/);
+    // Debezium's snapshot filters and surrogate keys: refused rather than run as a whole-table snapshot.
+    const withData = (extra: Record<string, unknown>) => JSON.stringify({ id: 'a', type: 'execute-snapshot', data: { 'data-collections': ['GW.MEMBER'], type: 'incremental', ...extra } });
+    assert.match(problem(withData({ 'additional-conditions': [{ 'data-collection': 'GW.MEMBER', filter: 'PLAN_CODE = \'GOLD\'' }] }))!, /additional-conditions is not supported/);
+    assert.match(problem(withData({ 'surrogate-key': 'NAME' }))!, /surrogate-key is not supported/);
+    assert.equal(problem(withData({ 'additional-conditions': [] })), undefined);
   });
 
   it('notifications in Debezium\'s shape, additional_data values as strings', () => {
@@ -113,7 +118,11 @@ describe('IncrementalSnapshot: requests, chunks, watermark window', () => {
     assert.match(out[0]!.additional_data.reason!, /GW\.NOPE is not captured by bridge gw \(captured: GW\.MEMBER, GW\.CLAIM, GW\.HIDDEN, GW\.NOKEY\)/);
     assert.match(out[1]!.additional_data.reason!, /not visible to the bridge's user/);
     assert.match(out[2]!.additional_data.reason!, /no primary key and no keys: entry/);
-    assert.equal(out[3]!.additional_data.reason, 'the signal is not JSON');
+    assert.equal(out[3]!.additional_data.reason, 'signal offset-3 at offset 3: the signal is not JSON (not executed; an ABORTED notification says so)');
+    assert.deepEqual(
+      out.slice(0, 4).map((n) => n.additional_data.error_code),
+      ['BANYAN_ERR_CDC_INCREMENTAL_TABLE_NOT_CAPTURED', 'BANYAN_ERR_CDC_INCREMENTAL_SOURCE_MISSING', 'BANYAN_ERR_CDC_INCREMENTAL_NO_KEY', 'BANYAN_ERR_CDC_SIGNAL_INVALID'],
+    );
     assert.equal(out[4]!.additional_data.data_collections, 'GW.MEMBER');
     assert.equal(s.signalOffset, '4');
     assert.deepEqual(s.progress, { signal_id: 'ok', tables: ['GW.MEMBER'], last_key: null, rows: 0 });
