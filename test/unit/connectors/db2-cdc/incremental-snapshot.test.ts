@@ -119,6 +119,9 @@ describe('IncrementalSnapshot: requests, chunks, watermark window', () => {
     assert.match(out[1]!.additional_data.reason!, /not visible to the bridge's user/);
     assert.match(out[2]!.additional_data.reason!, /no primary key and no keys: entry/);
     assert.equal(out[3]!.additional_data.reason, 'signal offset-3 at offset 3: the signal is not JSON (not executed; an ABORTED notification says so)');
+    assert.deepEqual(out.slice(0, 4).map((n) => n.additional_data.error_code), [
+      'BANYAN_ERR_CDC_INCREMENTAL_TABLE_NOT_CAPTURED', 'BANYAN_ERR_CDC_INCREMENTAL_SOURCE_MISSING', 'BANYAN_ERR_CDC_INCREMENTAL_NO_KEY', 'BANYAN_ERR_CDC_SIGNAL_INVALID',
+    ]);
     assert.deepEqual(
       out.slice(0, 4).map((n) => n.additional_data.error_code),
       ['BANYAN_ERR_CDC_INCREMENTAL_TABLE_NOT_CAPTURED', 'BANYAN_ERR_CDC_INCREMENTAL_SOURCE_MISSING', 'BANYAN_ERR_CDC_INCREMENTAL_NO_KEY', 'BANYAN_ERR_CDC_SIGNAL_INVALID'],
