@@ -24,7 +24,9 @@
  * Chunks are read with cursor stability (committed data), not the UR used on control tables: an
  * uncommitted row could be written as `op: r` and then rolled back, and no later change would undo it.
  */
+import type { BanyanError } from '../../core/errors.ts';
 import type { CapturedTable } from './captured-table.ts';
+import { CdcErrors } from './errors.ts';
 import type { IncrementalSnapshotProgress } from './change-event.ts';
 import { snapshotRecord, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
 import { CdcHeaders } from './change-event.ts';
@@ -98,9 +100,9 @@ export class IncrementalSnapshot {
     const out: CdcOutputRecord[] = [];
     for (const s of signals) {
       this.#signalOffset = s.offset;
-      const problem = s.problem ?? this.#problemOf(s.tables!, tables);
+      const problem = s.problem !== undefined ? new CdcErrors.BANYAN_ERR_CDC_SIGNAL_INVALID(`${s.id} at offset ${s.offset}`, s.problem) : this.#problemOf(s.tables!, tables);
       if (problem) {
-        out.push(this.#notification(s.id, 'ABORTED', { reason: problem, data_collections: (s.tables ?? []).join(',') }));
+        out.push(this.#notification(s.id, 'ABORTED', { error_code: problem.code, reason: problem.message, data_collections: (s.tables ?? []).join(',') }));
         continue;
       }
       this.#queued.push({ signalId: s.id, tables: [...s.tables!] });
@@ -181,12 +183,12 @@ export class IncrementalSnapshot {
     return [this.#notification(next.signalId, 'STARTED', { data_collections: next.tables.join(',') })];
   }
 
-  #problemOf(requested: readonly string[], tables: readonly CapturedTable[]): string | undefined {
+  #problemOf(requested: readonly string[], tables: readonly CapturedTable[]): BanyanError | undefined {
     for (const name of requested) {
       const t = tables.find((x) => x.name === name);
-      if (!t) return `${name} is not captured by bridge ${this.#o.bridge} (captured: ${tables.map((x) => x.name).join(', ')})`;
-      if (!t.source) return `${name}: the source table is not visible to the bridge's user (grant SELECT on it)`;
-      if (t.keyIndexes.length === 0) return `${name} has no primary key and no keys: entry, so it cannot be read in key-ordered chunks`;
+      if (!t) return new CdcErrors.BANYAN_ERR_CDC_INCREMENTAL_TABLE_NOT_CAPTURED(name, this.#o.bridge, tables.map((x) => x.name).join(', '));
+      if (!t.source) return new CdcErrors.BANYAN_ERR_CDC_INCREMENTAL_SOURCE_MISSING(name);
+      if (t.keyIndexes.length === 0) return new CdcErrors.BANYAN_ERR_CDC_INCREMENTAL_NO_KEY(name);
     }
     return undefined;
   }

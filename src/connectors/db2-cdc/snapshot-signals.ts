@@ -59,6 +59,11 @@ export function parseSignal(bridge: string, key: string | null, value: string | 
   if (!Array.isArray(tables) || tables.length === 0 || !tables.every((t) => typeof t === 'string' && /^[^.\s]+\.[^.\s]+$/.test(t))) {
     return { offset, id, problem: 'data.data-collections must list SCHEMA.TABLE names' };
   }
+  // A filtered or re-keyed snapshot asked for and run whole would not be what was asked: say so.
+  for (const unsupported of ['additional-conditions', 'surrogate-key'] as const) {
+    const v = (o.data as Record<string, unknown>)[unsupported];
+    if (v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)) return { offset, id, problem: `data.${unsupported} is not supported (the whole table is read, by its key)` };
+  }
   return { offset, id, tables: tables as string[] };
 }
 
