@@ -140,7 +140,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
 /** Db2 CDC -> Kafka (bridge-db2-cdc.ts): `sink.kafka.topic` is the prefix of the topics it writes. */
 async function db2CdcBridge(bridge: BridgeConfig, cfg: NonNullable<BridgeConfig['source']['db2_cdc']>, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps): Promise<AssembledBridge> {
   const prefix = bridge.sink.kafka!.topic;
-  const side = db2CdcSide(bridge, cfg, prefix, deps);
+  const side = db2CdcSide(bridge, cfg, prefix, kafka, deps);
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${prefix}.dlq`;
   await topics.ensureTopics([...side.topics, ...(side.topics.some((t) => t.topic === deadLetterTopic) ? [] : [{ topic: deadLetterTopic }])]);
   const output = deliveryOutput(bridge, kafka, topics);

@@ -130,9 +130,12 @@ function db2Like(platform: 'luw' | 'zos', positionBytes: number, readClause: str
   // CHAR(decimal, '.'): the digits with '.' whatever the database's territory (no ',' from a
   // German or Russian code set), padded with blanks that column-values.ts trims.
   const asText = (expr: string, name: string) => `CHAR(${expr}, '.') AS ${name}`;
-  // Snapshot chunks read committed data (CS): the streaming that follows from the LSN taken before
-  // the snapshot repeats whatever changed while it read, so the final state per key is right.
-  const snapshotClause = platform === 'zos' ? 'FOR READ ONLY' : '';
+  // Snapshot chunks (initial and incremental) read committed data, cursor stability said in the
+  // statement rather than left to the package's bind or the client's TxnIsolation (which a DBA may
+  // set to UR): an uncommitted row written as `op: r` whose transaction then rolls back would stay
+  // in the topic, as no change event ever undoes it. Whatever committed after the row was read is
+  // streamed after it, so the final state per key is right.
+  const snapshotClause = platform === 'zos' ? 'FOR READ ONLY WITH CS' : 'WITH CS';
   return {
     snapshotChunk: (q) => `${chunkSelect(q, marker, asText)}${snapshotClause ? ` ${snapshotClause}` : ''}`,
     platform,

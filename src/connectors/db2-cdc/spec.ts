@@ -33,6 +33,14 @@ export const db2CdcSourceSchema = z.strictObject({
   transaction_topic: topicRule.default('{prefix}.transaction'),
   /** Topic of schema-change events (a CD table's columns added, dropped or changed), keyed by SCHEMA.TABLE. */
   schema_topic: topicRule.default('{prefix}.schema-changes'),
+  /** Topic of incremental snapshot requests (`banyan cdc snapshot`; Debezium's signal shape), one partition, keyed by bridge name. */
+  signal_topic: topicRule.default('{prefix}.signals'),
+  /** Topic of incremental snapshot notifications (STARTED, IN_PROGRESS per chunk, TABLE_SCAN_COMPLETED, COMPLETED, ABORTED). */
+  notification_topic: topicRule.default('{prefix}.notifications'),
+  /** Incremental snapshots: rows per key-ordered chunk, and how often the signal topic is looked at. */
+  incremental_snapshot: z
+    .strictObject({ chunk_rows: positiveInt.default(1024), signal_poll_ms: positiveInt.default(2000) })
+    .default({ chunk_rows: 1024, signal_poll_ms: 2000 }),
   /** The assembled-transaction stream (every change of a unit of work as one event at END), off unless set. */
   assembled_topic: topicRule.optional(),
   /**
