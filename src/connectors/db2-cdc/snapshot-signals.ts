@@ -13,9 +13,8 @@
  * `signal_offset`, so a signal is executed once, also across restarts, and with the events it led to).
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
-import { kafkajsOf, type KafkaClient } from '../kafka/client.ts';
-import { deleteThrowawayGroup, throwawayGroupId } from '../kafka/throwaway-group.ts';
+import type { KafkaClient } from '../kafka/client.ts';
+import { followTopic } from '../kafka/topic-follower.ts';
 
 export interface SnapshotSignal {
   /** Offset on the signal topic (decimal). */
@@ -77,41 +76,19 @@ export function notificationValue(bridge: string, signalId: string, type: Notifi
 /** The signal topic read by a consumer that starts with the first poll (joining a group takes a few seconds). */
 export function kafkaSignalFeed(client: KafkaClient, topic: string, bridge: string): SignalFeed {
   const read: SnapshotSignal[] = [];
-  let consumer: Consumer | undefined;
-  let groupId: string | undefined;
-  let starting: Promise<void> | undefined;
-  const start = async () => {
-    groupId = throwawayGroupId(`cdc-signals-${bridge}`);
-    const c = (consumer = kafkajsOf(client).consumer({ groupId, maxWaitTimeInMs: 500, allowAutoTopicCreation: false }));
-    await c.connect();
-    await c.subscribe({ topic, fromBeginning: true });
-    await c.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const s = parseSignal(bridge, message.key?.toString('utf8') ?? null, message.value?.toString('utf8') ?? null, message.offset);
-        if (s) read.push(s);
-      },
-    });
-  };
+  const follower = followTopic(client, topic, `cdc-signals-${bridge}`, (r) => {
+    const s = parseSignal(bridge, r.key, r.value, r.offset);
+    if (s) read.push(s);
+  });
   return {
     async poll(afterOffset) {
-      starting ??= start();
-      await starting;
+      await follower.started();
       const after = afterOffset === null ? -1n : BigInt(afterOffset);
       return read.filter((s) => BigInt(s.offset) > after);
     },
     async close() {
-      await starting?.catch(() => {});
-      const c = consumer;
-      consumer = undefined;
-      starting = undefined;
+      await follower.close();
       read.length = 0;
-      if (!c) return;
-      await c.disconnect().catch(() => {});
-      const admin = kafkajsOf(client).admin();
-      await admin.connect().catch(() => {});
-      await deleteThrowawayGroup(admin, groupId!);
-      await admin.disconnect().catch(() => {});
     },
   };
 }
