@@ -62,9 +62,18 @@ export function loadBridgeFile(file: string, rootDir: string, env: NodeJS.Proces
  */
 export interface RunnableBridge {
   readonly name: string;
-  /** Runs until `signal` aborts; rejects with what stopped it (a retriable error: the host runs it again). */
-  run(signal: AbortSignal, events?: BridgeEvents): Promise<BridgeRunSummary>;
+  /**
+   * Runs until `signal` aborts or, with `untilIdle`, until its input is handled and committed
+   * (what idle means is the runner's: RetryRunOptions for the processor); rejects with what stopped
+   * it (a retriable error: the host runs it again).
+   */
+  run(signal: AbortSignal, options?: RunnableRunOptions): Promise<BridgeRunSummary>;
   close(): Promise<void>;
+}
+
+export interface RunnableRunOptions {
+  readonly events?: BridgeEvents;
+  readonly untilIdle?: boolean;
 }
 
 /** What a gateway runs for a bridge file: the retry processor for a `redelivery:` bridge, else the pipeline. */
