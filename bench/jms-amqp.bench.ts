@@ -52,6 +52,8 @@ interface Round {
   readonly serverCpuUsPerMsg: number;
   /** The Java client's CPU per message. */
   readonly clientCpuUsPerMsg: number;
+  /** Redeliveries the consumers saw on top of the distinct messages (at-least-once: a consumer joining the queue's group rebalances it). */
+  readonly duplicates: number;
 }
 
 /** user + system CPU seconds of another process so far. */
@@ -75,6 +77,7 @@ async function runRound(contender: Contender, round: number, broker: JmsBroker, 
     p99Ms: (out.p99Nanos as number) / 1e6,
     serverCpuUsPerMsg: (cpu * 1e6) / MESSAGES,
     clientCpuUsPerMsg: (out.clientCpuNanos as number) / 1e3 / MESSAGES,
+    duplicates: (out.duplicates as number | undefined) ?? 0,
   };
 }
 
@@ -123,6 +126,7 @@ try {
       p99MsSpread: spread((r) => r.p99Ms),
       serverCpuUsPerMsg: median(rs.map((r) => r.serverCpuUsPerMsg)),
       clientCpuUsPerMsg: median(rs.map((r) => r.clientCpuUsPerMsg)),
+      duplicates: rs.reduce((n, r) => n + r.duplicates, 0),
     };
   };
   const banyan = summary('banyan');
@@ -163,6 +167,7 @@ try {
     '',
     `Throughput ratio Banyan / Artemis: **${ratio.toFixed(2)}x** (target >= 0.5x); server CPU per message ratio: ${(banyan.serverCpuUsPerMsg / art.serverCpuUsPerMsg).toFixed(2)}x.`,
     'Server CPU: Banyan = the Node process (endpoint + engine) + the Kafka JVM; Artemis = its JVM.',
+    `Duplicates (redeliveries on top of the ${MESSAGES} distinct messages, all rounds): Banyan ${banyan.duplicates}, Artemis ${art.duplicates}; every round received every message.`,
     '',
     'Run: `npm run bench -- jms-amqp` (bench/jms-amqp.bench.ts).',
     '',

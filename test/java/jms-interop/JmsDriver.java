@@ -191,6 +191,8 @@ public final class JmsDriver {
   static void bench(String name, int producers, int consumers, int messages, int size) throws Exception {
     JmsConnectionFactory factory = factory();
     AtomicInteger received = new AtomicInteger();
+    AtomicInteger duplicates = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(messages);
     long[] latencies = new long[messages];
     CountDownLatch allIn = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -203,8 +205,14 @@ public final class JmsDriver {
       consumer.setMessageListener(m -> {
         try {
           long latency = System.nanoTime() - m.getLongProperty("sentNanos");
+          // A redelivery (e.g. a rebalance between the two consumers of the queue's group) is
+          // counted apart: completion and latency are over distinct messages.
+          if (seen.getAndSet(m.getIntProperty("seq"), 1) == 1) {
+            duplicates.incrementAndGet();
+            return;
+          }
           int n = received.getAndIncrement();
-          if (n < messages) latencies[n] = latency;
+          latencies[n] = latency;
           if (n + 1 == messages) allIn.countDown();
         } catch (Exception e) {
           failure.compareAndSet(null, e);
@@ -227,9 +235,11 @@ public final class JmsDriver {
           Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
           MessageProducer producer = session.createProducer(session.createQueue(name));
           producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-          while (next.getAndIncrement() < messages) {
+          int seq;
+          while ((seq = next.getAndIncrement()) < messages) {
             BytesMessage m = session.createBytesMessage();
             m.writeBytes(body);
+            m.setIntProperty("seq", seq);
             m.setLongProperty("sentNanos", System.nanoTime());
             producer.send(m);
           }
@@ -249,7 +259,7 @@ public final class JmsDriver {
     if (failure.get() != null) throw new RuntimeException("bench failed", failure.get());
     if (!complete) throw new IllegalStateException("only " + received.get() + " of " + messages + " messages arrived in 10 minutes");
     Arrays.sort(latencies);
-    line("{\"messages\":" + messages + ",\"received\":" + received.get() + ",\"elapsedNanos\":" + elapsed
+    line("{\"messages\":" + messages + ",\"received\":" + received.get() + ",\"duplicates\":" + duplicates.get() + ",\"elapsedNanos\":" + elapsed
         + ",\"p50Nanos\":" + latencies[messages / 2] + ",\"p99Nanos\":" + latencies[Math.min(messages - 1, (int) (messages * 0.99))]
         + ",\"clientCpuNanos\":" + cpu + "}");
   }
