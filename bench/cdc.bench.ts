@@ -11,17 +11,19 @@
  *      same publisher in batches of the same size; no commit order across tables, no pairing, no
  *      transactions, no checkpoints.
  *    Rounds alternate the two (starting contender rotated); each contender's median round counts.
- * 2. Latency at a steady 1,000 changes/s: a writer commits ~100 changes every 100 ms (ASN Capture
- *    with a 100 ms commit interval) while the bridge runs with its default poll interval (min 200 ms)
- *    and with 50 ms; commit-to-Kafka latency per change = the Kafka record's timestamp (the
- *    producer's clock when it sent the batch) - the change's commit time (IBMSNAP_LOGMARKER,
- *    `source.ts_ms`). p50 / p99 / max.
+ * 2. Latency at a steady 1,000 changes/s: a writer in its own thread (cdc-writer.worker.ts, own
+ *    connection) commits ~100 changes every 100 ms by schedule (ASN Capture with a 100 ms commit
+ *    interval) while the bridge runs with its default poll interval (min 200 ms) and with 50 ms;
+ *    commit-to-Kafka latency per change = the Kafka record's timestamp (the producer's clock when it
+ *    sent the batch) - the change's commit time (IBMSNAP_LOGMARKER, `source.ts_ms`). Achieved rate,
+ *    p50 / p95 / p99 / max, and the bridge thread's CPU per change.
  *
  * Env: BENCH_CDC_TRANSACTIONS (workload, default 4,000 transactions of 1-20 changes),
  * BENCH_CDC_ROUNDS (default 5), BENCH_CDC_LATENCY_SECONDS (default 20); BANYAN_BENCH_QUICK=1 shrinks
  * them. Writes bench/results/cdc.json and .md. Run: npm run bench -- cdc
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +41,7 @@ import { createCaptureSimulator } from '../test/support/asn-capture-simulator.ts
 import { createWorkload, GETWELL_TABLES, KEY_OF, loadGetwellSchema, mulberry32 } from '../test/support/getwell-cdc.ts';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { benchSize, quickRunNote } from './sizes.ts';
+import type { WriterJob, WriterReport } from './cdc-writer.worker.ts';
 
 const TRANSACTIONS = benchSize('BENCH_CDC_TRANSACTIONS', 4_000, 300);
 const ROUNDS = benchSize('BENCH_CDC_ROUNDS', 5, 1);
@@ -54,6 +57,20 @@ interface Round {
   readonly records: number;
   readonly seconds: number;
   readonly changesPerSec: number;
+  /** This thread's CPU (the bridge or the raw job, with its Kafka client) per change. */
+  readonly cpuMicrosPerChange: number;
+}
+
+interface LatencyRun {
+  readonly written: number;
+  readonly achievedPerSec: number;
+  readonly lateIntervals: number;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly bridgeCpuMicrosPerChange: number;
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'banyan-bench-cdc-kafka-'));
@@ -136,50 +153,72 @@ try {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
     for (const contender of order) {
       const started = performance.now();
+      const cpu0 = process.threadCpuUsage();
       const { records } = contender === 'banyan' ? await banyanRound() : await rawRound();
+      const cpu = process.threadCpuUsage(cpu0);
       const seconds = (performance.now() - started) / 1000;
+      const cpuMicrosPerChange = (cpu.user + cpu.system) / changes;
       // Round 0 warms both up (JIT, topic creation paths, PostgreSQL's caches): not counted.
-      if (r > 0) rounds.push({ contender, round: r, changes, records, seconds, changesPerSec: changes / seconds });
-      console.log(`  round ${r}${r === 0 ? ' (warm-up)' : ''} ${contender}: ${records} records in ${seconds.toFixed(2)} s = ${Math.round(changes / seconds)} changes/s`);
+      if (r > 0) rounds.push({ contender, round: r, changes, records, seconds, changesPerSec: changes / seconds, cpuMicrosPerChange });
+      console.log(`  round ${r}${r === 0 ? ' (warm-up)' : ''} ${contender}: ${records} records in ${seconds.toFixed(2)} s = ${Math.round(changes / seconds)} changes/s, ${cpuMicrosPerChange.toFixed(0)} us CPU/change`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const throughput = Object.fromEntries(contenders.map((c) => [c, median(rounds.filter((x) => x.contender === c).map((x) => x.changesPerSec))])) as Record<Contender, number>;
+  const spread = Object.fromEntries(contenders.map((c) => {
+    const xs = rounds.filter((x) => x.contender === c);
+    const rates = xs.map((x) => x.changesPerSec);
+    return [c, { min: Math.min(...rates), max: Math.max(...rates), cpuMicrosPerChange: median(xs.map((x) => x.cpuMicrosPerChange)) }];
+  })) as Record<Contender, { min: number; max: number; cpuMicrosPerChange: number }>;
 
   // --- 2. latency at a steady 1,000 changes/s ---
-  const latency: Record<string, { samples: number; p50: number; p99: number; max: number }> = {};
+  const latency: Record<string, LatencyRun> = {};
+  let lastLsn = sim.lsnHex();
   for (const pollMin of [200, 50]) {
     // snapshot: no_data: streaming starts at the current end, so only the steady changes count.
     const config = bridgeConfig(`bench-cdc-latency-${pollMin}-${++bridgeNo}`, pollMin, 'no_data');
     const bridge = await assembleBridge(config, process.cwd(), kafka, topics);
     const controller = new AbortController();
     const running = runBridgePipeline({ ...bridge.options }, controller.signal);
-    const steady = createWorkload(sim, mulberry32(pollMin));
     await new Promise((r) => setTimeout(r, 1000)); // the bridge has opened and polled once
-    const started = Date.now();
-    let written = 0;
-    // Each ~100 ms one Capture commit interval holding ~100 changes (10 transactions of ~10),
-    // paced to 1,000 changes/s: after n changes, wait until n ms have passed.
-    while (Date.now() - started < LATENCY_SECONDS * 1000) {
-      await steady.run(10, 10);
-      written = steady.stats().changes;
-      await new Promise((r) => setTimeout(r, Math.max(0, started + written - Date.now())));
-    }
-    const seconds = (Date.now() - started) / 1000;
+    // The writer runs in its own thread (bench/cdc-writer.worker.ts): Capture commit intervals of
+    // 100 ms paced by schedule, ~100 changes each. This thread's CPU is the bridge's.
+    const cpu0 = process.threadCpuUsage();
+    const job: WriterJob = { connect: { host: pg.host, port: pg.port, database: pg.database, user: pg.user }, startLsn: lastLsn, changesPerSec: 1_000, seconds: LATENCY_SECONDS, intervalMs: 100, seed: pollMin };
+    const worker = new Worker(new URL('./cdc-writer.worker.ts', import.meta.url), { workerData: job });
+    const report = await new Promise<WriterReport>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`cdc writer exited with ${code}`)));
+    });
+    await worker.terminate();
+    lastLsn = report.lastLsn;
     // Let the bridge catch up with every change written (no crash: each change once), then stop it.
     const latencyTopics = GETWELL_TABLES.map((t) => `${config.sink.kafka!.topic}.${t.name}`);
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-      if ((await appended(broker.brokers, latencyTopics)) >= written) break;
+      if ((await appended(broker.brokers, latencyTopics)) >= report.changes) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    const cpu = process.threadCpuUsage(cpu0);
     controller.abort();
     await running.catch(() => {});
     await bridge.close();
-    const samples = await latencies(broker.brokers, latencyTopics, started);
+    const samples = await latencies(broker.brokers, latencyTopics);
     const sorted = samples.sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    latency[`poll min ${pollMin} ms`] = { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1)! };
-    console.log(`  latency, poll min ${pollMin} ms: ${written} changes in ${seconds.toFixed(1)} s (${Math.round(written / seconds)}/s), p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+    const run: LatencyRun = {
+      written: report.changes,
+      achievedPerSec: report.changes / report.seconds,
+      lateIntervals: report.lateIntervals,
+      samples: sorted.length,
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      max: sorted.at(-1)!,
+      bridgeCpuMicrosPerChange: (cpu.user + cpu.system) / report.changes,
+    };
+    latency[`poll min ${pollMin} ms`] = run;
+    console.log(`  latency, poll min ${pollMin} ms: ${report.changes} changes in ${report.seconds.toFixed(1)} s (${Math.round(run.achievedPerSec)}/s, ${report.lateIntervals} late intervals), p50 ${run.p50} ms, p95 ${run.p95} ms, p99 ${run.p99} ms, bridge CPU ${run.bridgeCpuMicrosPerChange.toFixed(0)} us/change`);
   }
   await client.end();
   await topics.close();
@@ -194,6 +233,7 @@ try {
     changes,
     rounds,
     throughputChangesPerSec: throughput,
+    throughputSpread: spread,
     ratio: throughput.banyan / throughput.raw,
     latencyMs: latency,
   };
@@ -207,18 +247,18 @@ try {
     `${result.date}, Node ${result.node}, Kafka ${version} (local, single node), ${result.cpus} CPUs shared with other work (load ${result.loadavg.map((l) => l.toFixed(1)).join(' ')}).`,
     `Workload: ${TRANSACTIONS} interleaved transactions of 1-20 changes over 3 tables = ${changes} changes; medians of ${ROUNDS} rounds after a warm-up.`,
     '',
-    '| contender | changes/s (median) | records written per run |',
-    '|---|---|---|',
-    `| banyan bridge (commit order, D+I pairing, envelopes, BEGIN/END, checkpoints) | ${Math.round(throughput.banyan)} | ${rounds.find((r) => r.contender === 'banyan')?.records} |`,
-    `| raw select-and-produce (one SELECT per CD table, row as JSON) | ${Math.round(throughput.raw)} | ${rounds.find((r) => r.contender === 'raw')?.records} |`,
+    '| contender | changes/s (median) | min-max over rounds | CPU us/change (median) | records written per run |',
+    '|---|---|---|---|---|',
+    `| banyan bridge (commit order, D+I pairing, envelopes, BEGIN/END, checkpoints) | ${Math.round(throughput.banyan)} | ${Math.round(spread.banyan.min)}-${Math.round(spread.banyan.max)} | ${spread.banyan.cpuMicrosPerChange.toFixed(0)} | ${rounds.find((r) => r.contender === 'banyan')?.records} |`,
+    `| raw select-and-produce (one SELECT per CD table, row as JSON) | ${Math.round(throughput.raw)} | ${Math.round(spread.raw.min)}-${Math.round(spread.raw.max)} | ${spread.raw.cpuMicrosPerChange.toFixed(0)} | ${rounds.find((r) => r.contender === 'raw')?.records} |`,
     '',
     `banyan / raw = ${result.ratio.toFixed(2)}`,
     '',
-    'Commit-to-Kafka latency at a steady ~1,000 changes/s (Capture commit interval 100 ms; Kafka record timestamp - IBMSNAP_LOGMARKER):',
+    `Commit-to-Kafka latency at a steady 1,000 changes/s asked for ${LATENCY_SECONDS} s (writer in its own thread, Capture commit interval 100 ms paced by schedule; Kafka record timestamp - IBMSNAP_LOGMARKER):`,
     '',
-    '| bridge poll interval | samples | p50 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|',
-    ...Object.entries(latency).map(([k, v]) => `| ${k} | ${v.samples} | ${v.p50} | ${v.p99} | ${v.max} |`),
+    '| bridge poll interval | changes/s achieved | late intervals | samples | p50 ms | p95 ms | p99 ms | max ms | bridge CPU us/change |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...Object.entries(latency).map(([k, v]) => `| ${k} | ${Math.round(v.achievedPerSec)} | ${v.lateIntervals} | ${v.samples} | ${v.p50} | ${v.p95} | ${v.p99} | ${v.max} | ${v.bridgeCpuMicrosPerChange.toFixed(0)} |`),
     '',
     'Run: `npm run bench -- cdc`',
     '',
@@ -244,8 +284,8 @@ async function appended(brokers: readonly string[], topicNames: readonly string[
   }
 }
 
-/** Kafka timestamp - source.ts_ms of every change event committed after `since`. */
-async function latencies(brokers: readonly string[], topicNames: readonly string[], since: number): Promise<number[]> {
+/** Kafka timestamp - source.ts_ms of every change event in the topics (each latency run has its own). */
+async function latencies(brokers: readonly string[], topicNames: readonly string[]): Promise<number[]> {
   const k = new Kafka({ brokers: [...brokers], clientId: 'banyan-bench-cdc-reader', logLevel: logLevel.NOTHING });
   const admin = k.admin();
   await admin.connect();
@@ -262,7 +302,7 @@ async function latencies(brokers: readonly string[], topicNames: readonly string
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
           const e = JSON.parse(m.value!.toString()) as { source: { ts_ms: number } };
-          if (e.source.ts_ms >= since) out.push(Number(m.timestamp) - e.source.ts_ms);
+          out.push(Number(m.timestamp) - e.source.ts_ms);
         }
         const id = `${batch.topic}/${batch.partition}`;
         if (BigInt(batch.lastOffset()) + 1n >= (end.get(id) ?? 0n)) end.delete(id);

@@ -62,9 +62,18 @@ export function loadBridgeFile(file: string, rootDir: string, env: NodeJS.Proces
  */
 export interface RunnableBridge {
   readonly name: string;
-  /** Runs until `signal` aborts; rejects with what stopped it (a retriable error: the host runs it again). */
-  run(signal: AbortSignal, events?: BridgeEvents): Promise<BridgeRunSummary>;
+  /**
+   * Runs until `signal` aborts or, with `untilIdle`, until its input is handled and committed
+   * (what idle means is the runner's: RetryRunOptions for the processor); rejects with what stopped
+   * it (a retriable error: the host runs it again).
+   */
+  run(signal: AbortSignal, options?: RunnableRunOptions): Promise<BridgeRunSummary>;
   close(): Promise<void>;
+}
+
+export interface RunnableRunOptions {
+  readonly events?: BridgeEvents;
+  readonly untilIdle?: boolean;
 }
 
 /** What a gateway runs for a bridge file: the retry processor for a `redelivery:` bridge, else the pipeline. */
@@ -140,7 +149,7 @@ export async function assembleBridge(bridge: BridgeConfig, rootDir: string, kafk
 /** Db2 CDC -> Kafka (bridge-db2-cdc.ts): `sink.kafka.topic` is the prefix of the topics it writes. */
 async function db2CdcBridge(bridge: BridgeConfig, cfg: NonNullable<BridgeConfig['source']['db2_cdc']>, kafka: KafkaClient, topics: TopicAdmin, deps: AssemblyDeps): Promise<AssembledBridge> {
   const prefix = bridge.sink.kafka!.topic;
-  const side = db2CdcSide(bridge, cfg, prefix, deps);
+  const side = db2CdcSide(bridge, cfg, prefix, kafka, deps);
   const deadLetterTopic = bridge.dead_letter?.topic ?? `${prefix}.dlq`;
   await topics.ensureTopics([...side.topics, ...(side.topics.some((t) => t.topic === deadLetterTopic) ? [] : [{ topic: deadLetterTopic }])]);
   const output = deliveryOutput(bridge, kafka, topics);

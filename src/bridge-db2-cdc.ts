@@ -15,6 +15,8 @@ import { createPostgresDriver } from './connectors/db2-cdc/pg-driver.ts';
 import { platformSql } from './connectors/db2-cdc/platform-sql.ts';
 import type { SqlDriver } from './connectors/db2-cdc/sql-port.ts';
 import type { Db2CdcSourceConfig } from './connectors/db2-cdc/spec.ts';
+import { kafkaSignalFeed } from './connectors/db2-cdc/snapshot-signals.ts';
+import type { KafkaClient } from './connectors/kafka/client.ts';
 
 export interface Db2CdcDeps {
   /** Replaces the driver the file names (tests). */
@@ -35,11 +37,13 @@ export interface Db2CdcSide {
   readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitions?: number }>;
 }
 
-export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix: string, deps: Db2CdcDeps = {}): Db2CdcSide {
+export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix: string, kafka: KafkaClient, deps: Db2CdcDeps = {}): Db2CdcSide {
   const topicOf = (rule: string) => (schema: string, table: string) => rule.replaceAll('{prefix}', prefix).replaceAll('{schema}', schema).replaceAll('{table}', table);
   const tableTopic = topicOf(cfg.topic);
   const transactionTopic = topicOf(cfg.transaction_topic)('', '');
   const schemaTopic = topicOf(cfg.schema_topic)('', '');
+  const signalTopic = topicOf(cfg.signal_topic)('', '');
+  const notificationTopic = topicOf(cfg.notification_topic)('', '');
   const assembledTopic = cfg.assembled_topic !== undefined ? topicOf(cfg.assembled_topic)('', '') : undefined;
   const driver = deps.cdcDriver ?? driverOf(cfg);
   const sql = platformSql(cfg.driver === 'postgres' ? 'postgres' : cfg.platform);
@@ -67,6 +71,13 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
     ...(assembledTopic !== undefined ? { assembledTopic } : {}),
     start: cfg.snapshot,
     poll: cfg.poll_interval_ms,
+    schemaCheckPolls: cfg.schema_check_polls,
+    incremental: {
+      signals: kafkaSignalFeed(kafka, signalTopic, bridge.name),
+      notificationTopic,
+      chunkRows: cfg.incremental_snapshot.chunk_rows,
+      signalPollMs: cfg.incremental_snapshot.signal_poll_ms,
+    },
     ...(deps.cdcEvents ? { events: deps.cdcEvents } : {}),
   });
   const tableTopics = cfg.tables.map((t) => {
@@ -79,7 +90,12 @@ export function db2CdcSide(bridge: BridgeConfig, cfg: Db2CdcSourceConfig, prefix
     limits: { maxRecords: bridge.batch.max_records, maxBytes: bridge.batch.max_bytes, maxWaitMs: bridge.batch.max_wait_ms },
     // The source waits its own adaptive poll interval; the pipeline asks again at once.
     idlePollMs: 10,
-    topics: [...[...new Set([...tableTopics, schemaTopic, ...(assembledTopic !== undefined ? [assembledTopic] : [])])].map((topic) => ({ topic })), { topic: transactionTopic, partitions: 1 }],
+    // Signals in one partition: they are read (and their offset checkpointed) in the order they were sent.
+    topics: [
+      ...[...new Set([...tableTopics, schemaTopic, notificationTopic, ...(assembledTopic !== undefined ? [assembledTopic] : [])])].map((topic) => ({ topic })),
+      { topic: transactionTopic, partitions: 1 },
+      { topic: signalTopic, partitions: 1 },
+    ],
   };
 }
 

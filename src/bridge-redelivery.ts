@@ -6,7 +6,7 @@
  * cannot be delivered on `<topic>.dlq` (or `dead_letter.topic`). One idempotent producer writes the
  * tier records, dead letters and key backlogs.
  */
-import type { BridgeConfig, RunnableBridge } from './bridge-assembly.ts';
+import type { BridgeConfig, RunnableBridge, RunnableRunOptions } from './bridge-assembly.ts';
 import type { OpenedRecordCodec } from './codec/index.ts';
 import type { BridgeEvents, BridgeRunSummary } from './core/bridge-pipeline.ts';
 import type { EventProvenance } from './core/bridge-headers.ts';
@@ -59,9 +59,9 @@ export async function assembleRedeliveryBridge(bridge: BridgeConfig, c: Redelive
     const t = target;
     return {
       name: bridge.name,
-      run: async (signal: AbortSignal, events?: BridgeEvents) => {
-        reported = events;
-        return summaryOf(await processor.run(signal));
+      run: async (signal: AbortSignal, options: RunnableRunOptions = {}) => {
+        reported = options.events;
+        return summaryOf(await processor.run(signal, { untilIdle: options.untilIdle ?? false }));
       },
       close: async () => {
         await t.close().catch(() => {});

@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   run: { summary: 'run bridges in the foreground (--until-idle: until every source is drained and committed)', load: () => import('./cli/commands/run.ts') },
   dlq: { summary: 'list or show what a dead-letter topic holds (dlq list|show TOPIC.dlq)', load: () => import('./cli/commands/dlq.ts') },
   replay: { summary: 'put parked records back from a dead-letter topic (--from TOPIC.dlq [--key] [--since] [--error] [--to] [--dry-run])', load: () => import('./cli/commands/replay.ts') },
+  cdc: { summary: 'ask a running Db2 CDC bridge for an incremental snapshot (cdc snapshot --table SCHEMA.TABLE [--bridge NAME])', load: () => import('./cli/commands/cdc.ts') },
   consume: { summary: 'print what a Kafka topic holds, one JSON object per record', load: () => import('./cli/commands/consume.ts') },
 };
 

@@ -157,7 +157,7 @@ export function createBridgeHost(o: BridgeHostOptions): BridgeHost {
           setState('running');
           log.info({ instance: o.instanceId }, 'bridge running: this instance owns it');
           const summary =
-            'run' in assembled ? await assembled.run(controller.signal, events) : await runBridgePipeline({ ...assembled.options, untilIdle: o.untilIdle, events }, controller.signal);
+            'run' in assembled ? await assembled.run(controller.signal, { events, untilIdle: o.untilIdle }) : await runBridgePipeline({ ...assembled.options, untilIdle: o.untilIdle, events }, controller.signal);
           if (!controller.signal.aborted) {
             setState('finished');
             log.info({ ...summary }, 'bridge finished: source drained and committed');

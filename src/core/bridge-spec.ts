@@ -16,7 +16,7 @@ import type { ConfigIssue } from '../config/issues.ts';
 import { checkConfigText } from '../config/load.ts';
 import { interpolateEnv } from '../config/env.ts';
 import { parseYamlSource, type YamlSource } from '../config/yaml-document.ts';
-import { nonEmpty, positiveInt } from '../config/schema-helpers.ts';
+import { boolean, nonEmpty, positiveInt } from '../config/schema-helpers.ts';
 import { redeliverySchema } from './redelivery-spec.ts';
 
 /** The connector specs a bridge may name, by the key a bridge file uses (`ibm_mq`, `kafka`, ...). */
@@ -47,6 +47,12 @@ export function createBridgeSpec<Sources extends z.ZodRawShape, Sinks extends z.
   const schema = z.strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-"'),
     description: z.string().optional(),
+    /**
+     * `false`: `banyan start` leaves the bridge alone (a sample that needs a database it cannot
+     * assume, switched on per environment with `enabled: ${VAR:-false}`); `banyan run FILE` still
+     * runs it when named.
+     */
+    enabled: boolean.default(true),
     // All optional here; "exactly one" is checked with positions in check().
     source: z.strictObject(optionalAll(components.sources)),
     /**

@@ -19,6 +19,7 @@
  */
 import type { KafkaClient } from '../connectors/kafka/client.ts';
 import { createPartitionConsumer, type ConsumedRecord, type PartitionConsumer, type TopicPartition } from '../connectors/kafka/partition-consumer.ts';
+import { createGroupAdmin, type GroupAdmin } from '../connectors/kafka/group-admin.ts';
 import type { Publisher } from '../connectors/kafka/publisher.ts';
 import type { TopicAdmin } from '../connectors/kafka/topic-admin.ts';
 import type { BanyanError } from '../core/errors.ts';
@@ -69,13 +70,23 @@ export interface RetrySummary {
   skipped: number;
 }
 
+export interface RetryRunOptions {
+  /**
+   * Finish once idle (`banyan run --until-idle`): every partition this member holds, source and
+   * tiers, consumed and committed up to the high watermark taken at the check, no record waiting in
+   * a lane or in a key backlog this run changed. A record waiting for its tier's delay is not
+   * committed, so the run waits for it to be delivered or parked.
+   */
+  readonly untilIdle?: boolean;
+}
+
 export interface RetryProcessor {
-  /** Runs until `signal` aborts (resolving with the totals) or the consumer fails for good (rejecting). */
-  run(signal: AbortSignal): Promise<RetrySummary>;
+  /** Runs until `signal` aborts or (untilIdle) it is idle, resolving with the totals; rejects when the consumer fails for good. */
+  run(signal: AbortSignal, options?: RetryRunOptions): Promise<RetrySummary>;
 }
 
 export function createRetryProcessor(o: RetryProcessorOptions): RetryProcessor {
-  return { run: (signal) => new ProcessorRun(o).run(signal) };
+  return { run: (signal, options) => new ProcessorRun(o).run(signal, options ?? {}) };
 }
 
 /** Records buffered per partition before its fetching pauses, and the level at which it resumes. */
@@ -84,6 +95,8 @@ const LANE_LOW = 100;
 const COMMIT_EVERY_MS = 200;
 /** An `unavailable` outcome without an availability event: ask the target again after this long. */
 const UNAVAILABLE_RECHECK_MS = 1_000;
+/** How often an until-idle run asks the broker whether it is done. */
+const IDLE_CHECK_MS = 500;
 
 type PauseReason = 'due' | 'full' | 'breaker';
 
@@ -96,6 +109,8 @@ interface Lane {
   next: bigint | undefined;
   /** The offset after the last handled record, not yet committed. */
   commitPending: bigint | undefined;
+  /** The offset after the last handled record (committed or not). */
+  handled: bigint | undefined;
   pumping: boolean;
   timer: NodeJS.Timeout | undefined;
   paused: Set<PauseReason>;
@@ -113,6 +128,12 @@ class ProcessorRun {
   /** Per key, backlog changes whose record is not acknowledged yet: seq -> the tier it left (undefined: a join). */
   readonly #pending = new Map<string, Map<number, number | undefined>>();
   #consumer: PartitionConsumer | undefined;
+  /** The partitions of the last assignment; undefined until the member joined. */
+  #assigned: readonly TopicPartition[] | undefined;
+  /** False while the key backlogs are (re)loaded after an assignment. */
+  #loaded = true;
+  /** Keys whose backlog this run changed: an until-idle run waits for them to empty. */
+  readonly #touched = new Set<string>();
   #ready: Promise<void> = Promise.resolve();
   #breakerOpen = false;
   #failure: BanyanError | undefined;
@@ -130,7 +151,7 @@ class ProcessorRun {
     this.#store = createKeyBacklogStore({ kafka: o.kafka, topics: o.topics, publish: this.#publish, bridge: o.bridge, ...(o.backlogTopic ? { topic: o.backlogTopic } : {}) });
   }
 
-  async run(signal: AbortSignal): Promise<RetrySummary> {
+  async run(signal: AbortSignal, options: RetryRunOptions): Promise<RetrySummary> {
     const tiers = this.#o.policy.tierDelaysMs.length;
     await this.#ensureTopics(tiers);
     const offAvailability = this.#o.target.onAvailability((a) => this.#onAvailability(a));
@@ -141,6 +162,8 @@ class ProcessorRun {
       ...(this.#o.start ? { start: this.#o.start } : {}),
     }));
     const committer = setInterval(() => void this.#flushCommits(), COMMIT_EVERY_MS);
+    const groups = options.untilIdle ? createGroupAdmin(this.#o.kafka) : undefined;
+    let idleCheck: NodeJS.Timeout | undefined;
     try {
       await consumer.start({
         assigned: (tps) => this.#onAssigned(tps),
@@ -154,8 +177,20 @@ class ProcessorRun {
         this.#wakeRun = resolve;
         if (signal.aborted || this.#failure) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
+        if (groups) {
+          const check = () => {
+            if (this.#stopped || signal.aborted || this.#failure) return;
+            this.#isIdle(groups).then(
+              (idle) => (idle ? resolve() : void (idleCheck = setTimeout(check, IDLE_CHECK_MS))),
+              // The broker did not answer: ask again at the next check (a lasting outage fails the consumer).
+              () => void (idleCheck = setTimeout(check, IDLE_CHECK_MS)),
+            );
+          };
+          idleCheck = setTimeout(check, IDLE_CHECK_MS);
+        }
       });
     } finally {
+      clearTimeout(idleCheck);
       this.#stopped = true;
       this.#attempts.abort();
       clearInterval(committer);
@@ -164,6 +199,7 @@ class ProcessorRun {
       await this.#idle();
       await this.#flushCommits().catch(() => {});
       await consumer.close();
+      await groups?.close().catch(() => {});
     }
     if (this.#failure) throw this.#failure;
     return { ...this.#summary };
@@ -183,6 +219,7 @@ class ProcessorRun {
   // --- consumer callbacks -------------------------------------------------------------------------
 
   #onAssigned(tps: readonly TopicPartition[]): void {
+    this.#assigned = tps;
     const held = new Set(tps.map(tpId));
     for (const [id, lane] of this.#lanes) {
       if (held.has(id)) continue;
@@ -193,15 +230,17 @@ class ProcessorRun {
     }
     // The backlogs of the partitions now held may have been changed by their previous owner.
     if (this.#o.policy.ordering === 'key') {
-      this.#ready = this.#store.load().then(
+      this.#loaded = false;
+      const ready = (this.#ready = this.#store.load().then(
         (b) => {
           this.#backlogs = b;
+          if (this.#ready === ready) this.#loaded = true;
         },
         (err: unknown) => {
           this.#failure ??= err as BanyanError;
           this.#wakeRun?.();
         },
-      );
+      ));
     }
     for (const lane of this.#lanes.values()) void this.#pump(lane);
   }
@@ -225,7 +264,7 @@ class ProcessorRun {
     if (!lane) {
       const position = positionOf(tp.topic, this.#o.sourceTopics, this.#o.policy.tierDelaysMs.length);
       if (!position) return undefined;
-      lane = { tp, tier: position.tier, originalTopic: position.originalTopic, queue: [], next: undefined, commitPending: undefined, pumping: false, timer: undefined, paused: new Set(), revoked: false };
+      lane = { tp, tier: position.tier, originalTopic: position.originalTopic, queue: [], next: undefined, commitPending: undefined, handled: undefined, pumping: false, timer: undefined, paused: new Set(), revoked: false };
       this.#lanes.set(id, lane);
       if (this.#breakerOpen) this.#pause(lane, 'breaker');
     }
@@ -260,7 +299,7 @@ class ProcessorRun {
         const handled = await this.#handle(lane, record);
         if (!handled) return;
         lane.queue.shift();
-        lane.commitPending = BigInt(record.offset) + 1n;
+        lane.commitPending = lane.handled = BigInt(record.offset) + 1n;
         if (lane.queue.length <= LANE_LOW) this.#resume(lane, 'full');
       }
     } catch (err) {
@@ -293,6 +332,7 @@ class ProcessorRun {
           this.#waitUntil(lane, decision.untilMs);
           return false;
         case 'adopt':
+          this.#touched.add(keyId!);
           this.#backlogs.set(keyId!, adoptIntoBacklog(backlog!, state!.keySequence!, lane.tier));
           continue;
         case 'skip':
@@ -386,6 +426,7 @@ class ProcessorRun {
    * leaves a join out and keeps a move's old tier, so Kafka never holds an entry without its record.
    */
   #placeInBacklog(keyId: string, seq: number | undefined, tier: number): number {
+    this.#touched.add(keyId);
     const current = this.#backlogs.get(keyId) ?? EMPTY_BACKLOG;
     const old = seq === undefined ? undefined : current.outstanding.find((e) => e.seq === seq);
     const placed = old ? { backlog: moveInBacklog(current, old.seq, tier), seq: old.seq } : joinBacklog(current, tier);
@@ -474,6 +515,47 @@ class ProcessorRun {
       lane.commitPending = undefined;
     }
     await this.#consumer?.commit(offsets);
+  }
+
+  /**
+   * Idle (an until-idle run): joined, backlogs loaded, nothing in a lane or pending, no backlog this
+   * run changed with an entry left, and every held partition committed up to its high watermark
+   * (taken before the committed offsets). A handled offset whose commit was dropped (commit() drops
+   * one made mid-rebalance) is committed again and looked at in the next check.
+   */
+  async #isIdle(groups: GroupAdmin): Promise<boolean> {
+    const assigned = this.#assigned;
+    if (!assigned || !this.#quiet()) return false;
+    const byTopic = new Map<string, number[]>();
+    for (const { topic, partition } of assigned) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+    let idle = true;
+    for (const [topic, partitions] of byTopic) {
+      const range = await groups.offsetRange(topic);
+      const committed = await groups.committedOffsets(this.#o.groupId, topic);
+      for (const partition of partitions) {
+        const { low, high } = range.get(partition) ?? { low: 0n, high: 0n };
+        const lane = this.#lanes.get(tpId({ topic, partition }));
+        const done = committed.get(partition);
+        if (lane?.handled !== undefined && (done === undefined || done < lane.handled)) {
+          lane.commitPending ??= lane.handled;
+          idle = false;
+          continue;
+        }
+        // Never committed and nothing handled: a group starting at the end (start: latest) read
+        // nothing since it joined; one starting at the beginning still has everything from `low`.
+        const at = done ?? (this.#o.start === 'latest' ? high : low);
+        if (at < high) idle = false;
+      }
+    }
+    return idle && this.#assigned === assigned && this.#quiet();
+  }
+
+  /** No record held by a lane, handled and uncommitted, or waiting in a backlog this run changed. */
+  #quiet(): boolean {
+    if (!this.#loaded || this.#pending.size > 0) return false;
+    for (const lane of this.#lanes.values()) if (lane.pumping || lane.queue.length > 0 || lane.commitPending !== undefined) return false;
+    for (const keyId of this.#touched) if ((this.#backlogs.get(keyId)?.outstanding.length ?? 0) > 0) return false;
+    return true;
   }
 
   /** Waits for the lanes' attempts in flight to settle (they were aborted). */

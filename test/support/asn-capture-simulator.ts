@@ -72,6 +72,13 @@ export interface CaptureSimulator {
   flush(): Promise<readonly SimCommitted[]>;
   /** Hex of the last log position handed out. */
   lsnHex(): string;
+  /**
+   * The DBA's schema change of a captured table, the ASN way, in one unit of work: ALTER the CD
+   * table (`ddl`, e.g. `ADD COLUMN EMAIL VARCHAR(40)`), then Capture's reinit of the registration
+   * stamps CD_OLD_SYNCHPOINT with the current log position. Changes committed after it carry
+   * `columns` (the new CD-table column list); those not yet flushed are written with it too.
+   */
+  alterCdTable(table: string, ddl: string, columns: readonly string[]): Promise<string>;
 }
 
 export interface CaptureSimulatorOptions {
@@ -224,6 +231,25 @@ export function createCaptureSimulator(o: CaptureSimulatorOptions): CaptureSimul
     },
 
     lsnHex: () => lsnHex(lsn),
+
+    async alterCdTable(table, ddl, columns) {
+      const t = tables.get(table);
+      if (!t) throw new Error(`not a simulated table: ${table}`);
+      const [owner, name] = table.split('.');
+      const stamp = lsnBuffer(next());
+      const c = o.client;
+      await c.query('BEGIN');
+      try {
+        await c.query(`ALTER TABLE ${schema}.${t.cdTable} ${ddl}`);
+        await c.query(`UPDATE ${schema}.IBMSNAP_REGISTER SET CD_OLD_SYNCHPOINT = $1 WHERE SOURCE_OWNER = $2 AND SOURCE_TABLE = $3`, [stamp, owner, name]);
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+      tables.set(table, { ...t, columns });
+      return stamp.toString('hex');
+    },
   };
 }
 

@@ -141,7 +141,7 @@ export class FakeDb2Server {
   respond(sql: string, params: readonly FakeCell[], ctx: FakeStatementContext): FakeTable {
     const hit = this.responders.find((r) => r.pattern.test(sql));
     if (!hit) throw db2Error(-204, '42704', `SQL0204N  No scripted result matches "${sql.slice(0, 60)}" (the fake's stand-in for an undefined name).`);
-    return hit.reply(params, ctx);
+    return decimalsAsChar(sql, hit.reply(params, ctx));
   }
 
   /** @internal */
@@ -398,6 +398,32 @@ const TYPE_CODES: Record<string, number> = {
   SMALLINT: 5, INTEGER: 4, BIGINT: -5, DECIMAL: 3, NUMERIC: 2, REAL: 7, DOUBLE: 8, GRAPHIC: -95, VARGRAPHIC: -96,
   CLOB: -99, DBCLOB: -350, BLOB: -98, XML: -370, BINARY: -2, VARBINARY: -3, BOOLEAN: 16,
 };
+
+/**
+ * The server's CHAR(decimal, '.') for the scripted DECIMAL/NUMERIC columns the SQL selects that way
+ * (`CHAR(<expr>, '.') AS "NAME"`): a CHAR(p+2) column holding Db2's text, which ibm_db then hands
+ * over as a string. Db2's form: no leading zeros (so '.50' below 1), '-' for a negative value, the
+ * scale's digits after '.', blanks to the right.
+ */
+function decimalsAsChar(sql: string, table: FakeTable): FakeTable {
+  const named = new Set([...sql.matchAll(/CHAR\([^()]*, '\.'\) AS "((?:[^"]|"")+)"/g)].map((m) => m[1]!.replaceAll('""', '"').toUpperCase()));
+  if (named.size === 0) return table;
+  const at = table.columns.map((c, i) => (named.has(c.name.toUpperCase()) && (c.type === 'DECIMAL' || c.type === 'NUMERIC') ? i : -1)).filter((i) => i >= 0);
+  if (at.length === 0) return table;
+  const columns = table.columns.map((c, i) => (at.includes(i) ? { name: c.name, type: 'CHAR', length: (c.precision ?? 5) + 2 } : c));
+  const rows = table.rows.map((r) => r.map((cell, i) => (at.includes(i) && cell !== null ? db2DecimalChar(String(cell), table.columns[i]!) : cell)));
+  return { columns, rows };
+}
+
+function db2DecimalChar(digits: string, c: FakeColumn): string {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(digits.trim());
+  if (!m) throw new Error(`fake ibm_db: DECIMAL cell ${digits} is not decimal digits`);
+  const scale = c.scale ?? 0;
+  const whole = m[2]!.replace(/^0+/, '');
+  const fraction = (m[3] ?? '').padEnd(scale, '0').slice(0, scale);
+  const text = `${m[1] === '-' ? '-' : ''}${whole}${scale > 0 ? `.${fraction}` : whole === '' ? '0' : ''}`;
+  return text.padEnd((c.precision ?? 5) + 2, ' ');
+}
 
 /** What ibm_db hands the application for a server value (src/odbc.cpp GetColumnValue). */
 function driverValue(c: FakeColumn, cell: FakeCell, keywords: ReadonlyMap<string, string>, block: boolean): unknown {

@@ -41,12 +41,14 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
   if (!config) return 1;
 
   // Every bridge file is checked before anything starts, like banyan.yaml itself.
-  const bridges = loadCommandBridges(io, bridgeFilesIn(config.paths.bridges), commandRootDir(io, values.config));
-  if (!bridges) return 1;
+  const loaded = loadCommandBridges(io, bridgeFilesIn(config.paths.bridges), commandRootDir(io, values.config));
+  if (!loaded) return 1;
+  const bridges = loaded.filter((b) => b.enabled);
 
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
   // The router component does nothing unless banyan.yaml has a `router:` section.
   const components = [createRouterComponent(), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
+  for (const b of loaded.filter((x) => !x.enabled)) logger.info({ bridge: b.name }, 'bridge not started: enabled is false in its file');
   const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components });
   try {
     await gateway.start();

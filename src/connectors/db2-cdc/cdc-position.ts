@@ -67,11 +67,16 @@ export function windowStart(position: CdcPosition | undefined): { readonly after
 /** The checkpoint's JSON as a CdcPosition (undefined: the bridge never committed). */
 export function parsePosition(bridge: string, stored: SourcePosition | undefined): CdcPosition | undefined {
   if (stored === undefined) return undefined;
-  const { commit_lsn, change_lsn, event_serial_no, snapshot, schemas } = stored as Record<string, unknown>;
+  const { commit_lsn, change_lsn, event_serial_no, snapshot, schemas, incremental, signal_offset } = stored as Record<string, unknown>;
   const hex = (v: unknown) => typeof v === 'string' && /^[0-9a-f]+$/.test(v);
   const s = snapshot as Record<string, unknown> | undefined;
   const snapshotOk = s === undefined || (typeof s === 'object' && s !== null && typeof s.table === 'string' && (s.last_key === null || typeof s.last_key === 'string') && hex(s.start_lsn));
-  if (!hex(commit_lsn) || !(change_lsn === null || hex(change_lsn)) || typeof event_serial_no !== 'number' || !snapshotOk) {
+  const i = incremental as Record<string, unknown> | undefined;
+  const incrementalOk =
+    i === undefined ||
+    (typeof i === 'object' && i !== null && typeof i.signal_id === 'string' && Array.isArray(i.tables) && i.tables.length > 0 && i.tables.every((t) => typeof t === 'string') && (i.last_key === null || typeof i.last_key === 'string') && typeof i.rows === 'number');
+  const signalOk = signal_offset === undefined || (typeof signal_offset === 'string' && /^\d+$/.test(signal_offset));
+  if (!hex(commit_lsn) || !(change_lsn === null || hex(change_lsn)) || typeof event_serial_no !== 'number' || !snapshotOk || !incrementalOk || !signalOk) {
     throw new CdcErrors.BANYAN_ERR_CDC_POSITION_INVALID(bridge, JSON.stringify(stored));
   }
   return {
@@ -80,6 +85,8 @@ export function parsePosition(bridge: string, stored: SourcePosition | undefined
     event_serial_no,
     ...(s ? { snapshot: { table: s.table as string, last_key: s.last_key as string | null, start_lsn: s.start_lsn as string } } : {}),
     ...(schemas !== null && typeof schemas === 'object' ? { schemas: schemas as NonNullable<CdcPosition['schemas']> } : {}),
+    ...(i ? { incremental: { signal_id: i.signal_id as string, tables: i.tables as string[], last_key: i.last_key as string | null, rows: i.rows as number } } : {}),
+    ...(signal_offset !== undefined ? { signal_offset: signal_offset as string } : {}),
   };
 }
 
@@ -91,6 +98,8 @@ export function toSourcePosition(p: CdcPosition): SourcePosition {
     event_serial_no: p.event_serial_no,
     ...(p.snapshot ? { snapshot: { table: p.snapshot.table, last_key: p.snapshot.last_key, start_lsn: p.snapshot.start_lsn } } : {}),
     ...(p.schemas ? { schemas: JSON.parse(JSON.stringify(p.schemas)) as JsonValue } : {}),
+    ...(p.incremental ? { incremental: { signal_id: p.incremental.signal_id, tables: [...p.incremental.tables], last_key: p.incremental.last_key, rows: p.incremental.rows } } : {}),
+    ...(p.signal_offset !== undefined ? { signal_offset: p.signal_offset } : {}),
   };
 }
 

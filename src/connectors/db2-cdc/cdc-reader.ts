@@ -16,7 +16,7 @@ import type { CdcPosition } from './change-event.ts';
 import { CONNECTOR_VERSION } from './change-stream.ts';
 import { mergeChanges, tableChanges, type CdRow, type TableChange, type UnreadableRow } from './change-stream.ts';
 import { CdcErrors } from './errors.ts';
-import { CATALOG_COLUMNS, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
+import { CATALOG_COLUMNS, exactTextColumns, REGISTER_POLL_COLUMNS, snapshotChunkParams, type PlatformSql, type ResolvedTable } from './platform-sql.ts';
 import type { SqlConnection, SqlConnectOptions, SqlDriver, SqlValue } from './sql-port.ts';
 
 export type CdcStatement = 'catalog' | 'register' | 'window' | 'min_position' | 'snapshot';
@@ -52,17 +52,40 @@ export interface RegisterState {
   /** Hex of the max LSN (Debezium's: both synchpoints over all rows); null before Capture's first commit. */
   readonly maxLsn: string | null;
   readonly cdNewSynchpoint: ReadonlyMap<string, string | null>;
+  /**
+   * Per captured table, CD_OLD_SYNCHPOINT and STATE as one text: Capture stamps CD_OLD_SYNCHPOINT
+   * when it (re)starts capturing a registration (the DBA's reinit after an ALTER), so a change here
+   * is the cheap hint that a CD table's columns may have changed.
+   */
+  readonly registration: ReadonlyMap<string, { readonly oldSynchpoint: string | null; readonly state: string }>;
+}
+
+/** A CD table whose columns differ from the ones the reader reads with (found by `checkSchemas`). */
+export interface PendingSchemaChange {
+  readonly table: string;
+  /** A column is gone: a window with the old column list would fail, so the change applies at once. */
+  readonly drops: boolean;
 }
 
 export interface CdcReader {
   readonly tables: readonly CapturedTable[];
   /** The lowest position (all zero bytes), where a database Capture never ran stands. */
   readonly zeroPosition: string;
-  /** Each table's column set and version as read at open. */
+  /** Each table's column set and version the reader reads with now (a new object after `applySchemas`). */
   readonly schemas: Readonly<Record<string, TableSchema>>;
+  /** Each table's CD_OLD_SYNCHPOINT/STATE as read at open, before its columns (see RegisterState). */
+  readonly registration: RegisterState['registration'];
   /** Column changes found at open against `previousSchemas`: one event per changed table. */
   readonly schemaChanges: readonly SchemaChangeEvent[];
   pollRegister(): Promise<RegisterState>;
+  /**
+   * Re-reads every CD table's columns (one catalog query per table) and compares them with the ones
+   * the reader reads with. Nothing changes until `applySchemas`: windows up to the change's position
+   * are still read with the old columns and version.
+   */
+  checkSchemas(): Promise<readonly PendingSchemaChange[]>;
+  /** Reads with the new columns from here on (version + 1); one schema-change event per table, at `commitLsn`. */
+  applySchemas(commitLsn: string | null): SchemaChangeEvent[];
   /**
    * Changes of all tables with COMMITSEQ in (after, upTo] (`inclusive`: [after, upTo]) in commit
    * order. Only tables whose CD_NEW_SYNCHPOINT is past `after` are queried. Leaving the loop early
@@ -122,7 +145,7 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
   const zero = Buffer.alloc(o.sql.positionBytes).toString('hex');
   // A changed column set (DBA's ALTER + reinit) is detected here, at open: a window naming a dropped
   // column fails, the bridge reopens, and the catalog read here says what changed. Never silent.
-  const schemas: Record<string, TableSchema> = {};
+  let schemas: Record<string, TableSchema> = {};
   const schemaChanges: SchemaChangeEvent[] = [];
   for (const [i, t] of tables.entries()) {
     const previous = o.previousSchemas?.[t.name];
@@ -134,13 +157,68 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
     tables[i] = { ...t, schemaVersion: decision.schema.version };
   }
 
+  /** The latest register row per table (its BEFORE_IMG_PREFIX and CHG_UPD_TO_DEL_INS rebuild a changed table). */
+  const registerOf = new Map<string, readonly SqlValue[]>();
+  for (const t of tables) {
+    const reg = rows.find((r) => !isGlobal(r) && text(r[0]).toUpperCase() === t.schema.toUpperCase() && text(r[1]).toUpperCase() === t.table.toUpperCase());
+    if (reg) registerOf.set(t.name, reg);
+  }
+  const registrationOf = (all: readonly (readonly SqlValue[])[]) => {
+    const out = new Map<string, { oldSynchpoint: string | null; state: string }>();
+    for (const t of tables) {
+      const r = all.find((x) => !isGlobal(x) && text(x[0]).toUpperCase() === t.schema.toUpperCase() && text(x[1]).toUpperCase() === t.table.toUpperCase());
+      if (r) out.set(t.name, { oldSynchpoint: hexOf(r[REGISTER_POLL_COLUMNS.indexOf('CD_OLD_SYNCHPOINT')]), state: text(r[REGISTER_POLL_COLUMNS.indexOf('STATE')] ?? null).trim() });
+    }
+    return out;
+  };
+  /** Tables rebuilt on the CD table's new columns, waiting for `applySchemas`. */
+  let pending = new Map<string, CapturedTable>();
+
   return {
     tables,
     zeroPosition: zero,
-    schemas,
+    get schemas() {
+      return schemas;
+    },
     schemaChanges,
+    registration: registrationOf(rows),
+    async checkSchemas() {
+      pending = new Map();
+      const out: PendingSchemaChange[] = [];
+      for (const t of tables) {
+        const cdCols = await catalog(t.cd.schema, t.cd.table);
+        if (cdCols.length === 0) throw new CdcErrors.BANYAN_ERR_CDC_CD_TABLE_MISSING(t.cd.schema, t.cd.table, t.name);
+        // The key stays the one resolved at open (a key column dropped is an error naming it).
+        const keys = { ...o.keys, [t.name]: t.keyIndexes.map((i) => t.columns[i]!.name) };
+        const rebuilt = capturedTable(t.name, t.schema, t.table, resolved(cdCols), cdCols, registerOf.get(t.name) ?? [], [], { ...o, keys });
+        const now = new Set(rebuilt.columns.map((c) => c.name));
+        const probe = trackSchema(t.name, schemas[t.name], rebuilt.columns, { connectorVersion: CONNECTOR_VERSION, bridge: '', database: '', commitLsn: null, nowMs: 0 });
+        if (!probe.event) continue;
+        pending.set(t.name, { ...rebuilt, source: t.source });
+        out.push({ table: t.name, drops: t.columns.some((c) => !now.has(c.name)) });
+      }
+      return out;
+    },
+    applySchemas(commitLsn) {
+      const events: SchemaChangeEvent[] = [];
+      const next = { ...schemas };
+      for (const [i, t] of tables.entries()) {
+        const rebuilt = pending.get(t.name);
+        if (!rebuilt) continue;
+        const decision = trackSchema(t.name, next[t.name], rebuilt.columns, {
+          connectorVersion: CONNECTOR_VERSION, bridge: o.bridge ?? '', database: o.connect.database, commitLsn, nowMs: Date.now(),
+        });
+        next[t.name] = decision.schema;
+        if (decision.event) events.push(decision.event);
+        tables[i] = { ...rebuilt, schemaVersion: decision.schema.version };
+      }
+      pending = new Map();
+      schemas = next;
+      return events;
+    },
     async pollRegister() {
       const all = await registerRows();
+      const registration = registrationOf(all);
       let maxLsn: string | null = null;
       const cdNewSynchpoint = new Map<string, string | null>();
       for (const r of all) {
@@ -149,9 +227,12 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
           if (h !== null && (maxLsn === null || h > maxLsn)) maxLsn = h;
         }
         const t = tables.find((c) => text(r[0]).toUpperCase() === c.schema.toUpperCase() && text(r[1]).toUpperCase() === c.table.toUpperCase());
-        if (t && !isGlobal(r)) cdNewSynchpoint.set(t.name, hexOf(r[4]));
+        if (t && !isGlobal(r)) {
+          cdNewSynchpoint.set(t.name, hexOf(r[4]));
+          registerOf.set(t.name, r);
+        }
       }
-      return { maxLsn, cdNewSynchpoint };
+      return { maxLsn, cdNewSynchpoint, registration };
     },
     window(after, lower, upTo, state) {
       const from = after ?? zero;
@@ -172,7 +253,7 @@ async function readerOn(conn: SqlConnection, o: CdcReaderOptions): Promise<CdcRe
     async snapshotChunk(table, lastKey, rows) {
       if (!table.source) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING(table.name);
       if (table.keyIndexes.length === 0) throw new CdcErrors.BANYAN_ERR_CDC_SNAPSHOT_NO_KEY(table.name);
-      const sql = o.sql.snapshotChunk({ source: table.source, columns: table.columns.map((c) => c.name), key: table.keyIndexes.map((i) => table.columns[i]!.name), after: lastKey !== null, rows });
+      const sql = o.sql.snapshotChunk({ source: table.source, columns: table.columns.map((c) => c.name), key: table.keyIndexes.map((i) => table.columns[i]!.name), after: lastKey !== null, rows, asText: exactTextColumns(table.columns) });
       const r = await timed('snapshot', () => conn.query(sql, lastKey === null ? [] : snapshotChunkParams(lastKey)));
       return r.rows;
     },
@@ -195,7 +276,7 @@ async function* windowOf(
   let ended = false;
   try {
     const params = [Buffer.from(from, 'hex'), Buffer.from(upTo, 'hex')];
-    const streams = due.map((t) => tableChanges(cdRows(t, conn.fetchBlocks(o.sql.changeWindow({ cd: t.cd, uow, captured: selectedColumns(t), lower }), params, o.blockRows), timed)));
+    const streams = due.map((t) => tableChanges(cdRows(t, conn.fetchBlocks(o.sql.changeWindow({ cd: t.cd, uow, captured: selectedColumns(t), lower, asText: textColumns(t) }), params, o.blockRows), timed)));
     yield* mergeChanges(streams);
     ended = true;
   } finally {
@@ -232,6 +313,13 @@ async function* cdRows(
 function selectedColumns(t: CapturedTable): string[] {
   const before = [...t.beforeImageIndexes.keys()].map((i) => `${t.beforeImagePrefix}${t.columns[i]!.name}`);
   return [...t.columns.map((c) => c.name), ...before];
+}
+
+/** The selected columns a double cannot hold, before-image columns included (see exactTextColumns). */
+function textColumns(t: CapturedTable): Set<string> {
+  const wide = exactTextColumns(t.columns);
+  for (const i of t.beforeImageIndexes.keys()) if (wide.has(t.columns[i]!.name)) wide.add(`${t.beforeImagePrefix}${t.columns[i]!.name}`);
+  return wide;
 }
 
 type CatalogRow = { schema: string; table: string; column: string; type: string; length: number | null; scale: number | null; keySeq: number | null; forBitData: boolean };

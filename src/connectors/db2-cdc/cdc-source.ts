@@ -22,9 +22,12 @@ import type { CdcPosition } from './change-event.ts';
 import { snapshotRecord, transactionRecords, type CdcOutputRecord, type TransactionContext } from './change-stream.ts';
 import type { CapturedTable } from './captured-table.ts';
 import type { SqlValue } from './sql-port.ts';
-import type { CdcReader } from './cdc-reader.ts';
+import type { CdcReader, RegisterState } from './cdc-reader.ts';
 import { isCovered, nextPollDelay, parsePosition, positionAfter, toSourcePosition, windowStart } from './cdc-position.ts';
 import { CdcErrors } from './errors.ts';
+import { decodeKey, encodeKey } from './snapshot-keys.ts';
+import { IncrementalSnapshot } from './incremental-snapshot.ts';
+import type { SignalFeed } from './snapshot-signals.ts';
 
 /** A source record that carries what the CDC decoder routes (./cdc-decisions.ts). */
 export interface CdcSourceRecord extends SourceRecord {
@@ -50,9 +53,21 @@ export interface CdcSourceOptions {
   /** Where a bridge without a checkpoint starts: every change in the CD tables, the current end, or an initial snapshot. */
   readonly start: 'change_data' | 'no_data' | 'initial';
   readonly poll: { readonly min: number; readonly max: number };
+  /**
+   * Re-read the CD tables' columns every this many register polls (and at once when a table's
+   * CD_OLD_SYNCHPOINT or STATE changes), so an ALTER shows while the bridge runs. Default 20.
+   */
+  readonly schemaCheckPolls?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly events?: CdcSourceEvents;
+  /** Incremental snapshots on request (`banyan cdc snapshot`, ./incremental-snapshot.ts); off without it. */
+  readonly incremental?: {
+    readonly signals: SignalFeed;
+    readonly notificationTopic: string;
+    readonly chunkRows: number;
+    readonly signalPollMs: number;
+  };
 }
 
 export function createCdcSource(o: CdcSourceOptions): Source {
@@ -70,7 +85,8 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   let resumedFrom: CdcPosition | undefined;
   /** Where the next window starts. */
   let next: { after: string | null; lower: 'exclusive' | 'inclusive' } = { after: null, lower: 'exclusive' };
-  let window: { records: AsyncGenerator<CdcOutputRecord>; upTo: string; emitted: boolean } | undefined;
+  /** `closesChunk`: the window up to the high watermark of the incremental snapshot's chunk. */
+  let window: { records: AsyncGenerator<CdcOutputRecord>; upTo: string; emitted: boolean; closesChunk: boolean } | undefined;
   let held: CdcOutputRecord | undefined;
   let pollDelay = o.poll.min;
   let nextPollAt = 0;
@@ -80,6 +96,14 @@ export function createCdcSource(o: CdcSourceOptions): Source {
   let pendingSchemaChanges: Array<{ table: string; value: string }> = [];
   /** The initial snapshot in progress: the table being read, its last key read, the LSN streaming starts after. */
   let snapshot: { index: number; lastKey: SqlValue[] | null; startLsn: string } | undefined;
+  const schemaCheckPolls = o.schemaCheckPolls ?? 20;
+  let pollsSinceCheck = 0;
+  /** Each table's CD_OLD_SYNCHPOINT/STATE at the last schema check. */
+  let seenRegistration: ReadonlyMap<string, string> = new Map();
+  /** Columns changed while running: applied once reading reached `at` (null: at the next window start). */
+  let liveSchema: { at: string | null } | undefined;
+  const inc = o.incremental ? new IncrementalSnapshot({ bridge: o.bridge, notificationTopic: o.incremental.notificationTopic, chunkRows: o.incremental.chunkRows, ctx }) : undefined;
+  let nextSignalPollAt = 0;
 
   const closeWindow = async () => {
     const w = window;
@@ -88,7 +112,49 @@ export function createCdcSource(o: CdcSourceOptions): Source {
     await w?.records.return(undefined).catch(() => {});
   };
 
-  const withSchemas = (p: CdcPosition): CdcPosition => ({ ...p, schemas });
+  /** A position with what every checkpoint carries: column sets, the incremental snapshot's progress, the last signal handled. */
+  const withSchemas = (p: CdcPosition): CdcPosition => ({
+    ...p,
+    schemas,
+    ...(inc?.progress ? { incremental: inc.progress } : {}),
+    ...(inc && inc.signalOffset !== null ? { signal_offset: inc.signalOffset } : {}),
+  });
+  /** Between windows (streaming caught up to `next.after`, no transaction in flight): the position that says so. */
+  const streamedPosition = (): SourcePosition => toSourcePosition(withSchemas({ commit_lsn: next.after ?? reader!.zeroPosition, change_lsn: null, event_serial_no: 0 }));
+
+  /**
+   * Schema changes while running (issue 14): every `schemaCheckPolls` polls, or when a registration's
+   * CD_OLD_SYNCHPOINT/STATE moved, the CD tables' columns are read again. A change applies at the
+   * CD_OLD_SYNCHPOINT Capture stamped when the DBA reinitialised the registration, when that lies
+   * ahead of what was read: changes committed before it keep the old version. Without a stamp (or
+   * with a dropped column, which the old column list can no longer select) it applies at the next
+   * window start. Either way the schema-change event comes first and nothing is dropped silently.
+   */
+  async function checkSchemas(r: CdcReader, state: RegisterState): Promise<{ at: string | null } | undefined> {
+    const current = registrationText(state.registration);
+    const moved = [...current].some(([t, v]) => seenRegistration.get(t) !== v);
+    if (!moved && ++pollsSinceCheck < schemaCheckPolls) return undefined;
+    pollsSinceCheck = 0;
+    const changed = await r.checkSchemas();
+    if (changed.length === 0) {
+      seenRegistration = current;
+      return undefined;
+    }
+    // The catalog may have changed after this poll's register read: read the stamps once more.
+    const fresh = await r.pollRegister();
+    const before = seenRegistration;
+    seenRegistration = registrationText(fresh.registration);
+    if (changed.some((c) => c.drops)) return { at: null };
+    let at: string | null = null;
+    for (const c of changed) {
+      const reg = fresh.registration.get(c.table);
+      const stamp = reg?.oldSynchpoint ?? null;
+      const stamped = stamp !== null && before.get(c.table) !== seenRegistration.get(c.table) && (next.after === null || stamp > next.after);
+      if (!stamped) return { at: null };
+      if (at === null || stamp < at) at = stamp;
+    }
+    return { at };
+  }
 
   /** The next chunk(s) of the initial snapshot, up to the batch limit; the last one hands over to streaming. */
   async function snapshotBatch(r: CdcReader, limits: BatchLimits): Promise<SourceBatch> {
@@ -99,7 +165,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       const table = r.tables[s.index]!;
       const want = limits.maxRecords - records.length;
       const rows = await r.snapshotChunk(table, s.lastKey, want);
-      for (const row of rows) records.push(sourceRecordOf(snapshotRecord(table, row, s.startLsn, ctx, false)));
+      for (const row of rows) records.push(sourceRecordOf(snapshotRecord(table, row, s.startLsn, ctx, 'true')));
       if (rows.length > 0) last = { table, row: rows.at(-1)! };
       if (rows.length < want) {
         s.index++;
@@ -111,7 +177,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0, snapshot: progress })) };
     }
     // Done: the final row says so (Debezium's snapshot: "last"), and streaming starts after startLsn.
-    if (last) records[records.length - 1] = sourceRecordOf(snapshotRecord(last.table, last.row, s.startLsn, ctx, true));
+    if (last) records[records.length - 1] = sourceRecordOf(snapshotRecord(last.table, last.row, s.startLsn, ctx, 'last'));
     snapshot = undefined;
     next = { after: s.startLsn, lower: 'exclusive' };
     return { records, position: toSourcePosition(withSchemas({ commit_lsn: s.startLsn, change_lsn: null, event_serial_no: 0 })) };
@@ -125,6 +191,8 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       pendingSchemaChanges = reader.schemaChanges.map((e) => ({ table: e.table, value: JSON.stringify(e) }));
       next = windowStart(resumedFrom);
       snapshot = undefined;
+      inc?.restore(resumedFrom?.incremental, resumedFrom?.signal_offset ?? null);
+      nextSignalPollAt = 0;
       if (resumedFrom?.snapshot) {
         const s = resumedFrom.snapshot;
         snapshot = { index: Math.max(0, reader.tables.findIndex((t) => t.name === s.table)), lastKey: s.last_key === null ? null : decodeKey(s.last_key), startLsn: s.start_lsn };
@@ -140,6 +208,9 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       }
       nextPollAt = 0;
       pollDelay = o.poll.min;
+      seenRegistration = registrationText(reader.registration);
+      pollsSinceCheck = 0;
+      liveSchema = undefined;
       o.events?.opened?.({ position: resumedFrom, after: next.after });
     },
 
@@ -155,17 +226,53 @@ export function createCdcSource(o: CdcSourceOptions): Source {
       if (snapshot) return snapshotBatch(r, limits);
       for (;;) {
         if (!window) {
-          const wait = nextPollAt - now();
+          if (liveSchema && next.lower === 'exclusive' && (liveSchema.at === null || (next.after !== null && next.after >= liveSchema.at))) {
+            // Everything before the change was read with the old columns; from here on the new version.
+            liveSchema = undefined;
+            const at = next.after ?? r.zeroPosition;
+            const events = r.applySchemas(at);
+            schemas = r.schemas as NonNullable<CdcPosition['schemas']>;
+            const records = events.map((e, i) => schemaRecord({ table: e.table, value: JSON.stringify(e) }, o.schemaTopic ?? `${o.transactionTopic}.schema-changes`, at, i + 1));
+            return { records, position: toSourcePosition(withSchemas({ commit_lsn: at, change_lsn: null, event_serial_no: 0 })) };
+          }
+          // Incremental snapshot work happens only between whole transactions (never with one in flight after a restart).
+          const between = inc !== undefined && next.lower === 'exclusive';
+          if (between && inc.chunkReady) {
+            const records = inc.takeChunk(next.after ?? r.zeroPosition).map(sourceRecordOf);
+            return { records, position: streamedPosition() };
+          }
+          if (between && now() >= nextSignalPollAt) {
+            nextSignalPollAt = now() + o.incremental!.signalPollMs;
+            const notices = inc.accept(await o.incremental!.signals.poll(inc.signalOffset), r.tables);
+            if (notices.length > 0) return { records: notices.map(sourceRecordOf), position: streamedPosition() };
+          }
+          // A snapshot in progress reads on without the idle back-off; an idle bridge still looks for signals.
+          const busy = between && inc.active;
+          const due = inc ? Math.min(nextPollAt, nextSignalPollAt) : nextPollAt;
+          const wait = busy ? 0 : due - now();
           if (wait > 0) await sleep(wait, signal);
           if (signal.aborted) return { idle: 'waiting' };
+          if (!busy && now() < nextPollAt) continue; // woke for the signal poll
           const state = await r.pollRegister();
           const found = state.maxLsn !== null && (next.after === null || state.maxLsn > next.after || (next.lower === 'inclusive' && state.maxLsn >= next.after));
-          pollDelay = nextPollDelay(pollDelay, found, o.poll);
+          pollDelay = nextPollDelay(pollDelay, found || busy, o.poll);
           nextPollAt = now() + pollDelay;
           o.events?.polled?.({ found, maxLsn: state.maxLsn, nextPollMs: pollDelay });
-          if (!found) return { idle: 'drained' };
-          const changes = r.window(next.after, next.lower, state.maxLsn!, state);
-          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo: state.maxLsn!, emitted: false };
+          if (!liveSchema) liveSchema = await checkSchemas(r, state);
+          // Applies at this window's start (a dropped column: the old column list no longer selects).
+          if (liveSchema?.at === null && next.lower === 'exclusive') continue;
+          if (!found) {
+            if (!busy) return { idle: 'drained' };
+            // Caught up: this position is the low watermark of a new chunk, or the high one of the chunk selected.
+            if (inc.awaitingHigh) inc.reachedHigh();
+            else await inc.selectChunk(r);
+            continue;
+          }
+          // A column change at `at` inside this window: read up to it with the old columns first.
+          const upTo = liveSchema?.at != null && liveSchema.at < state.maxLsn! ? liveSchema.at : state.maxLsn!;
+          const changes = r.window(next.after, next.lower, upTo, state);
+          // Cut short by a column change, the window does not reach the chunk's high watermark yet.
+          window = { records: uncovered(transactionRecords(changes, ctx), resumedFrom), upTo, emitted: false, closesChunk: inc?.awaitingHigh === true && upTo === state.maxLsn };
         }
         const records: CdcSourceRecord[] = [];
         let bytes = 0;
@@ -178,6 +285,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
             done = true;
             break;
           }
+          inc?.observe(out);
           const record = sourceRecordOf(out);
           records.push(record);
           bytes += record.bytes.length;
@@ -187,6 +295,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
         const upTo = window.upTo;
         const emitted = window.emitted;
         if (done) {
+          if (window.closesChunk) inc!.reachedHigh();
           await closeWindow();
           next = { after: upTo, lower: 'exclusive' };
           resumedFrom = undefined;
@@ -203,11 +312,16 @@ export function createCdcSource(o: CdcSourceOptions): Source {
 
     async close() {
       await closeWindow();
+      await o.incremental?.signals.close().catch(() => {});
       const r = reader;
       reader = undefined;
       await r?.close().catch(() => {});
     },
   };
+}
+
+function registrationText(r: RegisterState['registration']): Map<string, string> {
+  return new Map([...r].map(([t, v]) => [t, `${v.oldSynchpoint ?? ''}/${v.state}`]));
 }
 
 /** The SourceRecord the pipeline sees: the event's JSON bytes, its headers, its stable position id. */
@@ -221,15 +335,6 @@ function sourceRecordOf(out: CdcOutputRecord): CdcSourceRecord {
 function schemaRecord(c: { table: string; value: string }, topic: string, commitLsn: string, n: number): CdcSourceRecord {
   const out: CdcOutputRecord = { place: { commitLsn, kind: 'end' }, topic, key: c.table, value: c.value, headers: { 'banyan-cdc-table': c.table }, recordNumber: n };
   return { bytes: Buffer.from(c.value), recordNumber: n, positionId: `${commitLsn}:SCHEMA:${c.table}`, metadata: out.headers, cdc: out };
-}
-
-/** A snapshot key as checkpoint text: its SQL values as JSON, binary as {"hex": ...}. */
-function encodeKey(key: readonly SqlValue[]): string {
-  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { hex: v.toString('hex') } : v)));
-}
-
-function decodeKey(text: string): SqlValue[] {
-  return (JSON.parse(text) as Array<string | number | null | { hex: string }>).map((v) => (v !== null && typeof v === 'object' ? Buffer.from(v.hex, 'hex') : v));
 }
 
 async function* uncovered(records: AsyncIterable<CdcOutputRecord>, position: CdcPosition | undefined): AsyncGenerator<CdcOutputRecord> {

@@ -26,8 +26,8 @@ export interface ChangeSource {
   readonly name: string;
   /** Commit time from IBMSNAP_UOW.IBMSNAP_LOGMARKER, ms since epoch (not the poll time). */
   readonly ts_ms: number;
-  /** "true" | "last" | "false" (Debezium's values), whether the event came from a snapshot. */
-  readonly snapshot: 'true' | 'last' | 'false';
+  /** "true" | "last" | "incremental" | "false" (Debezium's values), whether and how the event came from a snapshot. */
+  readonly snapshot: 'true' | 'last' | 'incremental' | 'false';
   readonly db: string;
   readonly schema: string;
   readonly table: string;
@@ -96,10 +96,24 @@ export interface CdcPosition {
   readonly change_lsn: string | null;
   /** How many events of the change at change_lsn were written (an update's before/after is one). */
   readonly event_serial_no: number;
-  /** Set while an initial or incremental snapshot is in progress: what it has covered. */
+  /** Set while the initial snapshot is in progress: what it has covered. */
   readonly snapshot?: { readonly table: string; readonly last_key: string | null; readonly start_lsn: string } | undefined;
+  /** Set while an incremental snapshot (`banyan cdc snapshot`) is in progress: its signal, tables and the last key of the last chunk written. */
+  readonly incremental?: IncrementalSnapshotProgress | undefined;
+  /** Offset of the last signal read from the signal topic: signals at or below it were handled. */
+  readonly signal_offset?: string | undefined;
   /** Per table, the captured column set the bridge read with and its version (schema-tracker.ts), to detect changes across restarts. */
   readonly schemas?: { readonly [table: string]: { readonly version: number; readonly columns: readonly { readonly name: string; readonly type: string; readonly forBitData?: boolean; readonly length?: number; readonly scale?: number }[] } } | undefined;
+}
+
+/** Where an incremental snapshot is (JSON in the checkpoint). */
+export interface IncrementalSnapshotProgress {
+  readonly signal_id: string;
+  /** `SCHEMA.TABLE` names still to read, the one being read first. */
+  readonly tables: readonly string[];
+  /** Last key of the last chunk written for tables[0] (JSON array of SQL values), null: none yet. */
+  readonly last_key: string | null;
+  readonly rows: number;
 }
 
 /** Kafka headers the CDC bridge adds to every change record (besides the bridge's own `banyan-*`). */

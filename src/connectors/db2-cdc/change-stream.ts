@@ -280,7 +280,8 @@ function* closeTransaction(tx: OpenTransaction, ctx: TransactionContext): Genera
  * One row of an initial snapshot as a Debezium read event (op `r`, no before image, no transaction),
  * at the LSN taken when the snapshot began; `last` marks the snapshot's final row (`snapshot: "last"`).
  */
-export function snapshotRecord(t: CapturedTable, values: readonly SqlValue[], startLsn: string, ctx: TransactionContext, last: boolean): CdcOutputRecord {
+/** `mark`: Debezium's source.snapshot, "true" / "last" for the initial snapshot, "incremental" for `banyan cdc snapshot`. */
+export function snapshotRecord(t: CapturedTable, values: readonly SqlValue[], startLsn: string, ctx: TransactionContext, mark: 'true' | 'last' | 'incremental'): CdcOutputRecord {
   const place: CdcRecordPlace = { commitLsn: startLsn, kind: 'snapshot' };
   let after: RowImage;
   try {
@@ -301,7 +302,7 @@ export function snapshotRecord(t: CapturedTable, values: readonly SqlValue[], st
     before: null,
     after,
     source: {
-      version: CONNECTOR_VERSION, connector: 'db2', name: ctx.bridge, ts_ms: now, snapshot: last ? 'last' : 'true', db: ctx.db,
+      version: CONNECTOR_VERSION, connector: 'db2', name: ctx.bridge, ts_ms: now, snapshot: mark, db: ctx.db,
       schema: t.schema, table: t.table, change_lsn: null, commit_lsn: startLsn, schema_version: t.schemaVersion,
     },
     op: 'r',

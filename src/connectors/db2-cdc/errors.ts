@@ -62,6 +62,11 @@ export const CdcErrors = defineErrors({
   BANYAN_ERR_CDC_POSITION_INVALID: { message: 'the checkpoint of bridge %s is not a CDC position {commit_lsn, change_lsn, event_serial_no}: %s' },
   BANYAN_ERR_CDC_SNAPSHOT_SOURCE_MISSING: { message: 'snapshot of %s: the source table is not visible to the bridge\'s user (grant SELECT on it, or start with snapshot: change_data / no_data)' },
   BANYAN_ERR_CDC_SNAPSHOT_NO_KEY: { message: 'snapshot of %s: the table has no primary key and no keys: entry, so it cannot be read in key-ordered chunks (configure keys for it)' },
+  // Incremental snapshots (`banyan cdc snapshot`): why a request was not executed, in its ABORTED notification (error_code, reason).
+  BANYAN_ERR_CDC_SIGNAL_INVALID: { message: 'signal %s: %s (not executed; an ABORTED notification says so)' },
+  BANYAN_ERR_CDC_INCREMENTAL_TABLE_NOT_CAPTURED: { message: '%s is not captured by bridge %s (captured: %s)' },
+  BANYAN_ERR_CDC_INCREMENTAL_SOURCE_MISSING: { message: 'incremental snapshot of %s: the source table is not visible to the bridge\'s user (grant SELECT on it)' },
+  BANYAN_ERR_CDC_INCREMENTAL_NO_KEY: { message: 'incremental snapshot of %s: the table has no primary key and no keys: entry, so it cannot be read in key-ordered chunks' },
   BANYAN_ERR_CDC_ROW_UNREADABLE: { message: '%s row at commit_lsn %s change_lsn %s: %s (sent to the dead-letter topic; the stream goes on)' },
 });
 

@@ -6,16 +6,17 @@
  * ibm_db returns them as the database's text instead of a millisecond Date or a double. DECIMAL has
  * no such keyword: ibm_db always reads it through SQL_C_DOUBLE, which holds 15 significant digits
  * exactly (DBL_DIG), so DECIMAL(p<=15, s) is turned back into its exact digits with toFixed(s) and a
- * wider DECIMAL is refused (BANYAN_ERR_CDC_DECIMAL_INEXACT) unless the SQL selects it as CHAR(col).
+ * wider DECIMAL is refused (BANYAN_ERR_CDC_DECIMAL_INEXACT): the CDC reader's SQL selects those as
+ * CHAR(col, '.') (platform-sql.ts exactTextColumns), so they arrive here as their exact digits.
  * Db2's datetime text is rewritten to the port's forms by db2-datetime.ts.
  */
 import type { SqlColumn, SqlValue } from './sql-port.ts';
 import { CdcErrors } from './errors.ts';
 import { SqlTypeCode, type IbmDbColumnMetadata, type IbmDbValue } from './ibm-db-api.ts';
 import { dateText, timestampText, timeText } from './db2-datetime.ts';
+import { EXACT_DOUBLE_DIGITS } from './platform-sql.ts';
 
-/** Significant decimal digits a binary double always holds exactly (C's DBL_DIG). */
-export const EXACT_DOUBLE_DIGITS = 15;
+export { EXACT_DOUBLE_DIGITS };
 
 /** The port's column description from ibm_db's metadata. */
 export function sqlColumnOf(meta: IbmDbColumnMetadata): SqlColumn {

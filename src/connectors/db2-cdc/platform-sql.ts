@@ -37,6 +37,12 @@ export interface ChangeWindowQuery {
   /** Canonical names of the captured (source) columns to select, after the three IBMSNAP_ columns. */
   readonly captured: readonly string[];
   readonly lower: 'exclusive' | 'inclusive';
+  /**
+   * Captured columns (canonical names) to select as their decimal text: DECIMAL/NUMERIC wider than
+   * a double's 15 exact digits, which ibm_db would otherwise hand over as a JS number (see
+   * `exactTextColumns`). Db2 selects them as CHAR(col, '.'); PostgreSQL's driver already returns text.
+   */
+  readonly asText?: ReadonlySet<string>;
 }
 
 /** Result columns of `registerPoll`, in this order. */
@@ -82,6 +88,25 @@ export interface SnapshotChunkQuery {
   readonly key: readonly string[];
   readonly after: boolean;
   readonly rows: number;
+  /** As ChangeWindowQuery.asText. */
+  readonly asText?: ReadonlySet<string>;
+}
+
+/** Significant decimal digits a binary double always holds exactly (C's DBL_DIG). */
+export const EXACT_DOUBLE_DIGITS = 15;
+
+/**
+ * The columns whose values a double cannot hold: DECIMAL/NUMERIC with more than 15 digits of
+ * precision. ibm_db reads every DECIMAL through SQL_C_DOUBLE and there is no CLI keyword to describe
+ * it as character data (as MapDecimalFloatDescribe does for DECFLOAT), so the SQL asks for the text.
+ */
+export function exactTextColumns(columns: readonly { readonly name: string; readonly type: string; readonly length?: number }[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of columns) {
+    const type = c.type.toUpperCase().replace(/\s*\(.*\)$/, '').trim();
+    if ((type === 'DECIMAL' || type === 'NUMERIC') && (c.length === undefined || c.length > EXACT_DOUBLE_DIGITS)) out.add(c.name);
+  }
+  return out;
 }
 
 /** The parameters of `snapshotChunk` for the last key read: the predicate's order (k1, k1, k2, k1, k2, k3, ...). */
@@ -102,16 +127,22 @@ export function quoteIdentifier(name: string): string {
 
 function db2Like(platform: 'luw' | 'zos', positionBytes: number, readClause: string, catalog: string): PlatformSql {
   const marker = () => '?';
-  // Snapshot chunks read committed data (CS): the streaming that follows from the LSN taken before
-  // the snapshot repeats whatever changed while it read, so the final state per key is right.
-  const snapshotClause = platform === 'zos' ? 'FOR READ ONLY' : '';
+  // CHAR(decimal, '.'): the digits with '.' whatever the database's territory (no ',' from a
+  // German or Russian code set), padded with blanks that column-values.ts trims.
+  const asText = (expr: string, name: string) => `CHAR(${expr}, '.') AS ${name}`;
+  // Snapshot chunks (initial and incremental) read committed data, cursor stability said in the
+  // statement rather than left to the package's bind or the client's TxnIsolation (which a DBA may
+  // set to UR): an uncommitted row written as `op: r` whose transaction then rolls back would stay
+  // in the topic, as no change event ever undoes it. Whatever committed after the row was read is
+  // streamed after it, so the final state per key is right.
+  const snapshotClause = platform === 'zos' ? 'FOR READ ONLY WITH CS' : 'WITH CS';
   return {
-    snapshotChunk: (q) => `${chunkSelect(q, marker)}${snapshotClause ? ` ${snapshotClause}` : ''}`,
+    snapshotChunk: (q) => `${chunkSelect(q, marker, asText)}${snapshotClause ? ` ${snapshotClause}` : ''}`,
     platform,
     positionBytes,
     registerPoll: (r) => `${registerSelect(r)} ${readClause}`,
     maxLsn: (r) => `${maxLsnSelect(r)} ${readClause}`,
-    changeWindow: (q) => `${windowSelect(q, marker)} ${readClause}`,
+    changeWindow: (q) => `${windowSelect(q, marker, asText)} ${readClause}`,
     minPosition: (cd) => `${minSelect(cd)} ${readClause}`,
     columnCatalog: () => `${catalog} ${readClause}`,
   };
@@ -172,9 +203,13 @@ function maxLsnSelect(r: ResolvedTable): string {
     `UNION ALL SELECT ${col(r, 'SYNCHPOINT')} AS SYNCHPOINT FROM ${tableOf(r)}) T`;
 }
 
-function windowSelect(q: ChangeWindowQuery, marker: (i: number) => string): string {
+/** How a platform selects a column as its decimal text (`expr`, named `name`); absent: as it is. */
+type AsText = (expr: string, name: string) => string;
+
+function windowSelect(q: ChangeWindowQuery, marker: (i: number) => string, asText?: AsText): string {
   const cd = (c: string) => `CD.${col(q.cd, c)}`;
-  const selected = [cd('IBMSNAP_COMMITSEQ'), cd('IBMSNAP_INTENTSEQ'), cd('IBMSNAP_OPERATION'), `U.${col(q.uow, 'IBMSNAP_LOGMARKER')}`, ...q.captured.map(cd)];
+  const captured = (c: string) => (asText && q.asText?.has(c) ? asText(cd(c), col(q.cd, c)) : cd(c));
+  const selected = [cd('IBMSNAP_COMMITSEQ'), cd('IBMSNAP_INTENTSEQ'), cd('IBMSNAP_OPERATION'), `U.${col(q.uow, 'IBMSNAP_LOGMARKER')}`, ...q.captured.map(captured)];
   return `SELECT ${selected.join(', ')} FROM ${tableOf(q.cd)} CD ` +
     `LEFT OUTER JOIN ${tableOf(q.uow)} U ON U.${col(q.uow, 'IBMSNAP_COMMITSEQ')} = ${cd('IBMSNAP_COMMITSEQ')} ` +
     `WHERE ${cd('IBMSNAP_COMMITSEQ')} ${q.lower === 'exclusive' ? '>' : '>='} ${marker(1)} AND ${cd('IBMSNAP_COMMITSEQ')} <= ${marker(2)} ` +
@@ -182,14 +217,15 @@ function windowSelect(q: ChangeWindowQuery, marker: (i: number) => string): stri
 }
 
 /** The first row by the CD table's unique (COMMITSEQ, INTENTSEQ) index: no scan (and PostgreSQL has no MIN(bytea)). */
-function chunkSelect(q: SnapshotChunkQuery, marker: (i: number) => string): string {
+function chunkSelect(q: SnapshotChunkQuery, marker: (i: number) => string, asText?: AsText): string {
   let n = 0;
   const k = (i: number) => col(q.source, q.key[i]!);
   const terms = q.key.map((_, i) => {
     const eq = q.key.slice(0, i).map((__, j) => `${k(j)} = ${marker(++n)}`);
     return `(${[...eq, `${k(i)} > ${marker(++n)}`].join(' AND ')})`;
   });
-  return `SELECT ${q.columns.map((c) => col(q.source, c)).join(', ')} FROM ${tableOf(q.source)}` +
+  const selected = (c: string) => (asText && q.asText?.has(c) ? asText(col(q.source, c), col(q.source, c)) : col(q.source, c));
+  return `SELECT ${q.columns.map(selected).join(', ')} FROM ${tableOf(q.source)}` +
     `${q.after ? ` WHERE ${terms.join(' OR ')}` : ''} ORDER BY ${q.key.map((_, i) => k(i)).join(', ')} FETCH FIRST ${q.rows} ROWS ONLY`;
 }
 

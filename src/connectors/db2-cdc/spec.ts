@@ -33,6 +33,14 @@ export const db2CdcSourceSchema = z.strictObject({
   transaction_topic: topicRule.default('{prefix}.transaction'),
   /** Topic of schema-change events (a CD table's columns added, dropped or changed), keyed by SCHEMA.TABLE. */
   schema_topic: topicRule.default('{prefix}.schema-changes'),
+  /** Topic of incremental snapshot requests (`banyan cdc snapshot`; Debezium's signal shape), one partition, keyed by bridge name. */
+  signal_topic: topicRule.default('{prefix}.signals'),
+  /** Topic of incremental snapshot notifications (STARTED, IN_PROGRESS per chunk, TABLE_SCAN_COMPLETED, COMPLETED, ABORTED). */
+  notification_topic: topicRule.default('{prefix}.notifications'),
+  /** Incremental snapshots: rows per key-ordered chunk, and how often the signal topic is looked at. */
+  incremental_snapshot: z
+    .strictObject({ chunk_rows: positiveInt.default(1024), signal_poll_ms: positiveInt.default(2000) })
+    .default({ chunk_rows: 1024, signal_poll_ms: 2000 }),
   /** The assembled-transaction stream (every change of a unit of work as one event at END), off unless set. */
   assembled_topic: topicRule.optional(),
   /**
@@ -44,6 +52,11 @@ export const db2CdcSourceSchema = z.strictObject({
   snapshot: z.enum(['change_data', 'no_data', 'initial']).default('change_data'),
   /** Register polls back off from `min` to `max` while nothing changes, and return to `min` when something does. */
   poll_interval_ms: z.strictObject({ min: positiveInt.default(200), max: positiveInt.default(5_000) }).default({ min: 200, max: 5_000 }),
+  /**
+   * Re-read the CD tables' columns every this many register polls (also at once when a
+   * registration's CD_OLD_SYNCHPOINT or STATE changes): schema changes show while the bridge runs.
+   */
+  schema_check_polls: positiveInt.default(20),
   /** Rows per block fetch from a CD table. */
   block_rows: positiveInt.default(1_000),
   /** Largest CLOB / BLOB / XML value carried in an event, bytes; a larger one makes its change a dead letter. */

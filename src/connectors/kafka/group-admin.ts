@@ -15,6 +15,8 @@ export interface GroupAdmin {
   committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint | undefined>>;
   /** Per partition of `topic`, the offset the next record will get (the high watermark). */
   endOffsets(topic: string): Promise<Map<number, bigint>>;
+  /** Per partition of `topic`, its first offset still held (low) and the high watermark. */
+  offsetRange(topic: string): Promise<Map<number, { low: bigint; high: bigint }>>;
   /**
    * Commits the current end offsets of `topics` for `groupId` where the group has no committed
    * offset yet, so a group that joins later starts exactly here. Resolves with true when the
@@ -41,6 +43,11 @@ export function createGroupAdmin(kafka: KafkaClient): GroupAdmin {
     return new Map((await a.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
   };
 
+  const offsetRange = async (topic: string) => {
+    const a = await admin.get();
+    return new Map((await a.fetchTopicOffsets(topic)).map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
+  };
+
   const startAtEndIfNew = async (groupId: string, topics: readonly string[]) => {
     const a = await admin.get();
     let isNew = true;
@@ -57,6 +64,7 @@ export function createGroupAdmin(kafka: KafkaClient): GroupAdmin {
   return {
     committedOffsets,
     endOffsets,
+    offsetRange,
     startAtEndIfNew: (groupId, topics) => retrying(groupId, () => startAtEndIfNew(groupId, topics)),
     async deleteGroups(groupIds) {
       if (groupIds.length === 0) return;

@@ -77,7 +77,10 @@ async function bridgeStatus(g: GatewayProcess, name: string): Promise<BridgeStat
 
 test('banyan start runs every bridge in bridges/; GET /bridges, /health/ready and /metrics show each; a bridge that cannot run stops alone', { timeout: 180_000 }, async (t) => {
   const mq = uniqueTopic('mq-orders').toLowerCase();
+  const off = uniqueTopic('cdc-off').toLowerCase();
   const p = await project('start', 2, {
+    // `enabled: false` (here through ${VAR:-false}, as bridges/getwell-cdc.yaml has it): start leaves it alone.
+    'cdc-off.yaml': [`name: ${off}`, 'enabled: ${BANYAN_TEST_UNSET_FLAG:-false}', 'source:', '  db2_cdc: { driver: postgres, host: 127.0.0.1, port: 9, database: x, user: x, password: x, tables: [GW.MEMBER] }', 'sink:', `  kafka: { topic: ${off} }`, ''].join('\n'),
     'orders-mq.yaml': [`name: ${mq}`, 'source:', '  ibm_mq: { queue_manager: QM1, channel: DEV.APP.SVRCONN, queue: ORDERS.IN, connection: "mq(1414)" }', 'mapping: mappings/company-details.yaml', 'sink:', `  kafka: { topic: ${uniqueTopic('orders')} }`, ''].join('\n'),
   });
   t.after(() => rm(p.dir, { recursive: true, force: true }));
@@ -111,6 +114,9 @@ test('banyan start runs every bridge in bridges/; GET /bridges, /health/ready an
   assert.equal(checks.get(`bridge:${mq}`)?.ok, false);
   assert.match(checks.get(`bridge:${mq}`)?.reason ?? '', /BANYAN_ERR_MQ_DRIVER_MISSING/);
   assert.equal(checks.get('kafka')?.ok, true);
+  assert.equal(checks.has(`bridge:${off}`), false, 'a bridge with enabled: false is not started');
+  assert.equal(await bridgeStatus(g, off), undefined);
+  assert.ok(g.lines.some((l) => l.bridge === off && l.msg === 'bridge not started: enabled is false in its file'), 'the log says why it is not started');
 
   const metrics = await (await fetch(`${g.http}/metrics`)).text();
   assert.match(metrics, new RegExp(`banyan_bridge_records_total\\{bridge="${p.bridge}",outcome="published"\\} 4`));

@@ -5,6 +5,8 @@ import { connectionString, createIbmDbDriver } from '../../../../src/connectors/
 import type { SqlConnectOptions, SqlResult } from '../../../../src/connectors/db2-cdc/sql-port.ts';
 import { BanyanError } from '../../../../src/core/errors.ts';
 import { db2Error, FakeDb2Server, type FakeTable } from '../../../support/fake-ibm-db.ts';
+import { createRowMapper, type CapturedColumn } from '../../../../src/connectors/db2-cdc/column-values.ts';
+import { exactTextColumns, platformSql } from '../../../../src/connectors/db2-cdc/platform-sql.ts';
 
 const target: SqlConnectOptions = { host: 'db2.example', port: 50000, database: 'SAMPLE', user: 'cdcuser', password: 's3cret' };
 
@@ -181,6 +183,44 @@ describe('ibm_db adapter (against the fake ibm_db)', () => {
     const conn = await driverOn(server).connect(target);
     await assert.rejects(conn.query('SELECT BALANCE FROM BAL'), (err: BanyanError) => err.code === 'BANYAN_ERR_CDC_DECIMAL_INEXACT' && err.message.includes('column BALANCE') && err.message.includes('CHAR(BALANCE)'));
     await conn.close();
+  });
+
+  it('reads DECIMAL(31,2) exactly through the window SQL the reader builds: wide decimals selected as CHAR(col, \'.\')', async () => {
+    const captured: CapturedColumn[] = [
+      { name: 'ACCOUNT_ID', type: 'INTEGER' },
+      { name: 'BALANCE', type: 'DECIMAL', length: 31, scale: 2 },
+      { name: 'FEE', type: 'DECIMAL', length: 11, scale: 2 },
+    ];
+    const cdTable = { schema: 'ASNCDC', table: 'CDACCOUNT', columns: new Map(['IBMSNAP_COMMITSEQ', 'IBMSNAP_INTENTSEQ', 'IBMSNAP_OPERATION', ...captured.map((c) => c.name)].map((c) => [c, c])) };
+    const uow = { schema: 'ASNCDC', table: 'IBMSNAP_UOW', columns: new Map([['IBMSNAP_COMMITSEQ', 'IBMSNAP_COMMITSEQ'], ['IBMSNAP_LOGMARKER', 'IBMSNAP_LOGMARKER']]) };
+    const asText = exactTextColumns(captured);
+    assert.deepEqual([...asText], ['BALANCE'], 'only the DECIMAL wider than 15 digits');
+    const sql = platformSql('luw').changeWindow({ cd: cdTable, uow, captured: captured.map((c) => c.name), lower: 'exclusive', asText });
+    assert.ok(sql.includes(`CHAR(CD."BALANCE", '.') AS "BALANCE"`) && sql.includes('CD."FEE"') && !sql.includes('CHAR(CD."FEE"'), sql);
+    const values = ['12345678901234567890123456789.01', '-99999999999999999999999999999.99', '0.05', '-0.50'];
+    const server = new FakeDb2Server().on(/CDACCOUNT/, {
+      columns: [
+        { name: 'IBMSNAP_COMMITSEQ', type: 'VARCHAR', forBitData: true, length: 16 },
+        { name: 'IBMSNAP_INTENTSEQ', type: 'VARCHAR', forBitData: true, length: 16 },
+        { name: 'IBMSNAP_OPERATION', type: 'CHAR', length: 1 },
+        { name: 'IBMSNAP_LOGMARKER', type: 'TIMESTAMP', precision: 26, scale: 6 },
+        { name: 'ACCOUNT_ID', type: 'INTEGER' },
+        { name: 'BALANCE', type: 'DECIMAL', precision: 31, scale: 2 },
+        { name: 'FEE', type: 'DECIMAL', precision: 11, scale: 2 },
+      ],
+      rows: values.map((v, i) => [lsn(1), lsn(10 + i), 'I', '2026-12-02-17.01.02.123456', i, v, '1.25']),
+    });
+    const conn = await driverOn(server).connect(target);
+    const map = createRowMapper(captured, { table: 'APP.ACCOUNT', lobMaxBytes: 1 << 20 });
+    const read: unknown[] = [];
+    for await (const block of conn.fetchBlocks(sql, [lsn(0), lsn(1)], 100)) for (const row of block.rows) read.push(map(row.slice(4)));
+    await conn.close();
+    assert.deepEqual(read, values.map((v, i) => ({ ACCOUNT_ID: i, BALANCE: v, FEE: '1.25' })));
+    // The same column selected plainly comes as a double, and the adapter refuses it rather than lose digits.
+    const plain = platformSql('luw').changeWindow({ cd: cdTable, uow, captured: captured.map((c) => c.name), lower: 'exclusive' });
+    const again = await driverOn(server).connect(target);
+    await assert.rejects(again.query(plain, [lsn(0), lsn(1)]), { code: 'BANYAN_ERR_CDC_DECIMAL_INEXACT' });
+    await again.close();
   });
 
   it('reports a missing ibm_db as BANYAN_ERR_CDC_DRIVER_MISSING (the real import here: no CLI driver is built)', async () => {

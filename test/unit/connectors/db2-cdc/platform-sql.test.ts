@@ -62,10 +62,11 @@ describe('CDC platform SQL', () => {
         assert.equal(sql.minPosition(cd), `SELECT "IBMSNAP_COMMITSEQ" FROM "ASNCDC"."CDC_GW_MEMBER" ORDER BY "IBMSNAP_COMMITSEQ" FETCH FIRST 1 ROWS ONLY${c.tail}`);
       });
 
-      it('reads a snapshot chunk in key order after the last key (keyset paging)', () => {
+      it('reads a snapshot chunk in key order after the last key (keyset paging), with cursor stability', () => {
         const source = table('GW', 'CLAIM', ['CLAIM_ID', 'LINE', 'AMOUNT']);
         const m = (i: number) => (c.marker1 === '?' ? '?' : `$${i}`);
-        const ro = c.platform === 'zos' ? ' FOR READ ONLY' : '';
+        // Cursor stability said explicitly (never UR: a row of a transaction that rolls back would stay as op r).
+        const ro = { luw: ' WITH CS', zos: ' FOR READ ONLY WITH CS', postgres: '' }[c.platform];
         assert.equal(sql.snapshotChunk({ source, columns: ['CLAIM_ID', 'LINE', 'AMOUNT'], key: ['CLAIM_ID'], after: false, rows: 500 }), `SELECT "CLAIM_ID", "LINE", "AMOUNT" FROM "GW"."CLAIM" ORDER BY "CLAIM_ID" FETCH FIRST 500 ROWS ONLY${ro}`);
         assert.equal(
           sql.snapshotChunk({ source, columns: ['AMOUNT'], key: ['CLAIM_ID', 'LINE'], after: true, rows: 10 }),
