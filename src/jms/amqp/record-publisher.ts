@@ -20,6 +20,8 @@ export interface RecordPublisher {
   send(record: PublishRecord): Promise<void>;
   /** Copies a delivered record to the dead-letter topic with the reason (x-opt-banyan-reason). */
   deadLetter(record: JmsRecord, reason: string, deliveryCount: number): Promise<void>;
+  /** Topics were deleted (temporary destinations; JmsEngine.onTopicsDeleted). */
+  forgetTopics(topics: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
       }
       const headers = { ...record.headers, 'x-opt-banyan-reason': reason, 'delivery-count': String(deliveryCount) };
       await batcher.send({ topic, key: keyOf(record, o.mapping.key_property), value: record.value, headers });
+    },
+    forgetTopics(deleted) {
+      for (const t of deleted) known.delete(t);
+      publisher.forgetTopics(deleted);
     },
     async close() {
       await batcher.drain().catch(() => {});
