@@ -134,6 +134,10 @@ class ProcessorRun {
   #loaded = true;
   /** Keys whose backlog this run changed: an until-idle run waits for them to empty. */
   readonly #touched = new Set<string>();
+  /** For each key in #touched, the source partition it lives on (`<original topic>/<partition>`, the same in every tier). */
+  readonly #homes = new Map<string, string>();
+  /** The source partitions whose keys' in-memory backlogs are current (held since the last applied load). */
+  #currentHomes = new Set<string>();
   #ready: Promise<void> = Promise.resolve();
   #breakerOpen = false;
   #failure: BanyanError | undefined;
@@ -219,6 +223,14 @@ class ProcessorRun {
   // --- consumer callbacks -------------------------------------------------------------------------
 
   #onAssigned(tps: readonly TopicPartition[]): void {
+    const now = new Set(tps.flatMap((tp) => {
+      const position = positionOf(tp.topic, this.#o.sourceTopics, this.#o.policy.tierDelaysMs.length);
+      return position ? [`${position.originalTopic}/${tp.partition}`] : [];
+    }));
+    // A partition held since the last applied load had no other owner meanwhile (co-partitioned
+    // assignment: all tiers of p move together), so this member's in-memory backlogs of its keys are
+    // the newest: the compacted topic may not have caught up with them yet. Revoked ones are not.
+    for (const h of this.#currentHomes) if (!now.has(h)) this.#currentHomes.delete(h);
     this.#assigned = tps;
     const held = new Set(tps.map(tpId));
     for (const [id, lane] of this.#lanes) {
@@ -233,8 +245,14 @@ class ProcessorRun {
       this.#loaded = false;
       const ready = (this.#ready = this.#store.load().then(
         (b) => {
+          if (this.#ready !== ready) return; // a later assignment's load supersedes this one
+          for (const [keyId, backlog] of this.#backlogs) {
+            const home = this.#homes.get(keyId);
+            if (home !== undefined && this.#currentHomes.has(home)) b.set(keyId, backlog);
+          }
           this.#backlogs = b;
-          if (this.#ready === ready) this.#loaded = true;
+          this.#currentHomes = now;
+          this.#loaded = true;
         },
         (err: unknown) => {
           this.#failure ??= err as BanyanError;
@@ -293,8 +311,9 @@ class ProcessorRun {
     if (lane.pumping) return;
     lane.pumping = true;
     try {
-      await this.#ready;
+      await this.#backlogsLoaded();
       while (!this.#stopped && !lane.revoked && !this.#breakerOpen && lane.queue.length > 0) {
+        if (!this.#loaded) await this.#backlogsLoaded();
         const record = lane.queue[0]!;
         const handled = await this.#handle(lane, record);
         if (!handled) return;
@@ -308,6 +327,15 @@ class ProcessorRun {
       this.#wakeRun?.();
     } finally {
       lane.pumping = false;
+    }
+  }
+
+  /** Resolves once the load of the latest assignment is applied (an earlier one may finish first). */
+  async #backlogsLoaded(): Promise<void> {
+    for (;;) {
+      const ready = this.#ready;
+      await ready;
+      if (ready === this.#ready) return;
     }
   }
 
@@ -332,7 +360,7 @@ class ProcessorRun {
           this.#waitUntil(lane, decision.untilMs);
           return false;
         case 'adopt':
-          this.#touched.add(keyId!);
+          this.#touch(keyId!, lane);
           this.#backlogs.set(keyId!, adoptIntoBacklog(backlog!, state!.keySequence!, lane.tier));
           continue;
         case 'skip':
@@ -340,7 +368,7 @@ class ProcessorRun {
           this.#o.events?.skipped?.({ eventId: this.#eventId(record, state), why: 'duplicate' });
           return true;
         case 'follow': {
-          const seq = this.#placeInBacklog(keyId!, state?.keySequence, decision.tier);
+          const seq = this.#placeInBacklog(keyId!, lane, state?.keySequence, decision.tier);
           const next = { ...this.#stateOf(record, lane, state), dueAt: dueAtFor(decision.tier, this.#o.policy, now, this.#random), keySequence: seq };
           await this.#send(record, tierTopic(lane.originalTopic, decision.tier), next, 'following');
           await this.#placed(keyId!, seq);
@@ -394,7 +422,7 @@ class ProcessorRun {
       ...(failure ? { failure } : {}),
     };
     if (decision.kind === 'retry') {
-      const placed = keyId === undefined ? undefined : this.#placeInBacklog(keyId, seq, decision.tier);
+      const placed = keyId === undefined ? undefined : this.#placeInBacklog(keyId, lane, seq, decision.tier);
       await this.#send(record, tierTopic(lane.originalTopic, decision.tier), { ...failed, dueAt: decision.dueAt, ...(placed !== undefined ? { keySequence: placed } : {}) }, 'retriable');
       if (placed !== undefined) await this.#placed(keyId!, placed);
       this.#summary.retried++;
@@ -425,8 +453,8 @@ class ProcessorRun {
    * is acknowledged (`#placed`) the change is pending: a backlog written meanwhile by another lane
    * leaves a join out and keeps a move's old tier, so Kafka never holds an entry without its record.
    */
-  #placeInBacklog(keyId: string, seq: number | undefined, tier: number): number {
-    this.#touched.add(keyId);
+  #placeInBacklog(keyId: string, lane: Lane, seq: number | undefined, tier: number): number {
+    this.#touch(keyId, lane);
     const current = this.#backlogs.get(keyId) ?? EMPTY_BACKLOG;
     const old = seq === undefined ? undefined : current.outstanding.find((e) => e.seq === seq);
     const placed = old ? { backlog: moveInBacklog(current, old.seq, tier), seq: old.seq } : joinBacklog(current, tier);
@@ -435,6 +463,11 @@ class ProcessorRun {
     if (!pending) this.#pending.set(keyId, (pending = new Map()));
     pending.set(placed.seq, old?.tier);
     return placed.seq;
+  }
+
+  #touch(keyId: string, lane: Lane): void {
+    this.#touched.add(keyId);
+    this.#homes.set(keyId, `${lane.originalTopic}/${lane.tp.partition}`);
   }
 
   /** The record of a pending change is acknowledged: the change becomes durable. */

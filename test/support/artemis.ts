@@ -143,13 +143,13 @@ export async function ensureArtemisInstall(version: string = ARTEMIS_VERSION): P
   const staging = join(versionDir, `tmp-${process.pid}-${Date.now()}`);
   const here = new URL('./artemis/', import.meta.url).pathname;
   try {
-    await run('mvn', [
+    await runBuildTool('mvn', [
       '-q', '-B', '-f', join(here, 'pom.xml'), `-Dartemis.version=${version}`,
       'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'lib')}`,
     ]);
     const jars = await readdir(join(staging, 'lib'));
     if (!jars.includes(`artemis-amqp-protocol-${version}.jar`)) throw new Error(`artemis-amqp-protocol-${version}.jar missing from the resolved set`);
-    await run('javac', ['-cp', join(staging, 'lib', '*'), '-d', join(staging, 'classes'), join(here, 'BanyanArtemis.java')]);
+    await runBuildTool('javac', ['-cp', join(staging, 'lib', '*'), '-d', join(staging, 'classes'), join(here, 'BanyanArtemis.java')]);
     await rm(done.libDir, { recursive: true, force: true });
     await rm(done.classesDir, { recursive: true, force: true });
     await rename(join(staging, 'lib'), done.libDir);
@@ -220,7 +220,8 @@ const execFileAsync = promisify(execFile);
 // Small heap: the tests move thousands of small messages, not gigabytes.
 const JVM_OPTIONS = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
 
-async function run(command: string, args: string[]): Promise<void> {
+/** Runs a build tool (mvn, javac), failing with its last output lines; also used by jms-driver.ts. */
+export async function runBuildTool(command: string, args: string[]): Promise<void> {
   try {
     await execFileAsync(command, args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {

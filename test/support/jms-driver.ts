@@ -7,14 +7,14 @@
  * javac of the driver into .../classes, then a marker; the hash covers the pom and the source, so an
  * edit reinstalls. Later runs need only `java`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
+import { runBuildTool } from './artemis.ts';
 import type { JmsBroker } from './jms-conformance.ts';
 
 const HERE = new URL('../java/jms-interop/', import.meta.url).pathname;
@@ -22,7 +22,6 @@ const POM = join(HERE, 'pom.xml');
 const SOURCE = join(HERE, 'JmsDriver.java');
 const COMPLETE_MARKER = '.banyan-complete';
 const JVM_OPTIONS = ['-Xms64m', '-Xmx512m', '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
-const execFileAsync = promisify(execFile);
 
 /** One JSON object the driver printed. */
 export type DriverLine = Record<string, unknown>;
@@ -44,8 +43,8 @@ export async function ensureJmsDriver(): Promise<string> {
   await mkdir(dir, { recursive: true });
   const staging = join(dir, `tmp-${process.pid}-${Date.now()}`);
   try {
-    await run('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'lib')}`]);
-    await run('javac', ['-cp', join(staging, 'lib', '*'), '-d', join(staging, 'classes'), SOURCE]);
+    await runBuildTool('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(staging, 'lib')}`]);
+    await runBuildTool('javac', ['-cp', join(staging, 'lib', '*'), '-d', join(staging, 'classes'), SOURCE]);
     await rm(join(dir, 'lib'), { recursive: true, force: true });
     await rm(join(dir, 'classes'), { recursive: true, force: true });
     await rename(join(staging, 'lib'), join(dir, 'lib'));
@@ -117,12 +116,3 @@ function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'banyan', 'jms-driver');
 }
 
-async function run(command: string, args: string[]): Promise<void> {
-  try {
-    await execFileAsync(command, args, { maxBuffer: 16 * 1024 * 1024 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is not installed (scripts/setup.d/10-kafka.sh installs Java and Maven)`, { cause: err });
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} failed: ${`${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n') || e.message}`, { cause: err });
-  }
-}

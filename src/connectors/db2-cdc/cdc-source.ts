@@ -279,7 +279,18 @@ export function createCdcSource(o: CdcSourceOptions): Source {
         let last: CdcOutputRecord | undefined;
         let done = false;
         while ((records.length < limits.maxRecords && bytes < limits.maxBytes) || last?.place.kind === 'begin') {
-          const out = held ?? (await nextRecord(window.records));
+          let out: CdcOutputRecord | undefined;
+          try {
+            out = held ?? (await nextRecord(window.records));
+          } catch (err) {
+            // A column dropped since the last check: this window's cursor could not be opened with
+            // the old column list. Nothing of it was handed out: check the columns now and read again.
+            if ((err as { code?: string }).code !== 'BANYAN_ERR_CDC_COLUMN_UNKNOWN' || window.emitted || records.length > 0) throw err;
+            await closeWindow().catch(() => {});
+            window = undefined;
+            pollsSinceCheck = schemaCheckPolls;
+            break;
+          }
           held = undefined;
           if (out === undefined) {
             done = true;
@@ -291,6 +302,7 @@ export function createCdcSource(o: CdcSourceOptions): Source {
           bytes += record.bytes.length;
           last = out;
         }
+        if (!window) continue; // dropped by a column change found while opening it
         if (records.length > 0) window.emitted = true;
         const upTo = window.upTo;
         const emitted = window.emitted;

@@ -18,7 +18,7 @@ import { kafkajsOf, type KafkaClient } from './client.ts';
 import { connectOnce } from './connect-once.ts';
 import { defaultPartitioner } from './kafkajs-fast-path.ts';
 import { KafkaErrors } from './errors.ts';
-import { toPublishError } from './kafkajs-errors.ts';
+import { kafkajsErrorFacts, toPublishError } from './kafkajs-errors.ts';
 
 export interface PublishRecord {
   readonly topic: string;
@@ -49,6 +49,13 @@ export interface Publisher {
    * BATCH_INVALID, PUBLISHER_CLOSED) need a person or a dead-letter decision.
    */
   publish(batch: readonly PublishRecord[]): Promise<PublishReceipt>;
+  /**
+   * Says these topics were deleted. A kafkajs producer asks for the metadata of every topic it ever
+   * sent to and, once one of them is gone, every refresh fails with UNKNOWN_TOPIC_OR_PARTITION
+   * (its Cluster.targetTopics only grows), so no send to a new topic gets through. When this
+   * producer sent to one of them, the next publish() starts a fresh producer.
+   */
+  forgetTopics(topics: readonly string[]): void;
   /** Waits for the publish in progress, then disconnects. Later publish() calls reject. */
   close(): Promise<void>;
 }
@@ -98,10 +105,23 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }),
   );
 
+  // The topics the current producer instance sent to, and whether one of them was deleted since.
+  let sentTopics = new Set<string>();
+  let renewBeforeNextSend = false;
+  const renewProducer = async () => {
+    sentTopics = new Set();
+    await producer.disconnect().catch(() => {});
+  };
+
   const send = async (batch: readonly PublishRecord[]): Promise<PublishReceipt> => {
     if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
     const topicMessages = toTopicMessages(batch);
     const started = performance.now();
+    if (renewBeforeNextSend) {
+      renewBeforeNextSend = false;
+      await renewProducer();
+    }
+    for (const t of topicMessages) sentTopics.add(t.topic);
     try {
       const p = await producer.get();
       const metadata = await p.sendBatch({ topicMessages, acks: -1, timeout: ackTimeoutMs, compression });
@@ -116,6 +136,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
       if (error.code === 'BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST') {
         // The broker no longer accepts this producer id/sequence: start over with a new producer id.
         await producer.disconnect().catch(() => {});
+      } else if (kafkajsErrorFacts(err).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+        // A topic this producer sent to may have been deleted by someone else (forgetTopics): a
+        // fresh producer asks only for the topics it is sent to. A batch that failed on metadata was
+        // not written; one that failed in a produce response across several brokers may have been
+        // in part, and the new producer id does not deduplicate the caller's retry of that part.
+        await renewProducer();
       }
       logger.warn({ err: error, records: batch.length }, 'publish failed');
       options.events?.failed?.({ records: batch.length, durationMs: performance.now() - started, error });
@@ -137,6 +163,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const run = tail.then(() => send(batch));
       tail = run.catch(() => {});
       return run;
+    },
+    forgetTopics(topics) {
+      if (topics.some((t) => sentTopics.has(t))) renewBeforeNextSend = true;
     },
     async close() {
       closed = true;

@@ -55,6 +55,7 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
   const { settings, engine } = o;
   const events = o.events ?? {};
   const publisher = createRecordPublisher({ kafka: o.kafka, mapping: engine.mapping });
+  engine.onTopicsDeleted((topics) => publisher.forgetTopics(topics));
   const container: Container = rhea.create_container({
     id: settings.container_id,
     // The endpoint decides every outcome itself; modified is not released (it carries delivery-failed).

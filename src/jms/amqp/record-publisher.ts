@@ -23,6 +23,8 @@ export interface RecordPublisher {
   deadLetter(record: JmsRecord, reason: string, deliveryCount: number): Promise<void>;
   /** A Kafka transactional producer of its own (one per connection's coordinator; the caller closes it). */
   transactional(): TransactionalProducer;
+  /** Topics were deleted (temporary destinations; JmsEngine.onTopicsDeleted). */
+  forgetTopics(topics: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,10 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
     transactional() {
       const id = randomUUID();
       return createTransactionalProducer({ kafka: o.kafka, transactionalId: `${o.mapping.group_prefix}amqp-tx.${id}`, owner: `jms amqp coordinator ${id}` });
+    },
+    forgetTopics(deleted) {
+      for (const t of deleted) known.delete(t);
+      publisher.forgetTopics(deleted);
     },
     async close() {
       await batcher.drain().catch(() => {});

@@ -266,10 +266,11 @@ export class JmsContext {
     if (this.#temporaries.length > 0) {
       const temps = this.#temporaries.map((d) => kafkaTopicOf(d, this.#core.mapping));
       for (const d of this.#temporaries) this.#core.registry.temporaryOwners.delete(d.name);
-      this.#core.forgetTopics(temps);
       const groups = this.#temporaries.filter(isQueueLike).map((d) => groupIdOf(d, { kind: 'queue' }, this.#core.mapping));
       await this.#core.groups.deleteGroups(groups).catch((error: Error) => this.#asyncError(error));
       await this.#core.groups.deleteTopics(temps).catch((error: Error) => this.#asyncError(error));
+      // After the deletion: a send to them in between would make a fresh producer ask for them again.
+      this.#core.forgetTopics(temps);
     }
     if (this.clientId !== undefined) this.#core.registry.releaseClientId(this.clientId, this.connectionId);
     this.#onClose();

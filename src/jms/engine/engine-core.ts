@@ -19,7 +19,10 @@ export interface EngineCore {
   parseSelector(text: string): MessageSelector;
   /** The Kafka topic of a destination, created on first use when the mapping allows; throws INVALID_DESTINATION. */
   ensureDestination(d: JmsDestination): Promise<string>;
-  /** Forgets topics that were deleted (temporary destinations), so a later send finds them missing. */
+  /**
+   * Topics were deleted (temporary destinations): a later send finds them missing, and the Kafka
+   * producers that sent to them start afresh (publisher.ts forgetTopics).
+   */
   forgetTopics(topics: readonly string[]): void;
   /** Publishes one record (batched with concurrent sends); resolves once Kafka acknowledged it. */
   send(record: PublishRecord): Promise<void>;

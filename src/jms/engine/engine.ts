@@ -31,6 +31,11 @@ export interface JmsEngine {
   readonly mapping: JmsMapping;
   /** A JMS 2.0 JMSContext (a connection with one session); the default session mode is AUTO_ACKNOWLEDGE. */
   createContext(options?: ContextOptions): Promise<JmsContext>;
+  /**
+   * Calls `listener` with the Kafka topics of deleted temporary destinations, so that a publisher
+   * outside the engine (the AMQP endpoint's) forgets them too (publisher.ts forgetTopics).
+   */
+  onTopicsDeleted(listener: (topics: readonly string[]) => void): void;
   /** Closes every open context, then the shared Kafka clients. */
   close(): Promise<void>;
 }
@@ -57,6 +62,7 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     sharedFeeds: new Map(),
   };
   const known = new Set<string>();
+  const deletionListeners: Array<(topics: readonly string[]) => void> = [];
   let moveTopics: Promise<void> | undefined;
 
   const core: EngineCore = {
@@ -82,6 +88,8 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     },
     forgetTopics(deleted) {
       for (const t of deleted) known.delete(t);
+      publisher.forgetTopics(deleted);
+      for (const listener of deletionListeners) listener(deleted);
     },
     send: (record) => batcher.send(record),
     ensureMoveTopics() {
@@ -115,6 +123,9 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
         throw err;
       }
       return context;
+    },
+    onTopicsDeleted(listener) {
+      deletionListeners.push(listener);
     },
     async close() {
       await Promise.allSettled([...contexts].map((c) => c.close()));

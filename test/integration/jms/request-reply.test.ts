@@ -47,4 +47,23 @@ describe('JMS request/reply over a temporary queue', () => {
     await assert.rejects(server.createProducer().send(replyTo, 'late'), { code: 'BANYAN_ERR_JMS_INVALID_DESTINATION' });
     await server.close();
   });
+  it('sends to new destinations still go through after a temporary queue that was sent to is deleted', async () => {
+    // Every send of this engine shares one Kafka producer; before publisher.ts forgetTopics, the
+    // deleted temporary topic failed its metadata refreshes and no send to a new topic got through.
+    const server = await engine.createContext();
+    for (let round = 0; round < 2; round++) {
+      const client = await engine.createContext();
+      const replyTo = await client.createTemporaryQueue();
+      const replies = await client.createConsumer(replyTo);
+      await server.createProducer().send(replyTo, `reply ${round}`);
+      assert.equal(textOf(await replies.receive(20_000)), `reply ${round}`);
+      await client.close();
+      const fresh = queue(`after-temporary-${round}`);
+      await server.createProducer().send(fresh, `to a new queue ${round}`);
+      const consumer = await server.createConsumer(fresh);
+      assert.equal(textOf(await consumer.receive(20_000)), `to a new queue ${round}`);
+      await consumer.close();
+    }
+    await server.close();
+  });
 });

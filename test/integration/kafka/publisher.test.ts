@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { BanyanError } from '../../../src/core/errors.ts';
 import { createPublisher } from '../../../src/connectors/kafka/publisher.ts';
 import { createTopicAdmin } from '../../../src/connectors/kafka/topic-admin.ts';
-import { consumeAll, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
+import { consumeAll, oracleKafkajs, testKafkaClient, uniqueTopic } from '../../support/kafka.ts';
 
 describe('publisher', () => {
   it('writes keys, values and headers to several topics in one batch and reports each partition written', async () => {
@@ -45,6 +45,44 @@ describe('publisher', () => {
       });
     } finally {
       await publisher.close();
+    }
+  });
+
+  it('keeps publishing to other topics after one it sent to was deleted: at once after forgetTopics, from the next batch without', async () => {
+    // kafkajs asks for the metadata of every topic a producer ever sent to; a deleted one fails
+    // every refresh with UNKNOWN_TOPIC_OR_PARTITION, so sends to new topics never got through.
+    const kafka = testKafkaClient();
+    const [gone, later, other] = [uniqueTopic('pub-gone'), uniqueTopic('pub-later'), uniqueTopic('pub-other')];
+    // `other` is created last, after both deletions: a producer that still asks for them cannot send to it.
+    const admin = createTopicAdmin({ kafka });
+    const kafkajsAdmin = oracleKafkajs().admin();
+    await kafkajsAdmin.connect();
+    const publisher = createPublisher({ kafka, retry: { retries: 1, initialRetryTimeMs: 50, maxRetryTimeMs: 100 } });
+    try {
+      await admin.ensureTopics([{ topic: gone }, { topic: later }]);
+      await publisher.publish([{ topic: gone, key: 'k', value: 'before the deletion' }]);
+      await kafkajsAdmin.deleteTopics({ topics: [gone] });
+
+      publisher.forgetTopics([gone]);
+      const receipt = await publisher.publish([{ topic: later, key: 'k', value: 'after forgetTopics' }]);
+      assert.equal(receipt.records, 1);
+
+      // Deleted by someone else, unannounced: the batch that meets it fails (UNKNOWN_TOPIC_OR_PARTITION,
+      // when the broker's metadata already lacks it), the producer is renewed, the next batch goes.
+      await kafkajsAdmin.deleteTopics({ topics: [later] });
+      await admin.ensureTopics([{ topic: other }]);
+      const failed = await publisher.publish([{ topic: other, key: 'k', value: 'first after' }]).then(
+        () => undefined,
+        (e: BanyanError) => e,
+      );
+      if (failed) assert.match(failed.message, /UNKNOWN_TOPIC_OR_PARTITION/, 'the only failure is the deleted topic');
+      await publisher.publish([{ topic: other, key: 'k', value: 'second after' }]);
+      const values = (await consumeAll(other, failed ? 1 : 2, 60_000)).map((r) => r.value?.toString());
+      assert.deepEqual(values, failed ? ['second after'] : ['first after', 'second after']);
+    } finally {
+      await publisher.close();
+      await admin.close();
+      await kafkajsAdmin.disconnect();
     }
   });
 

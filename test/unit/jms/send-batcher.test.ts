@@ -10,6 +10,7 @@ function fakePublisher() {
   const publisher: Publisher = {
     connect: async () => {},
     close: async () => {},
+    forgetTopics: () => {},
     publish: (records) =>
       new Promise((resolve, reject) => {
         batches.push({ records, settle: (err) => (err ? reject(err) : resolve({ records: records.length, partitions: [] })) });

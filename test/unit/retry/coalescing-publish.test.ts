@@ -9,6 +9,7 @@ function fakePublisher(fail: (batch: readonly PublishRecord[]) => boolean = () =
   const publisher: Publisher = {
     connect: async () => {},
     close: async () => {},
+    forgetTopics: () => {},
     publish: (batch) =>
       new Promise((resolve, reject) => {
         batches.push(batch.map((r) => String(r.value)));

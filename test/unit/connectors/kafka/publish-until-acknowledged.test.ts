@@ -11,6 +11,7 @@ function scriptedPublisher(failures: Error[]): Publisher & { calls: number } {
     calls: 0,
     connect: async () => {},
     close: async () => {},
+    forgetTopics: () => {},
     publish: async (batch: readonly PublishRecord[]): Promise<PublishReceipt> => {
       const failure = failures[p.calls++];
       if (failure) throw failure;
