@@ -78,6 +78,9 @@ export class ConsumerLink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // First stop this link's own waiting receive: it would take what is released next, and a
+    // shared feed would then close with the message in hand instead of keeping it for the next consumer.
+    this.consumer.feed.cancelReceives(this.consumer);
     const unsettled = [...this.#inFlight.values()];
     this.#inFlight.clear();
     for (const d of unsettled) d.feed.release([d], true);

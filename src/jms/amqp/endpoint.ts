@@ -23,7 +23,7 @@ import { decideOpen, OFFERED_CAPABILITIES, type DispositionState } from './deliv
 import { capabilitiesOf, planLink, type AttachView, type LinkPlan } from './link-decision.ts';
 import { createRecordPublisher, type RecordPublisher } from './record-publisher.ts';
 import { toRecord } from './record-translation.ts';
-import { answerAttach, closeWithError, Coordinator, deferAttach, symbolicError, outcomes, TransactionalState, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
+import { answerAttach, answerDetach, closeWithError, Coordinator, deferAttach, deferDetach, symbolicError, outcomes, TransactionalState, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
 import type { JmsAmqpSettings } from './spec.ts';
 import { Transactions } from './transactions.ts';
 
@@ -118,6 +118,7 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
   }
   container.on('sender_close', (ctx: EventContext) => clients.get(ctx.connection)?.senderClosed(ctx.sender as Sender));
   container.on('receiver_close', (ctx: EventContext) => clients.get(ctx.connection)?.receiverClosed(ctx.receiver as Receiver));
+  container.on('session_close', (ctx: EventContext) => clients.get(ctx.connection)?.sessionClosed(ctx.session));
 
   return {
     async start() {
@@ -169,6 +170,8 @@ class ClientConnection {
   readonly #events: JmsAmqpEvents;
   readonly #consumers = new Map<Sender, ConsumerLink>();
   readonly #unsubscribing = new Map<Sender, string>();
+  /** Consumer links closing and unsubscribes running (their detach not answered yet). */
+  readonly #closing = new Set<Promise<void>>();
   readonly #producerChains = new Map<Receiver, Promise<void>>();
   readonly #transactions: Transactions;
   readonly #connectionId = `amqp-${Math.random().toString(36).slice(2)}`;
@@ -253,16 +256,58 @@ class ClientConnection {
     void link.settle(delivery as never, dispositionOf(state));
   }
 
-  senderClosed(sender: Sender): void {
+  senderClosed(sender: Sender, answer = true): void {
     const name = this.#unsubscribing.get(sender);
     if (name !== undefined) {
       this.#unsubscribing.delete(sender);
-      void this.context.then((c) => c.unsubscribe(name)).catch((error: Error) => this.#events.error?.({ where: `unsubscribe ${name}`, error }));
+      // Answered once the subscription is gone (or with why not): the client's next durable
+      // subscription of that name must not meet the old one. Consumer links still closing go first.
+      deferDetach(sender as never);
+      this.#track(
+        Promise.all([...this.#closing])
+          .then(() => this.context)
+          .then((c) => c.unsubscribe(name))
+          .then(
+            () => answerDetach(sender as never),
+            (error: Error) => {
+              this.#events.error?.({ where: `unsubscribe ${name}`, error });
+              answerDetach(sender as never, { condition: 'amqp:illegal-state', description: error.message });
+            },
+          ),
+      );
       return;
     }
     const link = this.#consumers.get(sender);
     this.#consumers.delete(sender);
-    void link?.close().catch((error: Error) => this.#events.error?.({ where: 'consumer close', error }));
+    if (!link) return;
+    // Answered once the consumer left its group: a durable subscription is free for the next attach.
+    if (answer) deferDetach(sender as never);
+    const closing = link.close().then(
+      () => {
+        if (answer) answerDetach(sender as never);
+      },
+      (error: Error) => {
+        this.#events.error?.({ where: 'consumer close', error });
+        if (answer) answerDetach(sender as never);
+      },
+    );
+    this.#track(closing);
+  }
+
+  #track(work: Promise<void>): void {
+    this.#closing.add(work);
+    void work.finally(() => this.#closing.delete(work));
+  }
+
+  /**
+   * The client ended a session. Qpid JMS's Session.close() ends it without detaching its links
+   * first, and rhea says nothing of the links: they end here as if detached (unsettled
+   * deliveries go back counted, so they come again with JMSRedelivered).
+   */
+  sessionClosed(session: unknown): void {
+    for (const sender of [...this.#unsubscribing.keys()]) if (sender.session === session) this.#unsubscribing.delete(sender);
+    for (const sender of [...this.#consumers.keys()]) if (sender.session === session) this.senderClosed(sender, false);
+    for (const receiver of [...this.#producerChains.keys()]) if (receiver.session === session) this.receiverClosed(receiver);
   }
 
   receiverClosed(receiver: Receiver): void {
@@ -274,6 +319,8 @@ class ClientConnection {
     this.#consumers.clear();
     this.#transactions.abandonAll();
     await Promise.all(links.map((l) => l.close().catch(() => {})));
+    // Consumer closes and unsubscribes the client asked for just before it went finish first.
+    await Promise.all([...this.#closing]);
     const context = await this.context.catch(() => undefined);
     await context?.close();
   }

@@ -336,6 +336,27 @@ export function answerAttach(link: { open(): void }): void {
   link.open();
 }
 
+/**
+ * rhea answers a peer's detach on the next tick. The endpoint answers once the link's work is done
+ * (a consumer's group left, an unsubscribed subscription deleted), so a client that waits for the
+ * answer (Qpid JMS close() and unsubscribe() do) cannot race it. Called from the close handler:
+ * rhea marks the link's state after the handler returns and answers on the next tick only if the
+ * mark is still its own, so a tick queued here (it runs first) re-marks it; `answerDetach` answers.
+ */
+export function deferDetach(link: { state: { mark(o: unknown): unknown } }): void {
+  process.nextTick(() => link.state.mark({}));
+}
+
+export function answerDetach(
+  link: { close(error?: unknown): void; remove(): void; is_closed(): boolean; session: { is_open(): boolean }; connection: { is_open(): boolean } },
+  error?: { condition: string; description: string },
+): void {
+  // A session or connection that ended in the meantime took the link with it.
+  if (link.is_closed() || !link.session.is_open() || !link.connection.is_open()) return;
+  link.close(error);
+  process.nextTick(() => link.remove());
+}
+
 /** Described outcomes to put in a disposition (rhea's message.accepted() etc., typed). */
 export const outcomes = {
   accepted: (): RheaTyped => message.accepted().described(),

@@ -248,6 +248,11 @@ export class SubscriptionFeed {
     await this.#consumer.start();
   }
 
+  /** The waiting receives of `owner` (a consumer about to close) get undefined now. */
+  cancelReceives(owner: object): void {
+    this.#wake((w) => w.options.owner === owner);
+  }
+
   /**
    * One consumer of the feed closed (`owner`: its waiting receives get undefined). The last one
    * closes the feed, or leaves it lingering (lingerMs) while it holds messages.

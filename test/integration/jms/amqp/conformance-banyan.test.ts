@@ -16,11 +16,7 @@ import { readFileSync } from 'node:fs';
 import { declaredJavaTests, runConformanceSuite } from '../../../support/jms-conformance.ts';
 
 /** Java tests Banyan does not pass reliably yet (Artemis passes all), with the README's reason. */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'AcknowledgementTest.closingWithoutAcknowledgeReturnsMessagesToTheQueue': 'a session end (no per-link detach) leaves the consumer link open: the message is not returned to the queue',
-  'RequestReplyTest.temporaryQueueBelongsToItsConnectionAndIsDeletedWhenUnused': 'a send to a just-created temporary queue gets UNKNOWN_TOPIC_OR_PARTITION',
-  'DurableSubscriptionTest.keepsMessagesAcrossReconnectUntilUnsubscribed': 'after unsubscribe and a new subscription of the same name, an old message is still delivered',
-};
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {};
 const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
 
 const user = { username: 'conformance', password: 'conformance-secret' };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import rhea, { type Connection, type Container, type EventContext } from 'rhea';
-import { Coordinator, Declared, TXN_CODES, installRheaPatches, type RheaTyped } from '../../../../src/jms/amqp/rhea-patches.ts';
+import { answerDetach, Coordinator, Declared, deferDetach, TXN_CODES, installRheaPatches, type RheaTyped } from '../../../../src/jms/amqp/rhea-patches.ts';
 
 const require = createRequire(import.meta.url);
 const types = require('rhea/lib/types.js') as { described_nc(d: unknown, v: unknown): unknown; wrap_ulong(n: number): unknown; wrap_list(l: unknown[]): unknown; wrap_binary(b: Buffer): unknown; wrap_boolean(b: boolean): unknown };
@@ -117,6 +117,45 @@ describe('rhea patch 2: outcomes set in one event-loop pass', () => {
       for (let i = 0; i < 4; i++) sender.send({ body: `m${i}` }, String(i));
       await done;
       assert.deepEqual([0, 1, 2, 3].map((i) => outcomes.get(i)), ['accepted', 'rejected', 'released', 'modified']);
+    } finally {
+      client.close();
+      listener.close();
+    }
+  });
+});
+
+describe('deferDetach / answerDetach: a detach answered when the server says so', () => {
+  it('the client sees the detach answer only after answerDetach, with its error', async () => {
+    const server = rhea.create_container({ id: 'detach-server' });
+    let closedOnServer: EventContext['sender'] | undefined;
+    server.on('sender_open', (ctx: EventContext) => ctx.sender?.set_source({ address: ctx.sender.source?.address }));
+    server.on('sender_close', (ctx: EventContext) => {
+      closedOnServer = ctx.sender;
+      deferDetach(ctx.sender as never);
+    });
+    const listener = server.listen({ port: 0, host: '127.0.0.1' });
+    await once(listener, 'listening');
+    const port = (listener.address() as AddressInfo).port;
+    const client = rhea.create_container({ id: 'detach-client' }).connect({ host: '127.0.0.1', port, reconnect: false });
+    try {
+      const receiver = client.open_receiver({ source: { address: 'q' } });
+      await once(receiver, 'receiver_open');
+      let answered = false;
+      const answer = new Promise<EventContext>((resolve) =>
+        receiver.once('receiver_close', (ctx: EventContext) => {
+          answered = true;
+          resolve(ctx);
+        }),
+      );
+      receiver.on('receiver_error', () => {});
+      receiver.close();
+      // Unpatched, rhea answers on the next tick: give it many.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok(closedOnServer, 'the server saw the detach');
+      assert.equal(answered, false, 'no answer before answerDetach');
+      answerDetach(closedOnServer as never, { condition: 'amqp:illegal-state', description: 'still in use' });
+      const ctx = await answer;
+      assert.equal((ctx.receiver?.error as { condition?: string } | undefined)?.condition, 'amqp:illegal-state');
     } finally {
       client.close();
       listener.close();
