@@ -29,6 +29,11 @@ export interface TransactionalProducer {
    * (retriable: nothing of the transaction is visible to read_committed readers).
    */
   commit(records: readonly PublishRecord[], offsets: readonly GroupOffsets[]): Promise<void>;
+  /**
+   * These topics were deleted: when this producer sent to one, the next commit starts a fresh one
+   * (a kafkajs producer keeps asking for their metadata and fails; publisher.ts forgetTopics).
+   */
+  forgetTopics(topics: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -54,8 +59,16 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
     }),
   );
   let tail: Promise<unknown> = Promise.resolve();
+  let sentTopics = new Set<string>();
+  let renewBeforeNextCommit = false;
 
   const run = async (records: readonly PublishRecord[], offsets: readonly GroupOffsets[]) => {
+    if (renewBeforeNextCommit) {
+      renewBeforeNextCommit = false;
+      sentTopics = new Set();
+      await producer.disconnect().catch(() => {});
+    }
+    for (const r of records) sentTopics.add(r.topic);
     try {
       const p = await producer.get();
       const t = await p.transaction();
@@ -77,6 +90,7 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
         throw err;
       }
     } catch (err) {
+      sentTopics = new Set();
       await producer.disconnect().catch(() => {});
       throw toTransactionError(err, records.length, o.owner, o.transactionalId);
     }
@@ -87,6 +101,9 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
       const next = tail.then(() => run(records, offsets));
       tail = next.catch(() => {});
       return next;
+    },
+    forgetTopics(topics) {
+      if (topics.some((t) => sentTopics.has(t))) renewBeforeNextCommit = true;
     },
     async close() {
       await tail;

@@ -173,6 +173,8 @@ class ClientConnection {
   /** Consumer links closing and unsubscribes running (their detach not answered yet). */
   readonly #closing = new Set<Promise<void>>();
   readonly #producerChains = new Map<Receiver, Promise<void>>();
+  /** The links that made temporary destinations (dynamic targets), with what they made. */
+  readonly #temporaryNodes = new Map<Receiver, JmsDestination>();
   readonly #transactions: Transactions;
   readonly #connectionId = `amqp-${Math.random().toString(36).slice(2)}`;
 
@@ -203,6 +205,8 @@ class ClientConnection {
         deferAttach(receiver as never);
         void this.#temporary(plan.destinationKind).then(
           (d) => {
+            // Deleted when this link detaches (Qpid JMS TemporaryQueue.delete()) or the connection closes.
+            this.#temporaryNodes.set(receiver, d);
             receiver.set_target({ address: d.name, dynamic: true, capabilities: [plan.destinationKind], expiry_policy: 'link-detach' } as never);
             answerAttach(receiver as never);
           },
@@ -307,11 +311,29 @@ class ClientConnection {
   sessionClosed(session: unknown): void {
     for (const sender of [...this.#unsubscribing.keys()]) if (sender.session === session) this.#unsubscribing.delete(sender);
     for (const sender of [...this.#consumers.keys()]) if (sender.session === session) this.senderClosed(sender, false);
-    for (const receiver of [...this.#producerChains.keys()]) if (receiver.session === session) this.receiverClosed(receiver);
+    for (const receiver of [...this.#producerChains.keys(), ...this.#temporaryNodes.keys()]) if (receiver.session === session) this.receiverClosed(receiver, false);
   }
 
-  receiverClosed(receiver: Receiver): void {
+  receiverClosed(receiver: Receiver, answer = true): void {
     this.#producerChains.delete(receiver);
+    const temporary = this.#temporaryNodes.get(receiver);
+    if (temporary === undefined) return;
+    this.#temporaryNodes.delete(receiver);
+    // Answered once the topic is gone, or with why not (a consumer of it is still open).
+    if (answer) deferDetach(receiver as never);
+    this.#track(
+      this.context
+        .then((c) => c.deleteTemporary(temporary))
+        .then(
+          () => {
+            if (answer) answerDetach(receiver as never);
+          },
+          (error: Error) => {
+            this.#events.error?.({ where: `delete ${temporary.kind} ${temporary.name}`, error });
+            if (answer) answerDetach(receiver as never, { condition: 'amqp:illegal-state', description: error.message });
+          },
+        ),
+    );
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,8 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
   const batcher = createSendBatcher(publisher);
   const topics = createTopicAdmin({ kafka: o.kafka, defaults: { partitions: o.mapping.topics.partitions } });
   const known = new Set<string>();
+  /** The coordinators' transactional producers still open (they hear of deleted topics too). */
+  const coordinators = new Set<TransactionalProducer>();
 
   const topicOf = async (d: JmsDestination): Promise<string> => {
     const topic = kafkaTopicOf(d, o.mapping);
@@ -63,11 +65,21 @@ export function createRecordPublisher(o: { kafka: KafkaClient; mapping: JmsMappi
     },
     transactional() {
       const id = randomUUID();
-      return createTransactionalProducer({ kafka: o.kafka, transactionalId: `${o.mapping.group_prefix}amqp-tx.${id}`, owner: `jms amqp coordinator ${id}` });
+      const producer = createTransactionalProducer({ kafka: o.kafka, transactionalId: `${o.mapping.group_prefix}amqp-tx.${id}`, owner: `jms amqp coordinator ${id}` });
+      coordinators.add(producer);
+      return {
+        commit: (records, offsets) => producer.commit(records, offsets),
+        forgetTopics: (topics) => producer.forgetTopics(topics),
+        close: () => {
+          coordinators.delete(producer);
+          return producer.close();
+        },
+      };
     },
     forgetTopics(deleted) {
       for (const t of deleted) known.delete(t);
       publisher.forgetTopics(deleted);
+      for (const producer of coordinators) producer.forgetTopics(deleted);
     },
     async close() {
       await batcher.drain().catch(() => {});

@@ -54,6 +54,8 @@ export class JmsContext {
   readonly #onException: ((error: Error) => void) | undefined;
   readonly #consumers = new Set<JmsConsumer>();
   readonly #temporaries: JmsDestination[] = [];
+  /** Temporary queues a consumer was made for: only they have a consumer group to delete. */
+  readonly #consumedTemporaries = new Set<string>();
   /** Delivered and not yet acknowledged (CLIENT_ACKNOWLEDGE) or committed (SESSION_TRANSACTED). */
   #unacknowledged: Delivery[] = [];
   #pendingSends: PublishRecord[] = [];
@@ -106,6 +108,24 @@ export class JmsContext {
 
   createTemporaryTopic(): Promise<JmsDestination> {
     return this.#createTemporary('temporary-topic');
+  }
+
+  /**
+   * Deletes a temporary destination of this context now (TemporaryQueue.delete(), JMS 2.0 6.2.6)
+   * rather than at close. ILLEGAL_STATE while one of its consumers is open or when it is not this
+   * context's; a destination already deleted resolves.
+   */
+  async deleteTemporary(d: JmsDestination): Promise<void> {
+    this.#checkOpen();
+    const owner = this.#core.registry.temporaryOwners.get(d.name);
+    if (owner !== undefined && owner !== this.connectionId) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`only the context that created ${d.kind} ${d.name} may delete it`);
+    const at = this.#temporaries.findIndex((t) => t.kind === d.kind && t.name === d.name);
+    if (at < 0) return;
+    if ([...this.#consumers].some((c) => c.destination.kind === d.kind && c.destination.name === d.name)) {
+      throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`${d.kind} ${d.name} has an open consumer: close it before delete()`);
+    }
+    this.#temporaries.splice(at, 1);
+    await this.#deleteTemporaries([d]);
   }
 
   createMessage(): Message { return new Message(); }
@@ -248,6 +268,11 @@ export class JmsContext {
     this.#started = false;
   }
 
+  /** Engine use: temporary destinations' topics were deleted (publisher.ts forgetTopics). */
+  forgetTopics(topics: readonly string[]): void {
+    this.#transactions?.forgetTopics(topics);
+  }
+
   /**
    * Closes consumers (committing what AUTO/DUPS_OK acknowledged; unacknowledged CLIENT and
    * uncommitted transacted messages are redelivered later), rolls back an open transaction,
@@ -263,17 +288,34 @@ export class JmsContext {
     this.#redeliverUnacknowledged();
     await Promise.allSettled([...this.#consumers].map((c) => c.close()));
     await this.#transactions?.close().catch(() => {});
-    if (this.#temporaries.length > 0) {
-      const temps = this.#temporaries.map((d) => kafkaTopicOf(d, this.#core.mapping));
-      for (const d of this.#temporaries) this.#core.registry.temporaryOwners.delete(d.name);
-      const groups = this.#temporaries.filter(isQueueLike).map((d) => groupIdOf(d, { kind: 'queue' }, this.#core.mapping));
-      await this.#core.groups.deleteGroups(groups).catch((error: Error) => this.#asyncError(error));
-      await this.#core.groups.deleteTopics(temps).catch((error: Error) => this.#asyncError(error));
-      // After the deletion: a send to them in between would make a fresh producer ask for them again.
-      this.#core.forgetTopics(temps);
-    }
+    if (this.#temporaries.length > 0) await this.#deleteTemporaries(this.#temporaries.splice(0)).catch((error: Error) => this.#asyncError(error));
     if (this.clientId !== undefined) this.#core.registry.releaseClientId(this.clientId, this.connectionId);
     this.#onClose();
+  }
+
+  /** Deletes temporary destinations' topics (and a temporary queue's group). */
+  async #deleteTemporaries(destinations: readonly JmsDestination[]): Promise<void> {
+    const temps = destinations.map((d) => kafkaTopicOf(d, this.#core.mapping));
+    for (const d of destinations) this.#core.registry.temporaryOwners.delete(d.name);
+    // A group that never existed is not deleted: before Kafka's first group, the attempt fails (NOT_COORDINATOR).
+    const groups = destinations.filter((d) => isQueueLike(d) && this.#consumedTemporaries.delete(d.name)).map((d) => groupIdOf(d, { kind: 'queue' }, this.#core.mapping));
+    // A queue's feed lingering after its last consumer (subscription-feed.ts) would keep the group.
+    await this.#closeLingeringFeeds(groups);
+    // The topics go even when a group could not: the first failure is reported after both.
+    let failure: unknown;
+    await this.#core.groups.deleteGroups(groups).catch((error: unknown) => (failure = error));
+    await this.#core.groups.deleteTopics(temps).catch((error: unknown) => (failure ??= error));
+    // After the deletion: a send to them in between would make a fresh producer ask for them again.
+    this.#core.forgetTopics(temps);
+    if (failure !== undefined) throw failure;
+  }
+
+  async #closeLingeringFeeds(groups: readonly string[]): Promise<void> {
+    for (const [key, feed] of [...this.#core.registry.sharedFeeds]) {
+      if (!groups.some((g) => key.startsWith(`${g}\u0000`))) continue;
+      const f = await feed.catch(() => undefined);
+      await f?.closeNow();
+    }
   }
 
   async #consumer(d: JmsDestination, subscription: Subscription, selectorText: string | undefined, noLocal: boolean): Promise<JmsConsumer> {
@@ -282,6 +324,7 @@ export class JmsContext {
     if (isTemporary(d)) {
       const owner = this.#core.registry.temporaryOwners.get(d.name);
       if (owner !== undefined && owner !== this.connectionId) throw new JmsErrors.BANYAN_ERR_JMS_ILLEGAL_STATE(`only the context that created ${d.kind} ${d.name} may consume from it`);
+      this.#consumedTemporaries.add(d.name);
     }
     const text = blankToUndefined(selectorText);
     const selector = text === undefined ? undefined : this.#core.parseSelector(text);

@@ -89,6 +89,7 @@ export function createJmsEngine(o: JmsEngineOptions): JmsEngine {
     forgetTopics(deleted) {
       for (const t of deleted) known.delete(t);
       publisher.forgetTopics(deleted);
+      for (const context of contexts) context.forgetTopics(deleted);
       for (const listener of deletionListeners) listener(deleted);
     },
     send: (record) => batcher.send(record),

@@ -66,4 +66,37 @@ describe('JMS request/reply over a temporary queue', () => {
     }
     await server.close();
   });
+  it('a transacted server keeps committing replies after a requester\'s temporary queue was deleted', async () => {
+    // Its transactional producer sent to the deleted topic: without forgetTopics, its next commit failed.
+    const server = await engine.createContext({ sessionMode: 'SESSION_TRANSACTED' });
+    for (let round = 0; round < 2; round++) {
+      const client = await engine.createContext();
+      const replyTo = await client.createTemporaryQueue();
+      const replies = await client.createConsumer(replyTo);
+      await server.createProducer().send(replyTo, `committed reply ${round}`);
+      await server.commit();
+      assert.equal(textOf(await replies.receive(20_000)), `committed reply ${round}`);
+      await client.close();
+    }
+    await server.close();
+  });
+  it('deleteTemporary deletes the topic at once, refusing while a consumer is open or for another context', async () => {
+    const owner = await engine.createContext();
+    const stranger = await engine.createContext();
+    const temporary = await owner.createTemporaryQueue();
+    const consumer = await owner.createConsumer(temporary);
+    await owner.createProducer().send(temporary, 'kept until deleted');
+    assert.equal(textOf(await consumer.receive(20_000)), 'kept until deleted');
+    await assert.rejects(owner.deleteTemporary(temporary), { code: 'BANYAN_ERR_JMS_ILLEGAL_STATE' }, 'a consumer is open');
+    await assert.rejects(stranger.deleteTemporary(temporary), { code: 'BANYAN_ERR_JMS_ILLEGAL_STATE' }, 'not its own');
+    await consumer.close();
+    await owner.deleteTemporary(temporary);
+    const admin = oracleKafkajs().admin();
+    await admin.connect();
+    assert.ok(!(await admin.listTopics()).includes(`${prefix}tmp.${temporary.name}`), 'its topic is gone before the context closes');
+    await admin.disconnect();
+    await assert.rejects(stranger.createProducer().send(temporary, 'late'), { code: 'BANYAN_ERR_JMS_INVALID_DESTINATION' });
+    await owner.deleteTemporary(temporary); // already deleted: nothing to do
+    await Promise.all([owner.close(), stranger.close()]);
+  });
 });
