@@ -18,6 +18,7 @@ import { kafkajsOf, type KafkaClient } from './client.ts';
 import { connectOnce } from './connect-once.ts';
 import { defaultPartitioner } from './kafkajs-fast-path.ts';
 import { KafkaErrors } from './errors.ts';
+import { SentTopics } from './sent-topics.ts';
 import { kafkajsErrorFacts, toPublishError } from './kafkajs-errors.ts';
 
 export interface PublishRecord {
@@ -105,11 +106,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }),
   );
 
-  // The topics the current producer instance sent to, and whether one of them was deleted since.
-  let sentTopics = new Set<string>();
-  let renewBeforeNextSend = false;
+  const sentTopics = new SentTopics();
   const renewProducer = async () => {
-    sentTopics = new Set();
+    sentTopics.reset();
     await producer.disconnect().catch(() => {});
   };
 
@@ -117,10 +116,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
     const topicMessages = toTopicMessages(batch);
     const started = performance.now();
-    if (renewBeforeNextSend) {
-      renewBeforeNextSend = false;
-      await renewProducer();
-    }
+    if (sentTopics.takeReplacement()) await producer.disconnect().catch(() => {});
     for (const t of topicMessages) sentTopics.add(t.topic);
     try {
       const p = await producer.get();
@@ -165,7 +161,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       return run;
     },
     forgetTopics(topics) {
-      if (topics.some((t) => sentTopics.has(t))) renewBeforeNextSend = true;
+      sentTopics.forget(topics);
     },
     async close() {
       closed = true;

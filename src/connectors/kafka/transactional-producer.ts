@@ -12,6 +12,7 @@
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import { kafkajsOf, type KafkaClient } from './client.ts';
 import { connectOnce } from './connect-once.ts';
+import { SentTopics } from './sent-topics.ts';
 import type { TopicPartition } from './group-consumer.ts';
 import { toTransactionError } from './kafkajs-errors.ts';
 import { toTopicMessages, type PublishRecord } from './publisher.ts';
@@ -59,15 +60,10 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
     }),
   );
   let tail: Promise<unknown> = Promise.resolve();
-  let sentTopics = new Set<string>();
-  let renewBeforeNextCommit = false;
+  const sentTopics = new SentTopics();
 
   const run = async (records: readonly PublishRecord[], offsets: readonly GroupOffsets[]) => {
-    if (renewBeforeNextCommit) {
-      renewBeforeNextCommit = false;
-      sentTopics = new Set();
-      await producer.disconnect().catch(() => {});
-    }
+    if (sentTopics.takeReplacement()) await producer.disconnect().catch(() => {});
     for (const r of records) sentTopics.add(r.topic);
     try {
       const p = await producer.get();
@@ -90,7 +86,7 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
         throw err;
       }
     } catch (err) {
-      sentTopics = new Set();
+      sentTopics.reset();
       await producer.disconnect().catch(() => {});
       throw toTransactionError(err, records.length, o.owner, o.transactionalId);
     }
@@ -103,7 +99,7 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
       return next;
     },
     forgetTopics(topics) {
-      if (topics.some((t) => sentTopics.has(t))) renewBeforeNextCommit = true;
+      sentTopics.forget(topics);
     },
     async close() {
       await tail;

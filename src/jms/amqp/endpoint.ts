@@ -266,18 +266,10 @@ class ClientConnection {
       this.#unsubscribing.delete(sender);
       // Answered once the subscription is gone (or with why not): the client's next durable
       // subscription of that name must not meet the old one. Consumer links still closing go first.
-      deferDetach(sender as never);
-      this.#track(
+      this.#detachWhenDone(sender, { answer: true, refuseOnError: true, where: `unsubscribe ${name}` }, () =>
         Promise.all([...this.#closing])
           .then(() => this.context)
-          .then((c) => c.unsubscribe(name))
-          .then(
-            () => answerDetach(sender as never),
-            (error: Error) => {
-              this.#events.error?.({ where: `unsubscribe ${name}`, error });
-              answerDetach(sender as never, { condition: 'amqp:illegal-state', description: error.message });
-            },
-          ),
+          .then((c) => c.unsubscribe(name)),
       );
       return;
     }
@@ -285,22 +277,27 @@ class ClientConnection {
     this.#consumers.delete(sender);
     if (!link) return;
     // Answered once the consumer left its group: a durable subscription is free for the next attach.
-    if (answer) deferDetach(sender as never);
-    const closing = link.close().then(
-      () => {
-        if (answer) answerDetach(sender as never);
-      },
-      (error: Error) => {
-        this.#events.error?.({ where: 'consumer close', error });
-        if (answer) answerDetach(sender as never);
-      },
-    );
-    this.#track(closing);
+    this.#detachWhenDone(sender, { answer, refuseOnError: false, where: 'consumer close' }, () => link.close());
   }
 
-  #track(work: Promise<void>): void {
-    this.#closing.add(work);
-    void work.finally(() => this.#closing.delete(work));
+  /**
+   * Runs the work a link's detach asked for and answers the detach once it is done (`answer`:
+   * false when the link's session already ended); a failure is reported, and with `refuseOnError`
+   * the answer carries it (amqp:illegal-state). Tracked in #closing until done.
+   */
+  #detachWhenDone(link: Sender | Receiver, o: { answer: boolean; refuseOnError: boolean; where: string }, work: () => Promise<unknown>): void {
+    if (o.answer) deferDetach(link as never);
+    const done = work().then(
+      () => {
+        if (o.answer) answerDetach(link as never);
+      },
+      (error: Error) => {
+        this.#events.error?.({ where: o.where, error });
+        if (o.answer) answerDetach(link as never, o.refuseOnError ? { condition: 'amqp:illegal-state', description: error.message } : undefined);
+      },
+    );
+    this.#closing.add(done);
+    void done.finally(() => this.#closing.delete(done));
   }
 
   /**
@@ -320,19 +317,8 @@ class ClientConnection {
     if (temporary === undefined) return;
     this.#temporaryNodes.delete(receiver);
     // Answered once the topic is gone, or with why not (a consumer of it is still open).
-    if (answer) deferDetach(receiver as never);
-    this.#track(
-      this.context
-        .then((c) => c.deleteTemporary(temporary))
-        .then(
-          () => {
-            if (answer) answerDetach(receiver as never);
-          },
-          (error: Error) => {
-            this.#events.error?.({ where: `delete ${temporary.kind} ${temporary.name}`, error });
-            if (answer) answerDetach(receiver as never, { condition: 'amqp:illegal-state', description: error.message });
-          },
-        ),
+    this.#detachWhenDone(receiver, { answer, refuseOnError: true, where: `delete ${temporary.kind} ${temporary.name}` }, () =>
+      this.context.then((c) => c.deleteTemporary(temporary)),
     );
   }
 

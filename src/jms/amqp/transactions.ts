@@ -13,8 +13,8 @@
  * (a rejected one's dead-letter copy by the idempotent publisher).
  */
 import { Declared, outcomes, TXN_CODES, type RheaTyped } from './rhea-patches.ts';
-import type { GroupOffsets, PublishRecord, TransactionalProducer } from '../../connectors/kafka/index.ts';
-import type { Delivery, SubscriptionFeed } from '../engine/subscription-feed.ts';
+import type { PublishRecord, TransactionalProducer } from '../../connectors/kafka/index.ts';
+import { commitWithFeeds, type Delivery, type SubscriptionFeed } from '../engine/subscription-feed.ts';
 import { applyOutcome } from './consumer-link.ts';
 import { decideOutcome, type DispositionState } from './delivery-decisions.ts';
 import type { RecordPublisher } from './record-publisher.ts';
@@ -102,27 +102,12 @@ export class Transactions {
       d.feed.acknowledge(d);
       feeds.add(d.feed);
     }
-    const offsets = [...feeds].map((feed) => ({ feed, offsets: feed.committable() }));
-    const groupOffsets: GroupOffsets[] = offsets.map(({ feed, offsets: o }) => ({ groupId: feed.groupId, offsets: o.map(({ tp, offset }) => ({ ...splitTp(tp), offset })) }));
     this.#kafka ??= this.#publisher.transactional();
-    try {
-      await this.#kafka.commit(txn.sends, groupOffsets);
-    } catch (error) {
-      // The acknowledgements were counted as done: the feeds read again from what Kafka committed.
-      await Promise.allSettled([...feeds].map((f) => f.restart()));
-      throw error;
-    }
-    for (const { feed, offsets: o } of offsets) feed.markCommitted(o);
+    await commitWithFeeds(this.#kafka, txn.sends, feeds);
     for (const { delivery, state } of txn.outcomes) if (decideOutcome(state).kind !== 'acknowledge') await applyOutcome(delivery, state, this.#publisher);
   }
 
   #rollback(txn: Transaction): void {
     for (const { delivery } of txn.outcomes) delivery.feed.release([delivery], true);
   }
-}
-
-/** A feed's `topic/partition` key as a topic and partition. */
-function splitTp(tp: string): { topic: string; partition: number } {
-  const i = tp.lastIndexOf('/');
-  return { topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)) };
 }

@@ -11,11 +11,11 @@
  *   redelivers what was received.
  */
 import { randomUUID } from 'node:crypto';
-import { createTransactionalProducer, type GroupOffsets, type PublishRecord, type TransactionalProducer } from '../../connectors/kafka/index.ts';
+import { createTransactionalProducer, type PublishRecord, type TransactionalProducer } from '../../connectors/kafka/index.ts';
 import { destination, isQueueLike, isTemporary, queue as queueOf, topic as topicOf, type JmsDestination } from '../destination.ts';
 import type { EngineCore } from '../engine/engine-core.ts';
 import { groupIdOf, kafkaTopicOf, type Subscription } from '../engine/naming.ts';
-import { SubscriptionFeed, type Delivery, type SubscriptionFeedOptions } from '../engine/subscription-feed.ts';
+import { commitWithFeeds, SubscriptionFeed, type Delivery, type SubscriptionFeedOptions } from '../engine/subscription-feed.ts';
 import type { MessageSelector } from '../selector/selector-contract.ts';
 import { JmsErrors } from '../jms-errors.ts';
 import { BytesMessage, MapMessage, Message, ObjectMessage, StreamMessage, TextMessage, type JsonValue } from '../message.ts';
@@ -234,16 +234,11 @@ export class JmsContext {
       feeds.add(d.feed);
     }
     for (const c of this.#consumers) feeds.add(c.feed); // skipped or moved messages are done too
-    const offsets = [...feeds].map((feed) => ({ feed, offsets: feed.committable() }));
-    const groupOffsets: GroupOffsets[] = offsets.map(({ feed, offsets }) => ({ groupId: feed.groupId, offsets: offsets.map(({ tp, offset }) => ({ ...splitTp(tp), offset })) }));
     try {
-      await this.#transactions.commit(sends, groupOffsets);
+      await commitWithFeeds(this.#transactions, sends, feeds);
     } catch (err) {
-      // The acknowledgements were counted as done: read again from what Kafka committed.
-      await Promise.allSettled([...feeds].map((f) => f.restart()));
       throw new JmsErrors.BANYAN_ERR_JMS_TRANSACTION_ROLLED_BACK((err as Error).message, err as Error);
     }
-    for (const { feed, offsets: o } of offsets) feed.markCommitted(o);
   }
 
   /** Drops the held sends and redelivers what was received in the transaction. */
@@ -310,11 +305,12 @@ export class JmsContext {
     if (failure !== undefined) throw failure;
   }
 
-  async #closeLingeringFeeds(groups: readonly string[]): Promise<void> {
+  /** Closes the lingering shared feeds of these groups (but the one under `exceptKey`): they leave their groups. */
+  async #closeLingeringFeeds(groups: readonly string[], exceptKey?: string): Promise<void> {
     for (const [key, feed] of [...this.#core.registry.sharedFeeds]) {
-      if (!groups.some((g) => key.startsWith(`${g}\u0000`))) continue;
+      if (key === exceptKey || !groups.some((g) => key.startsWith(`${g}\u0000`))) continue;
       const f = await feed.catch(() => undefined);
-      await f?.closeNow();
+      if (f?.lingering) await f.closeNow();
     }
   }
 
@@ -394,11 +390,7 @@ export class JmsContext {
     if (!shareable) return create();
     // A feed of the same group lingering under another key (another session mode, selector) would
     // keep the group's partitions from the new one: it leaves first, its messages come back from Kafka.
-    for (const [other, feed] of [...shared]) {
-      if (other === key || !other.startsWith(`${groupId}\u0000`)) continue;
-      const f = await feed.catch(() => undefined);
-      if (f?.lingering) await f.closeNow();
-    }
+    await this.#closeLingeringFeeds([groupId], key);
     for (;;) {
       const existing = shared.get(key);
       if (existing === undefined) break;
@@ -502,9 +494,4 @@ function subscriptionName(name: string): string {
 
 function blankToUndefined(s: string | undefined): string | undefined {
   return s === undefined || s.trim() === '' ? undefined : s;
-}
-
-function splitTp(tp: string): { topic: string; partition: number } {
-  const i = tp.lastIndexOf('/');
-  return { topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)) };
 }

@@ -19,7 +19,7 @@
  * its group that long after its last consumer closed when it still holds messages (unselected or
  * returned ones), so the next consumer in this process gets them with their delivery counts.
  */
-import type { KafkaClient, TopicRecord } from '../../connectors/kafka/index.ts';
+import type { KafkaClient, PublishRecord, TopicRecord, TransactionalProducer } from '../../connectors/kafka/index.ts';
 import { createGroupConsumer, type GroupConsumer } from '../../connectors/kafka/index.ts';
 import type { MessageSelector } from '../selector/selector-contract.ts';
 import { connectionIdOf, fromRecord, HEADERS } from '../kafka-record-mapping.ts';
@@ -495,6 +495,23 @@ function priorityOf(record: TopicRecord): number {
   const v = record.headers[HEADERS.priority];
   const n = v === undefined ? 4 : Number(v.toString());
   return Number.isInteger(n) && n >= 0 && n <= 9 ? n : 4;
+}
+
+/**
+ * Writes `records` and commits what `feeds` have done in one Kafka transaction (sendOffsets): a
+ * transacted session's commit and an AMQP coordinator's discharge. When it fails, the feeds read
+ * again from Kafka's committed offsets (what they counted done is not), and the error is rethrown.
+ */
+export async function commitWithFeeds(producer: TransactionalProducer, records: readonly PublishRecord[], feeds: Iterable<SubscriptionFeed>): Promise<void> {
+  const offsets = [...feeds].map((feed) => ({ feed, offsets: feed.committable() }));
+  const groupOffsets = offsets.map(({ feed, offsets: o }) => ({ groupId: feed.groupId, offsets: o.map(({ tp, offset }) => ({ ...splitTp(tp), offset })) }));
+  try {
+    await producer.commit(records, groupOffsets);
+  } catch (err) {
+    await Promise.allSettled(offsets.map(({ feed }) => feed.restart()));
+    throw err;
+  }
+  for (const { feed, offsets: o } of offsets) feed.markCommitted(o);
 }
 
 function splitTp(tp: string): { topic: string; partition: number } {
