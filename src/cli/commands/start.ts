@@ -11,6 +11,7 @@ import { bridgeFilesIn } from '../../bridges/bridge-files.ts';
 import { createBridgesComponent } from '../../bridges/bridges-component.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
 import { createRootLogger } from '../../observability/logger.ts';
+import { createJmsAmqpComponent } from '../../jms/amqp/jms-amqp-component.ts';
 import { createRouterComponent } from '../../router/admin/router-component.ts';
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -46,8 +47,8 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
   const bridges = loaded.filter((b) => b.enabled);
 
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
-  // The router component does nothing unless banyan.yaml has a `router:` section.
-  const components = [createRouterComponent(), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
+  // The router and the JMS AMQP endpoint do nothing unless banyan.yaml has a `router:` / `jms.amqp` section.
+  const components = [createRouterComponent(), createJmsAmqpComponent(), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
   for (const b of loaded.filter((x) => !x.enabled)) logger.info({ bridge: b.name }, 'bridge not started: enabled is false in its file');
   const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components });
   try {
@@ -84,8 +85,9 @@ function signalled(io: CliIo): Promise<NodeJS.Signals> {
 const USAGE = `usage: banyan start [--config banyan.yaml]
 
 Starts the gateway: every bridge in paths.bridges (bridges/ next to banyan.yaml), each read by one
-gateway instance at a time, and the router when banyan.yaml has a router section. With no
-kafka.brokers in the config it runs its own local Kafka with data under kafka.embedded.data_dir
+gateway instance at a time, the router when banyan.yaml has a router section, and the JMS AMQP
+endpoint when it has jms.amqp. With no kafka.brokers in the config it runs its own local Kafka
+with data under kafka.embedded.data_dir
 (default .banyan/kafka next to banyan.yaml), kept across restarts.
 Stops cleanly on SIGINT or SIGTERM.
 `;

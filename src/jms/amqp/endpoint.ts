@@ -38,6 +38,8 @@ export interface JmsAmqpEndpointOptions {
 export interface JmsAmqpEvents {
   connectionOpened?(e: { containerId: string; clientId: string | undefined; user: string | undefined }): void;
   connectionRefused?(e: { containerId: string; reason: string }): void;
+  /** A SASL PLAIN login with an unknown user or a wrong password (before any AMQP open). */
+  loginRefused?(e: { user: string }): void;
   connectionClosed?(e: { containerId: string }): void;
   linkRefused?(e: { link: string; reason: string }): void;
   /** A failure no client is waiting for (a background outcome, a dead letter write). */
@@ -70,7 +72,9 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
   container.sasl_server_mechanisms.enable_plain((username: string, password: string) => {
     const expected = users.get(username);
     const given = Buffer.from(password ?? '');
-    return expected !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
+    const ok = expected !== undefined && expected.length === given.length && timingSafeEqual(expected, given);
+    if (!ok) events.loginRefused?.({ user: username });
+    return ok;
   });
   if (settings.anonymous) container.sasl_server_mechanisms.enable_anonymous();
 

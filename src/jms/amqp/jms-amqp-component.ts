@@ -1,0 +1,67 @@
+/**
+ * The JMS AMQP endpoint as a gateway component: when banyan.yaml has `jms.amqp`, `banyan start`
+ * opens the AMQP 1.0 listener and serves Qpid JMS clients from a JMS engine on the gateway's Kafka,
+ * with the mapping of mappings/jms.yaml (its defaults when the file is absent).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KafkaClient } from '../../connectors/kafka/client.ts';
+import type { GatewayComponent, GatewayContext } from '../../core/component.ts';
+import { loadJmsMapping } from '../config/check.ts';
+import { createJmsEngine, type JmsEngine } from '../engine/engine.ts';
+import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from './endpoint.ts';
+import type { JmsAmqpSettings } from './spec.ts';
+
+/** What the endpoint uses of the gateway's context: `jms.amqp`, the mappings directory and the Kafka client. */
+export type JmsAmqpContext = GatewayContext<
+  { readonly jms?: { readonly amqp?: JmsAmqpSettings }; readonly paths: { readonly mappings: string } },
+  { readonly client: KafkaClient }
+>;
+
+export interface JmsAmqpComponent extends GatewayComponent<JmsAmqpContext> {
+  /** Where the listener listens, once started (undefined without `jms.amqp`). */
+  readonly address: { host: string; port: number } | undefined;
+}
+
+export function createJmsAmqpComponent(): JmsAmqpComponent {
+  let engine: JmsEngine | undefined;
+  let endpoint: JmsAmqpEndpoint | undefined;
+  let address: { host: string; port: number } | undefined;
+
+  return {
+    name: 'jms-amqp',
+    get address() {
+      return address;
+    },
+    async start(context) {
+      const settings = context.config.jms?.amqp;
+      if (!settings) return;
+      const logger = context.logger.child({ component: 'jms-amqp' });
+      const mappingFile = join(context.config.paths.mappings, 'jms.yaml');
+      const mapping = existsSync(mappingFile) ? loadJmsMapping(mappingFile) : undefined;
+      engine = createJmsEngine({ kafka: context.kafka.client, mapping, events: { asyncError: (e) => logger.error({ err: e.error, context: e.contextId }, 'JMS engine error') } });
+      endpoint = createJmsAmqpEndpoint({
+        settings,
+        engine,
+        kafka: context.kafka.client,
+        events: {
+          connectionOpened: (e) => logger.info(e, 'JMS client connected'),
+          connectionRefused: (e) => logger.warn(e, 'JMS client refused'),
+          loginRefused: (e) => logger.warn(e, 'JMS client login refused'),
+          connectionClosed: (e) => logger.info(e, 'JMS client disconnected'),
+          linkRefused: (e) => logger.warn(e, 'JMS link refused'),
+          error: (e) => logger.error({ err: e.error, where: e.where }, 'JMS AMQP endpoint error'),
+        },
+      });
+      address = await endpoint.start();
+      logger.info({ ...address, tls: settings.tls !== undefined, mapping: existsSync(mappingFile) ? mappingFile : 'defaults' }, 'JMS AMQP endpoint listening');
+    },
+    async stop() {
+      await endpoint?.stop();
+      await engine?.close();
+      endpoint = undefined;
+      engine = undefined;
+      address = undefined;
+    },
+  };
+}
