@@ -59,6 +59,11 @@ export class ConsumerLink {
     return this.#inFlight.get(d);
   }
 
+  /** The deliveries sent and not settled yet, oldest first. */
+  get unsettled(): readonly DeliveryLike[] {
+    return [...this.#inFlight.keys()];
+  }
+
   /** Applies a client outcome outside a transaction. */
   async settle(d: DeliveryLike, state: DispositionState): Promise<void> {
     const delivery = this.#inFlight.get(d);

@@ -117,7 +117,8 @@ export function createJmsAmqpEndpoint(o: JmsAmqpEndpointOptions): JmsAmqpEndpoin
   container.on('message', (ctx: EventContext) => clients.get(ctx.connection)?.message(ctx.receiver as Receiver, ctx.delivery as RheaDelivery, ctx.message as unknown as Record<string, unknown>));
   container.on('sendable', (ctx: EventContext) => clients.get(ctx.connection)?.consumer(ctx.sender as Sender)?.flow(false));
   container.on('sender_draining', (ctx: EventContext) => clients.get(ctx.connection)?.consumer(ctx.sender as Sender)?.flow(true));
-  for (const outcome of ['accepted', 'released', 'rejected', 'modified', 'transactional_state'] as const) {
+  // 'settled' alone: a client settled without an outcome (the default outcome); after an outcome's event it finds nothing.
+  for (const outcome of ['accepted', 'released', 'rejected', 'modified', 'transactional_state', 'settled'] as const) {
     container.on(outcome, (ctx: EventContext) => clients.get(ctx.connection)?.disposition(ctx.sender as Sender, ctx.delivery as RheaDelivery));
   }
   container.on('sender_close', (ctx: EventContext) => clients.get(ctx.connection)?.senderClosed(ctx.sender as Sender));
@@ -278,8 +279,9 @@ class ClientConnection {
       return;
     }
     const link = this.#consumers.get(sender);
-    this.#consumers.delete(sender);
     if (!link) return;
+    this.#applyReportedOutcomes(sender, link);
+    this.#consumers.delete(sender);
     // Answered once the consumer left its group: a durable subscription is free for the next attach.
     this.#detachWhenDone(sender, { answer, refuseOnError: false, where: 'consumer close' }, () => link.close());
   }
@@ -326,7 +328,20 @@ class ClientConnection {
     );
   }
 
+  /**
+   * Applies the outcomes the client sent just before the link, its session or the connection
+   * ended. rhea dispatches dispositions on its next processing pass, after a detach, end or close
+   * read in the same chunk (Qpid JMS: acknowledge() then close()); they would be released instead.
+   */
+  #applyReportedOutcomes(sender: Sender, link: ConsumerLink): void {
+    for (const d of link.unsettled) {
+      const delivery = d as unknown as RheaDelivery & { remote_settled?: boolean; remote_state?: { constructor?: { composite_type?: string } } };
+      if (delivery.remote_settled || delivery.remote_state?.constructor?.composite_type !== undefined) this.disposition(sender, delivery);
+    }
+  }
+
   async close(): Promise<void> {
+    for (const [sender, link] of this.#consumers) this.#applyReportedOutcomes(sender, link);
     const links = [...this.#consumers.values()];
     this.#consumers.clear();
     this.#transactions.abandonAll();
