@@ -9,6 +9,10 @@ import { ConfigError, formatIssue } from '../config/issues.ts';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway-config.ts';
 import type { BridgeConfig } from '../bridge-assembly.ts';
 import { loadBridgeFiles } from '../bridges/bridge-files.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadJmsMapping } from '../jms/config/check.ts';
+import type { JmsMapping } from '../jms/config/spec.ts';
 
 /** banyan.yaml (or `--config`), or undefined after printing its issues. */
 export function loadCommandConfig(io: CliIo, configFlag: string | undefined): GatewayConfig | undefined {
@@ -30,6 +34,22 @@ export function commandRootDir(io: CliIo, configFlag: string | undefined): strin
 export function loadCommandBridges(io: CliIo, files: readonly string[], rootDir: string): BridgeConfig[] | undefined {
   try {
     return loadBridgeFiles(files, rootDir, io.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * mappings/jms.yaml in paths.mappings when it exists (`mapping` undefined: the defaults apply), or
+ * undefined after printing its issues at file:line:col.
+ */
+export function loadCommandJmsMapping(io: CliIo, config: GatewayConfig): { mapping?: JmsMapping; source: string } | undefined {
+  const file = join(config.paths.mappings, 'jms.yaml');
+  if (!existsSync(file)) return { source: 'defaults' };
+  try {
+    return { mapping: loadJmsMapping(file, { env: io.env }), source: file };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);

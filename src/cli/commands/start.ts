@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../io.ts';
-import { commandRootDir, loadCommandBridges, loadCommandConfig } from '../command-config.ts';
+import { commandRootDir, loadCommandBridges, loadCommandConfig, loadCommandJmsMapping } from '../command-config.ts';
 import { bridgeFilesIn } from '../../bridges/bridge-files.ts';
 import { createBridgesComponent } from '../../bridges/bridges-component.ts';
 import { buildGateway, type GatewayOptions } from '../../index.ts';
@@ -46,9 +46,13 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
   if (!loaded) return 1;
   const bridges = loaded.filter((b) => b.enabled);
 
+  // mappings/jms.yaml is checked before anything starts too, when the endpoint is on.
+  const jmsMapping = config.jms?.amqp ? loadCommandJmsMapping(io, config) : { source: 'defaults' };
+  if (!jmsMapping) return 1;
+
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
   // The router and the JMS AMQP endpoint do nothing unless banyan.yaml has a `router:` / `jms.amqp` section.
-  const components = [createRouterComponent(), createJmsAmqpComponent(), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
+  const components = [createRouterComponent(), createJmsAmqpComponent({ mapping: jmsMapping.mapping, mappingSource: jmsMapping.source }), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
   for (const b of loaded.filter((x) => !x.enabled)) logger.info({ bridge: b.name }, 'bridge not started: enabled is false in its file');
   const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components });
   try {

@@ -1,20 +1,18 @@
 /**
  * The JMS AMQP endpoint as a gateway component: when banyan.yaml has `jms.amqp`, `banyan start`
  * opens the AMQP 1.0 listener and serves Qpid JMS clients from a JMS engine on the gateway's Kafka,
- * with the mapping of mappings/jms.yaml (its defaults when the file is absent).
+ * with the mapping `banyan start` loaded from mappings/jms.yaml (its defaults when the file is absent).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KafkaClient } from '../../connectors/kafka/client.ts';
 import type { GatewayComponent, GatewayContext } from '../../core/component.ts';
-import { loadJmsMapping } from '../config/check.ts';
+import type { JmsMapping } from '../config/spec.ts';
 import { createJmsEngine, type JmsEngine } from '../engine/engine.ts';
 import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from './endpoint.ts';
 import type { JmsAmqpSettings } from './spec.ts';
 
-/** What the endpoint uses of the gateway's context: `jms.amqp`, the mappings directory and the Kafka client. */
+/** What the endpoint uses of the gateway's context: `jms.amqp` and the Kafka client. */
 export type JmsAmqpContext = GatewayContext<
-  { readonly jms?: { readonly amqp?: JmsAmqpSettings }; readonly paths: { readonly mappings: string } },
+  { readonly jms?: { readonly amqp?: JmsAmqpSettings } },
   { readonly client: KafkaClient }
 >;
 
@@ -23,7 +21,14 @@ export interface JmsAmqpComponent extends GatewayComponent<JmsAmqpContext> {
   readonly address: { host: string; port: number } | undefined;
 }
 
-export function createJmsAmqpComponent(): JmsAmqpComponent {
+export interface JmsAmqpComponentOptions {
+  /** The engine's mapping (undefined: the defaults). */
+  readonly mapping?: JmsMapping;
+  /** Where it came from, for the log: a file, or 'defaults'. */
+  readonly mappingSource?: string;
+}
+
+export function createJmsAmqpComponent(o: JmsAmqpComponentOptions = {}): JmsAmqpComponent {
   let engine: JmsEngine | undefined;
   let endpoint: JmsAmqpEndpoint | undefined;
   let address: { host: string; port: number } | undefined;
@@ -37,9 +42,7 @@ export function createJmsAmqpComponent(): JmsAmqpComponent {
       const settings = context.config.jms?.amqp;
       if (!settings) return;
       const logger = context.logger.child({ component: 'jms-amqp' });
-      const mappingFile = join(context.config.paths.mappings, 'jms.yaml');
-      const mapping = existsSync(mappingFile) ? loadJmsMapping(mappingFile) : undefined;
-      engine = createJmsEngine({ kafka: context.kafka.client, mapping, events: { asyncError: (e) => logger.error({ err: e.error, context: e.contextId }, 'JMS engine error') } });
+      engine = createJmsEngine({ kafka: context.kafka.client, mapping: o.mapping, events: { asyncError: (e) => logger.error({ err: e.error, context: e.contextId }, 'JMS engine error') } });
       endpoint = createJmsAmqpEndpoint({
         settings,
         engine,
@@ -54,7 +57,7 @@ export function createJmsAmqpComponent(): JmsAmqpComponent {
         },
       });
       address = await endpoint.start();
-      logger.info({ ...address, tls: settings.tls !== undefined, mapping: existsSync(mappingFile) ? mappingFile : 'defaults' }, 'JMS AMQP endpoint listening');
+      logger.info({ ...address, tls: settings.tls !== undefined, mapping: o.mappingSource ?? 'defaults' }, 'JMS AMQP endpoint listening');
     },
     async stop() {
       await endpoint?.stop();

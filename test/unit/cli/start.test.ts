@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -29,6 +29,17 @@ test('start with an invalid banyan.yaml prints every issue with file:line:col an
     `${file}:2:9: range: Too big: expected number to be <=65535 (at http.port)`,
     `${file}:3:1: unknown-key: unknown key "kafak" (at kafak)`,
   ]);
+});
+
+test('start with jms.amqp and an invalid mappings/jms.yaml prints its issues with file:line:col and exits 1 without starting', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-start-'));
+  writeFileSync(join(dir, 'banyan.yaml'), 'jms:\n  amqp: { port: 0, users: [{ username: app, password: secret }] }\n');
+  mkdirSync(join(dir, 'mappings'));
+  writeFileSync(join(dir, 'mappings', 'jms.yaml'), 'max_deliveries: 10\ntopcs: {}\n');
+  const { io, out } = memoryIo(dir);
+  const code = await runStart([], io, { until: Promise.resolve(), launchLocalKafka: () => assert.fail('must not launch Kafka') });
+  assert.equal(code, 1);
+  assert.deepEqual(out.stderr.trimEnd().split('\n'), [`${join(dir, 'mappings', 'jms.yaml')}:2:1: unknown-key: unknown key "topcs" (at topcs)`]);
 });
 
 test('start --config with a missing file is an error, not the defaults', async () => {
