@@ -3,26 +3,19 @@
  * (without --config a missing ./banyan.yaml means all defaults, the embedded Kafka), every issue
  * printed as file:line:col: rule: message; and a stop signal for SIGINT/SIGTERM.
  */
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from './io.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway-config.ts';
 import type { BridgeConfig } from '../bridge-assembly.ts';
 import { loadBridgeFiles } from '../bridges/bridge-files.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadJmsMapping } from '../jms/config/check.ts';
 import type { JmsMapping } from '../jms/config/spec.ts';
 
 /** banyan.yaml (or `--config`), or undefined after printing its issues. */
 export function loadCommandConfig(io: CliIo, configFlag: string | undefined): GatewayConfig | undefined {
-  try {
-    return loadGatewayConfig(resolve(io.cwd, configFlag ?? 'banyan.yaml'), { env: io.env, ifMissing: configFlag === undefined ? 'defaults' : 'error' });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    return undefined;
-  }
+  return printingIssues(io, () => loadGatewayConfig(resolve(io.cwd, configFlag ?? 'banyan.yaml'), { env: io.env, ifMissing: configFlag === undefined ? 'defaults' : 'error' }));
 }
 
 /** The directory of banyan.yaml (or `--config`): paths in bridge files are relative to it. */
@@ -32,13 +25,7 @@ export function commandRootDir(io: CliIo, configFlag: string | undefined): strin
 
 /** Loads and checks bridge files, or returns undefined after printing every issue at file:line:col. */
 export function loadCommandBridges(io: CliIo, files: readonly string[], rootDir: string): BridgeConfig[] | undefined {
-  try {
-    return loadBridgeFiles(files, rootDir, io.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    return undefined;
-  }
+  return printingIssues(io, () => loadBridgeFiles(files, rootDir, io.env));
 }
 
 /**
@@ -48,8 +35,13 @@ export function loadCommandBridges(io: CliIo, files: readonly string[], rootDir:
 export function loadCommandJmsMapping(io: CliIo, config: GatewayConfig): { mapping?: JmsMapping; source: string } | undefined {
   const file = join(config.paths.mappings, 'jms.yaml');
   if (!existsSync(file)) return { source: 'defaults' };
+  return printingIssues(io, () => ({ mapping: loadJmsMapping(file, { env: io.env }), source: file }));
+}
+
+/** `load()`'s value, or undefined after printing each issue of its ConfigError at file:line:col. */
+function printingIssues<T>(io: CliIo, load: () => T): T | undefined {
   try {
-    return { mapping: loadJmsMapping(file, { env: io.env }), source: file };
+    return load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const issue of err.issues) io.stderr.write(`${formatIssue(issue)}\n`);
