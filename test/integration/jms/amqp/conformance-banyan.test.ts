@@ -7,11 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
-import { jmsAmqpSettingsSchema } from '../../../../src/jms/amqp/spec.ts';
+import type { JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
 import type { JmsEngine } from '../../../../src/jms/index.ts';
-import { testKafkaClient } from '../../../support/kafka.ts';
-import { testEngine, uniquePrefix } from '../../../support/jms.ts';
+import { startTestEndpoint, testEngine, uniquePrefix } from '../../../support/jms.ts';
 import { readFileSync } from 'node:fs';
 import { declaredJavaTests, runConformanceSuite } from '../../../support/jms-conformance.ts';
 
@@ -23,18 +21,11 @@ const user = { username: 'conformance', password: 'conformance-secret' };
 let engine: JmsEngine;
 let endpoint: JmsAmqpEndpoint;
 let port = 0;
-const errors: string[] = [];
 
 before(async () => {
   // One partition per destination: the suite checks JMS's per-producer order, which Kafka keeps per partition.
   engine = testEngine(uniquePrefix(), { topics: { partitions: 1 } });
-  endpoint = createJmsAmqpEndpoint({
-    settings: jmsAmqpSettingsSchema.parse({ host: '127.0.0.1', port: 0, users: [user] }),
-    engine,
-    kafka: testKafkaClient(),
-    events: { error: (e) => errors.push(`${e.where}: ${e.error.message}`) },
-  });
-  port = (await endpoint.start()).port;
+  ({ endpoint, port } = await startTestEndpoint(engine, { users: [user] }));
 });
 
 after(async () => {

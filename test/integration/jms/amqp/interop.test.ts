@@ -10,13 +10,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
-import { jmsAmqpSettingsSchema } from '../../../../src/jms/amqp/spec.ts';
+import type { JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
 import { BytesMessage, MapMessage, queue, topic, type AnyMessage, type JmsContext, type JmsEngine, type JmsMessage } from '../../../../src/jms/index.ts';
 import type { JmsBroker } from '../../../support/jms-conformance.ts';
 import { runJmsDriver, startJmsDriver, type DriverLine } from '../../../support/jms-driver.ts';
-import { testKafkaClient } from '../../../support/kafka.ts';
-import { receiveMany, testEngine, uniquePrefix } from '../../../support/jms.ts';
+import { receiveMany, startTestEndpoint, testEngine, uniquePrefix } from '../../../support/jms.ts';
 
 const COUNT = 30;
 const RECEIVE_TIMEOUT_MS = 60_000;
@@ -27,18 +25,14 @@ let endpointEngine: JmsEngine;
 let nodeEngine: JmsEngine;
 let endpoint: JmsAmqpEndpoint;
 let broker: JmsBroker;
-const errors: string[] = [];
+let errors: string[] = [];
 
 before(async () => {
   endpointEngine = testEngine(prefix, mapping);
   nodeEngine = testEngine(prefix, mapping);
-  endpoint = createJmsAmqpEndpoint({
-    settings: jmsAmqpSettingsSchema.parse({ host: '127.0.0.1', port: 0, users: [user] }),
-    engine: endpointEngine,
-    kafka: testKafkaClient(),
-    events: { error: (e) => errors.push(`${e.where}: ${e.error.message}`) },
-  });
-  broker = { url: `amqp://127.0.0.1:${(await endpoint.start()).port}`, user: user.username, password: user.password };
+  let port: number;
+  ({ endpoint, port, errors } = await startTestEndpoint(endpointEngine, { users: [user] }));
+  broker = { url: `amqp://127.0.0.1:${port}`, user: user.username, password: user.password };
 });
 
 after(async () => {

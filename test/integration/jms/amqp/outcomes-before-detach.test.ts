@@ -8,28 +8,20 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import rhea, { type Connection, type Delivery, type EventContext } from 'rhea';
-import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
-import { jmsAmqpSettingsSchema } from '../../../../src/jms/amqp/spec.ts';
+import type { JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
 import type { JmsEngine } from '../../../../src/jms/index.ts';
 import { drainQueue, sendRaw, uniqueQueue } from '../../../support/amqp.ts';
-import { testKafkaClient } from '../../../support/kafka.ts';
-import { testEngine, uniquePrefix } from '../../../support/jms.ts';
+import { startTestEndpoint, testEngine, uniquePrefix } from '../../../support/jms.ts';
 
 const user = { username: 'outcomes', password: 'outcomes-secret' };
 let engine: JmsEngine;
 let endpoint: JmsAmqpEndpoint;
 let port = 0;
-const errors: string[] = [];
+let errors: string[] = [];
 
 before(async () => {
   engine = testEngine(uniquePrefix(), { topics: { partitions: 1 } });
-  endpoint = createJmsAmqpEndpoint({
-    settings: jmsAmqpSettingsSchema.parse({ host: '127.0.0.1', port: 0, users: [user], anonymous: true }),
-    engine,
-    kafka: testKafkaClient(),
-    events: { error: (e) => errors.push(`${e.where}: ${e.error.message}`) },
-  });
-  port = (await endpoint.start()).port;
+  ({ endpoint, port, errors } = await startTestEndpoint(engine, { users: [user], anonymous: true }));
 });
 
 after(async () => {

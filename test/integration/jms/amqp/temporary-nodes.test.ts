@@ -8,18 +8,17 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import rhea, { type Connection } from 'rhea';
-import { createJmsAmqpEndpoint, type JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
-import { jmsAmqpSettingsSchema } from '../../../../src/jms/amqp/spec.ts';
+import type { JmsAmqpEndpoint } from '../../../../src/jms/amqp/endpoint.ts';
 import type { JmsEngine } from '../../../../src/jms/index.ts';
-import { oracleKafkajs, testKafkaClient } from '../../../support/kafka.ts';
-import { testEngine, uniquePrefix } from '../../../support/jms.ts';
+import { oracleKafkajs } from '../../../support/kafka.ts';
+import { startTestEndpoint, testEngine, uniquePrefix } from '../../../support/jms.ts';
 
 const prefix = uniquePrefix();
 let engine: JmsEngine;
 let endpoint: JmsAmqpEndpoint;
 let client: Connection;
 let port = 0;
-const errors: string[] = [];
+let errors: string[] = [];
 const user = { username: 'temporary', password: 'temporary-secret' };
 
 function connect(id: string): Connection {
@@ -28,8 +27,7 @@ function connect(id: string): Connection {
 
 before(async () => {
   engine = testEngine(prefix);
-  endpoint = createJmsAmqpEndpoint({ settings: jmsAmqpSettingsSchema.parse({ host: '127.0.0.1', port: 0, users: [user] }), engine, kafka: testKafkaClient(), events: { error: (e) => errors.push(`${e.where}: ${e.error.message}`) } });
-  port = (await endpoint.start()).port;
+  ({ endpoint, port, errors } = await startTestEndpoint(engine, { users: [user] }));
   client = connect(`temporary-nodes-${prefix}`);
   await once(client, 'connection_open');
 });
