@@ -116,7 +116,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (closed) throw new KafkaErrors.BANYAN_ERR_KAFKA_PUBLISHER_CLOSED();
     const topicMessages = toTopicMessages(batch);
     const started = performance.now();
-    if (sentTopics.takeReplacement()) await producer.disconnect().catch(() => {});
+    if (sentTopics.replacementDue) await renewProducer();
     for (const t of topicMessages) sentTopics.add(t.topic);
     try {
       const p = await producer.get();
@@ -131,7 +131,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const error = toPublishError(err, batch.length);
       if (error.code === 'BANYAN_ERR_KAFKA_PRODUCER_STATE_LOST') {
         // The broker no longer accepts this producer id/sequence: start over with a new producer id.
-        await producer.disconnect().catch(() => {});
+        await renewProducer();
       } else if (kafkajsErrorFacts(err).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
         // A topic this producer sent to may have been deleted by someone else (forgetTopics): a
         // fresh producer asks only for the topics it is sent to. A batch that failed on metadata was

@@ -18,11 +18,9 @@ export class SentTopics {
     if (topics.some((t) => this.#sent.has(t))) this.#deleted = true;
   }
 
-  /** Whether the producer must be replaced; a true answer is given once (the caller replaces it). */
-  takeReplacement(): boolean {
-    const replace = this.#deleted;
-    if (replace) this.reset();
-    return replace;
+  /** The producer must be replaced before its next send (then reset()). */
+  get replacementDue(): boolean {
+    return this.#deleted;
   }
 
   /** A new producer instance: it has sent to nothing yet. */

@@ -61,9 +61,13 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
   );
   let tail: Promise<unknown> = Promise.resolve();
   const sentTopics = new SentTopics();
+  const renewProducer = async () => {
+    sentTopics.reset();
+    await producer.disconnect().catch(() => {});
+  };
 
   const run = async (records: readonly PublishRecord[], offsets: readonly GroupOffsets[]) => {
-    if (sentTopics.takeReplacement()) await producer.disconnect().catch(() => {});
+    if (sentTopics.replacementDue) await renewProducer();
     for (const r of records) sentTopics.add(r.topic);
     try {
       const p = await producer.get();
@@ -86,8 +90,7 @@ export function createTransactionalProducer(o: TransactionalProducerOptions): Tr
         throw err;
       }
     } catch (err) {
-      sentTopics.reset();
-      await producer.disconnect().catch(() => {});
+      await renewProducer();
       throw toTransactionError(err, records.length, o.owner, o.transactionalId);
     }
   };
