@@ -52,7 +52,7 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps): Prom
 
   const logger = createRootLogger({ level: config.log.level, redact: config.log.redact, destination: io.stdout });
   // The router and the JMS AMQP endpoint do nothing unless banyan.yaml has a `router:` / `jms.amqp` section.
-  const components = [createRouterComponent(), createJmsAmqpComponent({ mapping: jmsMapping.mapping, mappingSource: jmsMapping.source }), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
+  const components = [createRouterComponent(), createJmsAmqpComponent(jmsMapping), createBridgesComponent({ bridges, rootDir: commandRootDir(io, values.config) })];
   for (const b of loaded.filter((x) => !x.enabled)) logger.info({ bridge: b.name }, 'bridge not started: enabled is false in its file');
   const gateway = buildGateway(config, { logger, launchLocalKafka: deps.launchLocalKafka, components });
   try {

@@ -16,28 +16,19 @@ export type JmsAmqpContext = GatewayContext<
   { readonly client: KafkaClient }
 >;
 
-export interface JmsAmqpComponent extends GatewayComponent<JmsAmqpContext> {
-  /** Where the listener listens, once started (undefined without `jms.amqp`). */
-  readonly address: { host: string; port: number } | undefined;
-}
-
 export interface JmsAmqpComponentOptions {
   /** The engine's mapping (undefined: the defaults). */
   readonly mapping?: JmsMapping;
   /** Where it came from, for the log: a file, or 'defaults'. */
-  readonly mappingSource?: string;
+  readonly source?: string;
 }
 
-export function createJmsAmqpComponent(o: JmsAmqpComponentOptions = {}): JmsAmqpComponent {
+export function createJmsAmqpComponent(o: JmsAmqpComponentOptions = {}): GatewayComponent<JmsAmqpContext> {
   let engine: JmsEngine | undefined;
   let endpoint: JmsAmqpEndpoint | undefined;
-  let address: { host: string; port: number } | undefined;
 
   return {
     name: 'jms-amqp',
-    get address() {
-      return address;
-    },
     async start(context) {
       const settings = context.config.jms?.amqp;
       if (!settings) return;
@@ -56,15 +47,14 @@ export function createJmsAmqpComponent(o: JmsAmqpComponentOptions = {}): JmsAmqp
           error: (e) => logger.error({ err: e.error, where: e.where }, 'JMS AMQP endpoint error'),
         },
       });
-      address = await endpoint.start();
-      logger.info({ ...address, tls: settings.tls !== undefined, mapping: o.mappingSource ?? 'defaults' }, 'JMS AMQP endpoint listening');
+      const address = await endpoint.start();
+      logger.info({ ...address, tls: settings.tls !== undefined, mapping: o.source ?? 'defaults' }, 'JMS AMQP endpoint listening');
     },
     async stop() {
       await endpoint?.stop();
       await engine?.close();
       endpoint = undefined;
       engine = undefined;
-      address = undefined;
     },
   };
 }

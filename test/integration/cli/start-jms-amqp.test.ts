@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import rhea, { type EventContext } from 'rhea';
+import rhea, { type Connection, type EventContext } from 'rhea';
 import { runStart } from '../../../src/cli/commands/start.ts';
 import type { CliIo } from '../../../src/cli/io.ts';
 import { testBrokers } from '../../support/kafka.ts';
@@ -30,15 +30,18 @@ test('banyan start serves JMS AMQP clients when banyan.yaml has jms.amqp', { tim
   let log = '';
   stdout.on('data', (c: Buffer) => (log += c.toString()));
   const stderr = new PassThrough();
+  let errors = '';
+  stderr.on('data', (c: Buffer) => (errors += c.toString()));
   const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env: { JMS_APP_PASSWORD: 'app-secret' }, cwd: dir };
   let stop!: () => void;
   const until = new Promise<void>((resolve) => (stop = resolve));
   let started!: () => void;
   const up = new Promise<void>((resolve) => (started = resolve));
   const done = runStart([], io, { until, onStarted: () => started() });
-  await up;
+  // A start that fails ends runStart before onStarted: say why instead of waiting for the timeout.
+  await Promise.race([up, done.then((code) => assert.fail(`banyan start ended with ${code} before it started: ${errors}`))]);
 
-  const client = { value: undefined as ReturnType<typeof connect> | undefined };
+  let client: Connection | undefined;
   const connect = (password: string, port: number) =>
     rhea.create_container({ id: `start-jms-${password}` }).connect({ host: '127.0.0.1', port, reconnect: false, username: 'app', password });
   try {
@@ -56,19 +59,19 @@ test('banyan start serves JMS AMQP clients when banyan.yaml has jms.amqp', { tim
     const refusal = await new Promise<{ condition?: string }>((resolve) => refused.once('connection_error', (ctx: EventContext) => resolve(ctx.error as { condition?: string })));
     assert.equal(refusal.condition, 'amqp:unauthorized-access');
 
-    client.value = connect('app-secret', port);
-    await once(client.value, 'connection_open');
+    client = connect('app-secret', port);
+    await once(client, 'connection_open');
     const address = `start-jms-${Date.now()}`;
-    const receiver = client.value.open_receiver({ source: { address, capabilities: ['queue'] } } as never);
+    const receiver = client.open_receiver({ source: { address, capabilities: ['queue'] } } as never);
     const got = new Promise<unknown>((resolve) => receiver.once('message', (ctx: EventContext) => resolve(ctx.message?.body)));
-    const sender = client.value.open_sender({ target: { address, capabilities: ['queue'] } } as never);
+    const sender = client.open_sender({ target: { address, capabilities: ['queue'] } } as never);
     await once(sender, 'sendable');
     sender.send({ body: 'through banyan start', durable: true });
     assert.equal(await got, 'through banyan start');
     const records = await readWholeTopic(`legacy.q.${address}`, { isolation: 'read_committed' });
     assert.equal(records.length, 1, 'the message is one record on the mapped topic');
   } finally {
-    client.value?.close();
+    client?.close();
     stop();
   }
   assert.equal(await done, 0);
